@@ -1,0 +1,1 @@
+"""The one HTTP client: limits, deadlines, body caps, redirects, conditional GET."""

@@ -1,0 +1,1 @@
+"""The reader service: refresh, prefetch, open stories, history. Never imports textual or rich."""

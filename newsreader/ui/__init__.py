@@ -1,0 +1,1 @@
+"""The Textual app: headline list, story view, Recall navigation."""
