@@ -1,0 +1,175 @@
+"""The user's configuration: config.toml read with tomllib, validated, with built-in defaults."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import ConfigError
+from newsreader.models import Source
+
+MAX_CONFIG_BYTES = 1024 * 1024  # tomllib warns untrusted TOML can be CPU/memory heavy
+
+DEFAULT_SOURCES: tuple[Source, ...] = (
+    Source("UNN — Politics", "https://unn.ua/en/rss/politics_en.xml", "Ukraine"),
+    Source("UNN — Economy", "https://unn.ua/en/rss/economy_en.xml", "Ukraine"),
+    Source("Ukrainska Pravda", "https://www.pravda.com.ua/eng/rss/", "Ukraine"),
+    Source("Kyiv Independent", "https://kyivindependent.com/news-archive/rss/", "Ukraine"),
+    Source("BBC World", "https://feeds.bbci.co.uk/news/world/rss.xml", "World"),
+    Source("The Guardian — World", "https://www.theguardian.com/world/rss", "World"),
+    Source("NPR News", "https://feeds.npr.org/1001/rss.xml", "World"),
+    Source("Al Jazeera", "https://www.aljazeera.com/xml/rss/all.xml", "World"),
+)
+
+MARK_READ_POLICIES = ("open", "leave")
+
+
+@dataclass(slots=True)
+class Config:
+    """Validated settings; every field has a default so a missing file is a valid config."""
+
+    sources: list[Source] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    refresh_minutes: int = 30
+    source_refresh_minutes: dict[str, int] = field(default_factory=dict)  # by source url
+    prefetch: bool = True
+    prefetch_per_source: int = 30
+    cache_size_mb: int = 1024
+    keep_days: int = 30
+    mark_read: str = "open"
+    theme: str | None = None
+    browser: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None  # the file it came from, if any
+
+
+# key -> (expected python type(s), description for messages, (min, max) for ints)
+_TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str, tuple[int, int] | None]] = {
+    "refresh_minutes": (int, "an integer (minutes)", (1, 10_080)),
+    "prefetch": (bool, "true or false", None),
+    "prefetch_per_source": (int, "an integer", (0, 1000)),
+    "cache_size_mb": (int, "an integer (MiB)", (16, 1_048_576)),
+    "keep_days": (int, "an integer (days)", (1, 36_500)),
+    "mark_read": (str, '"open" or "leave"', None),
+    "theme": (str, "a theme name", None),
+    "browser": (str, "a command", None),
+    "keys": (dict, "a table of action = \"keys\"", None),
+    "sources": (list, "an array of [[sources]] tables", None),
+}
+_SOURCE_KEYS = {"name", "url", "folder", "refresh_minutes"}
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate `path`; a missing file gives the defaults. Raises ConfigError."""
+    if path is None or not path.exists():
+        return Config(path=None)
+    shown = str(path)
+    try:
+        if path.is_dir():
+            raise ConfigError(shown, "is a directory, not a file")
+        raw = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
+    except OSError as exc:
+        raise ConfigError(shown, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(shown, "file is larger than 1 MiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(shown, "is not valid UTF-8", line=line) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        col = f"col {match.group(2)}: " if match else ""
+        raise ConfigError(shown, f"{col}TOML syntax error: {reason}", line=line) from None
+    return _validate(data, text, shown, path)
+
+
+def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config:
+    config = Config(path=path)
+    for key, value in data.items():
+        if key not in _TOP_LEVEL:
+            raise ConfigError(shown, "unknown key", line=_line_of(text, key), key=key)
+        expected, description, bounds = _TOP_LEVEL[key]
+        _check_type(value, expected, description, bounds, shown, _line_of(text, key), key)
+    if "mark_read" in data and data["mark_read"] not in MARK_READ_POLICIES:
+        raise ConfigError(
+            shown, 'must be "open" or "leave"', line=_line_of(text, "mark_read"), key="mark_read"
+        )
+    for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",
+                "keep_days", "mark_read", "theme", "browser"):
+        if key in data:
+            setattr(config, key, data[key])
+    keys = data.get("keys", {})
+    for action, binding in keys.items():
+        if not isinstance(binding, str) or not binding.strip():
+            raise ConfigError(shown, "expected a key string such as \"j,down\"",
+                              line=_line_of(text, action), key=f"keys.{action}")
+    config.keys = dict(keys)
+    if "sources" in data:
+        config.sources = []
+        for index, table in enumerate(data["sources"]):
+            config.sources.append(_source(table, index, text, shown, config))
+    return config
+
+
+def _source(table: Any, index: int, text: str, shown: str, config: Config) -> Source:
+    where = f"sources[{index}]"
+    line = _line_of_table(text, "sources", index)
+    if not isinstance(table, dict):
+        raise ConfigError(shown, "expected a [[sources]] table", line=line, key=where)
+    for key in table:
+        if key not in _SOURCE_KEYS:
+            raise ConfigError(shown, "unknown key", line=line, key=f"{where}.{key}")
+    for key in ("name", "url"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise ConfigError(shown, "is required (a string)", line=line, key=f"{where}.{key}")
+    url = table["url"].strip()
+    if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
+        raise ConfigError(shown, "must be an http(s) URL", line=line, key=f"{where}.url")
+    folder = table.get("folder")
+    if folder is not None and not isinstance(folder, str):
+        raise ConfigError(shown, "expected a string", line=line, key=f"{where}.folder")
+    if "refresh_minutes" in table:
+        _check_type(table["refresh_minutes"], int, "an integer (minutes)", (1, 10_080), shown,
+                    line, f"{where}.refresh_minutes")
+        config.source_refresh_minutes[url] = table["refresh_minutes"]
+    return Source(table["name"].strip(), url, folder.strip() if folder else None)
+
+
+def _check_type(
+    value: Any,
+    expected: type | tuple[type, ...],
+    description: str,
+    bounds: tuple[int, int] | None,
+    shown: str,
+    line: int | None,
+    key: str,
+) -> None:
+    # bool is an int subclass: `refresh_minutes = true` must not pass as 1.
+    wrong = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
+    if wrong:
+        raise ConfigError(shown, f"expected {description}, got {value!r:.40}", line=line, key=key)
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ConfigError(
+            shown, f"must be between {bounds[0]} and {bounds[1]}, got {value}", line=line, key=key
+        )
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_of_table(text: str, name: str, index: int) -> int | None:
+    matches = list(re.finditer(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", text, re.MULTILINE))
+    if index < len(matches):
+        return text.count("\n", 0, matches[index].start()) + 1
+    return None

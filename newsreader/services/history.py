@@ -1,0 +1,128 @@
+"""Browser-like story history: back, forward, bounded, serialisable (no UI, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class HistoryEntry:
+    """A visited story and where the reader was in it."""
+
+    url: str
+    scroll_y: float = 0.0
+    list_index: int | None = None  # the headline list's highlighted row when it was open
+
+
+class History:
+    """A back/forward stack like a web browser's; `on_change` persists it after each move."""
+
+    def __init__(
+        self,
+        entries: list[HistoryEntry] | None = None,
+        index: int = -1,
+        *,
+        max_entries: int = 200,
+        on_change: Callable[[History], None] | None = None,
+    ) -> None:
+        self._entries = list(entries or [])[-max_entries:]
+        self._index = min(index, len(self._entries) - 1)
+        if self._entries and self._index < 0:
+            self._index = len(self._entries) - 1
+        self._max = max_entries
+        self.on_change = on_change
+
+    @property
+    def current(self) -> HistoryEntry | None:
+        return self._entries[self._index] if self._index >= 0 else None
+
+    @property
+    def can_go_back(self) -> bool:
+        return self._index > 0
+
+    @property
+    def can_go_forward(self) -> bool:
+        return 0 <= self._index < len(self._entries) - 1
+
+    @property
+    def entries(self) -> list[HistoryEntry]:
+        return list(self._entries)
+
+    def visit(self, url: str, list_index: int | None = None) -> HistoryEntry:
+        """Open `url` as a new page: forward history is dropped, as in a browser."""
+        current = self.current
+        if current is not None and current.url == url:
+            if list_index is not None:
+                current.list_index = list_index
+            self._changed()
+            return current
+        del self._entries[self._index + 1 :]
+        entry = HistoryEntry(url, 0.0, list_index)
+        self._entries.append(entry)
+        overflow = len(self._entries) - self._max
+        if overflow > 0:
+            del self._entries[:overflow]
+        self._index = len(self._entries) - 1
+        self._changed()
+        return entry
+
+    def remember(self, *, scroll_y: float | None = None, list_index: int | None = None) -> None:
+        """Record where the reader is in the current story before moving away."""
+        current = self.current
+        if current is None:
+            return
+        if scroll_y is not None:
+            current.scroll_y = scroll_y
+        if list_index is not None:
+            current.list_index = list_index
+        self._changed()
+
+    def back(self) -> HistoryEntry | None:
+        if not self.can_go_back:
+            return None
+        self._index -= 1
+        self._changed()
+        return self.current
+
+    def forward(self) -> HistoryEntry | None:
+        if not self.can_go_forward:
+            return None
+        self._index += 1
+        self._changed()
+        return self.current
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self._index, "entries": [asdict(e) for e in self._entries]}
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: dict[str, Any] | None,
+        *,
+        max_entries: int = 200,
+        on_change: Callable[[History], None] | None = None,
+    ) -> History:
+        """Rebuild from `to_dict()` output; anything malformed is skipped, never raised."""
+        entries: list[HistoryEntry] = []
+        index = -1
+        if isinstance(data, dict):
+            for raw in data.get("entries") or []:
+                if isinstance(raw, dict) and isinstance(raw.get("url"), str):
+                    scroll = raw.get("scroll_y")
+                    row = raw.get("list_index")
+                    entries.append(
+                        HistoryEntry(
+                            raw["url"],
+                            float(scroll) if isinstance(scroll, int | float) else 0.0,
+                            row if isinstance(row, int) else None,
+                        )
+                    )
+            raw_index = data.get("index")
+            index = raw_index if isinstance(raw_index, int) else len(entries) - 1
+        return cls(entries, index, max_entries=max_entries, on_change=on_change)
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self)
