@@ -1,0 +1,90 @@
+"""The one sanitiser: strip terminal escapes, control and bidi characters from fetched text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["MAX_COMBINING", "clean_line", "sanitize_text"]
+
+MAX_COMBINING = 4  # real scripts stack at most 2-3 marks; zalgo stacks hundreds
+
+# Whole "string" controls (OSC, DCS, SOS, PM, APC), 7-bit and 8-bit introducers, with their
+# payload up to BEL, ST (ESC \ or 8-bit 0x9c) or the end of the string: a payload such as an
+# OSC 52 clipboard write must not survive as visible text either.
+_STRING_SEQ = re.compile(r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|\Z)", re.S)
+# CSI: parameters, intermediates and (if present) the final byte.
+_CSI_SEQ = re.compile(r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?")
+# Any other ESC sequence (ESC c, ESC ( B, ...) or a lone ESC.
+_ESC_SEQ = re.compile(r"\x1b[\x20-\x2f]*[\x30-\x7e]?")
+# C0 (except \n), DEL, C1, lone surrogates, bidi embedding/override/isolate controls and marks.
+_BAD_CHARS = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _combining_run() -> re.Pattern[str]:
+    """Build (once, lazily: ~50 ms) a pattern matching runs of more than MAX_COMBINING marks."""
+    ranges: list[tuple[int, int]] = []
+    scan = [*range(0x0300, 0x20000), *range(0xE0100, 0xE01F0)]  # marks live in these planes
+    for cp in scan:
+        if unicodedata.category(chr(cp)) in ("Mn", "Me"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    cls = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"([{cls}]{{{MAX_COMBINING}}})[{cls}]+")
+
+
+def _one_pass(s: str) -> str:
+    s = _STRING_SEQ.sub("", s)
+    s = _CSI_SEQ.sub("", s)
+    s = _ESC_SEQ.sub("", s)
+    # Line ends become \n and tabs a space before the remaining controls are dropped.
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    s = s.replace("\u2028", "\n").replace("\u2029", "\n")
+    s = _BAD_CHARS.sub("", s)
+    if len(s) > MAX_COMBINING and not s.isascii():
+        s = _combining_run().sub(r"\1", s)
+    return s
+
+
+def sanitize_text(s: str) -> str:
+    """Return `s` without escape sequences, controls (but \\n), bidi controls or zalgo runs.
+
+    Idempotent and never longer than its input. Repeats until stable because removing one
+    character can join the halves of a new sequence (``"\\x1b\\x00[2J"``).
+    """
+    if not s:
+        return ""
+    if s.isascii() and s.isprintable():
+        return s  # the common case: nothing to strip
+    for _ in range(32):  # each pass shrinks the string, so this bound is never reached in practice
+        out = _one_pass(s)
+        if out == s:
+            return out
+        s = out
+    return s
+
+
+def clean_line(s: str | None, max_len: int = 500) -> str:
+    """Sanitise, collapse whitespace to single spaces, strip and truncate with an ellipsis."""
+    if not s:
+        return ""
+    # Cut giant inputs (a 10 MB title) before the regex work; the slack keeps short results
+    # exact for all but pathological whitespace/escape-heavy strings.
+    limit = max(4096, max_len * 8)
+    if len(s) > limit:
+        s = s[:limit]
+    s = _WS.sub(" ", sanitize_text(s)).strip()
+    if max_len > 0 and len(s) > max_len:
+        s = s[: max_len - 1].rstrip() + "…"
+    return s
+
