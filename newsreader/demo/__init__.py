@@ -1,4 +1,4 @@
-"""The demo edition: a small invented agency site served in-process, so `--demo` needs no network."""
+"""The demo edition: an invented agency site served in-process, so `--demo` needs no network."""
 
 from __future__ import annotations
 
