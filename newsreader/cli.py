@@ -1,0 +1,152 @@
+"""The `newsreader` command: the app by default, headless subcommands for scripts and cron."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsreader import __version__
+from newsreader.config import Config, load_config
+from newsreader.errors import ConfigError, NewsreaderError
+from newsreader.paths import default_paths
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a subcommand's unset option from overwriting the top-level one.
+    common.add_argument("--config", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                        help="config file (default: the user config dir's config.toml)")
+    common.add_argument("--offline", action="store_true", default=argparse.SUPPRESS,
+                        help="never touch the network; use the cache only")
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="use the bundled demo edition (no network needed)")
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="A terminal news reader. With no command, opens the app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("fetch", parents=[common],
+                        help="refresh every source and prefetch every story")
+    read = commands.add_parser("read", parents=[common], help="print one or more stories")
+    read.add_argument("urls", nargs="+", metavar="URL")
+    read.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text (default) or json: one JSON object per line")
+    commands.add_parser("paths", parents=[common],
+                        help="print the config, data and cache locations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    demo = getattr(args, "demo", False)
+    offline = getattr(args, "offline", False)
+    paths = default_paths(demo=demo)
+    config_path = getattr(args, "config", None) or paths.config_file
+    if getattr(args, "config", None) and not config_path.exists():
+        print(f"newsreader: config file not found: {config_path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        print(f"newsreader: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if demo:
+        from newsreader.demo import DEMO_SOURCES
+
+        config.sources = list(DEMO_SOURCES)
+    try:
+        if args.command == "paths":
+            return _paths(config_path, demo)
+        if args.command == "fetch":
+            return asyncio.run(_fetch(config, offline=offline, demo=demo))
+        if args.command == "read":
+            return asyncio.run(_read(config, args.urls, args.format, offline, demo))
+        return _app(config, offline=offline, demo=demo)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _paths(config_path: Path, demo: bool) -> int:
+    paths = default_paths(demo=demo)
+    print(f"config  {config_path}")
+    print(f"data    {paths.data_dir}")
+    print(f"cache   {paths.cache_dir}")
+    return EXIT_OK
+
+
+def _open_reader(config: Config, *, offline: bool, demo: bool):  # -> Reader
+    from newsreader.services.reader import Reader
+
+    reader = Reader.open(config, offline=offline, demo=demo)
+    for warning in reader.warnings:
+        print(f"newsreader: warning: {warning}", file=sys.stderr)
+    return reader
+
+
+async def _fetch(config: Config, *, offline: bool, demo: bool) -> int:
+    from newsreader.cli_render import fetch_progress
+
+    reader = _open_reader(config, offline=offline, demo=demo)
+    try:
+        if offline:
+            print("newsreader: offline: nothing fetched", file=sys.stderr)
+            return EXIT_OK
+        with fetch_progress() as on_progress:
+            progress = await reader.refresh(on_progress)
+    finally:
+        await reader.aclose()
+    for name, reason in sorted(progress.errors.items()):
+        print(f"newsreader: {name}: {reason}", file=sys.stderr)
+    ok = progress.sources_total - len(progress.errors)
+    print(
+        f"{ok} of {progress.sources_total} sources refreshed, {progress.new_headlines} new "
+        f"headlines, {progress.stories_done - progress.story_errors} of "
+        f"{progress.stories_total} stories prefetched"
+        + (" (network looks down: showing cache)" if progress.offline else "")
+    )
+    return EXIT_FAILED if progress.sources_total and ok == 0 else EXIT_OK
+
+
+async def _read(
+    config: Config, urls: list[str], output: str, offline: bool, demo: bool
+) -> int:
+    from newsreader.cli_render import print_story
+    from newsreader.parse.urls import safe_url
+
+    reader = _open_reader(config, offline=offline, demo=demo)
+    status = EXIT_OK
+    try:
+        for raw in urls:
+            url = safe_url(raw)
+            if url is None:
+                print(f"newsreader: {raw!r}: not an http(s) URL", file=sys.stderr)
+                status = EXIT_FAILED
+                continue
+            try:
+                story = await reader.open_story(url)
+            except NewsreaderError as exc:
+                print(f"newsreader: {exc}", file=sys.stderr)
+                status = EXIT_FAILED
+                continue
+            if output == "json":
+                print(json.dumps(story.to_dict(), ensure_ascii=False), flush=True)
+            else:
+                print_story(story, cached=reader.is_cached)
+    finally:
+        await reader.aclose()
+    return status
+
+
+def _app(config: Config, *, offline: bool, demo: bool) -> int:
+    reader = _open_reader(config, offline=offline, demo=demo)
+    from newsreader.ui.app import run_app
+
+    return run_app(reader)

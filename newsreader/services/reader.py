@@ -1,0 +1,275 @@
+"""The reader service: headlines, stories, read state and history over the cache and the network."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from newsreader.config import Config
+from newsreader.errors import FetchError, NotInCache
+from newsreader.models import Headline, Source, Story
+from newsreader.net.client import NetSettings, build_client, fetch
+from newsreader.parse.story import parse_story
+from newsreader.paths import Paths, default_paths, ensure_private_dir
+from newsreader.services.history import History
+from newsreader.services.refresh import Refresher, RefreshProgress
+from newsreader.store.cache import Cache, open_cache
+from newsreader.store.state import UserState
+
+# Bump when the parser's output changes so stale parsed stories are re-parsed from cached HTML.
+PARSER_VERSION = 1
+STORY_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+__all__ = ["Reader", "RefreshProgress"]
+
+
+class Reader:
+    """Everything the UI and the CLI need, with no knowledge of either (no textual, no rich)."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        cache: Cache,
+        state: UserState,
+        offline: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+        net_settings: NetSettings | None = None,
+        warnings: list[str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.sources: list[Source] = list(config.sources)
+        self.offline = offline
+        self.warnings = list(warnings or [])
+        self.cache = cache
+        self.state = state
+        self.net_settings = net_settings or NetSettings()
+        self.clock = clock
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._headlines: list[Headline] | None = None
+        self._by_url: dict[str, Headline] = {}
+        self._read_ids: set[str] | None = None
+        self.history = History.from_dict(state.get_history(), on_change=self._save_history)
+        self.refresher = Refresher(self)
+
+    # ---------------------------------------------------------------- construction
+
+    @classmethod
+    def open(
+        cls,
+        config: Config,
+        *,
+        offline: bool = False,
+        demo: bool = False,
+        paths: Paths | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        net_settings: NetSettings | None = None,
+    ) -> Reader:
+        """Open the cache and the state store; a broken cache is moved aside, never fatal."""
+        paths = paths or default_paths(demo=demo)
+        ensure_private_dir(paths.data_dir)
+        ensure_private_dir(paths.cache_dir.parent)
+        warnings: list[str] = []
+        cache, cache_warning = open_cache(
+            paths.cache_dir, size_limit=config.cache_size_mb * 1024 * 1024
+        )
+        if cache_warning:
+            warnings.append(cache_warning)
+        state = UserState.open(paths.state_db)
+        if getattr(state, "warning", None):
+            warnings.append(state.warning)
+        if demo and transport is None:
+            from newsreader.demo import demo_transport
+
+            transport = demo_transport()
+        return cls(
+            config,
+            cache=cache,
+            state=state,
+            offline=offline,
+            transport=transport,
+            net_settings=net_settings,
+            warnings=warnings,
+        )
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = build_client(self.net_settings, transport=self._transport)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        self.close()
+
+    def close(self) -> None:
+        self.cache.close()
+        self.state.close()
+
+    # ---------------------------------------------------------------- headlines
+
+    def headlines(self) -> list[Headline]:
+        """Every known headline, newest first, from the cache: no network."""
+        if self._headlines is None:
+            merged: dict[str, Headline] = {}
+            for source in self.sources:
+                for headline in self.cached_headlines(source):
+                    merged.setdefault(headline.id, headline)
+            self._set_headlines(list(merged.values()))
+        return list(self._headlines or [])
+
+    def cached_headlines(self, source: Source) -> list[Headline]:
+        raw = self.cache.get_json(_headlines_key(source.url))
+        if not isinstance(raw, list):
+            return []
+        out: list[Headline] = []
+        for item in raw:
+            try:
+                out.append(Headline.from_dict(item))
+            except (TypeError, KeyError):
+                continue  # an entry from an older or damaged cache: skip it, keep the rest
+        return out
+
+    def store_headlines(self, source: Source, headlines: list[Headline]) -> None:
+        self.cache.put_json(_headlines_key(source.url), [h.to_dict() for h in headlines])
+        self._headlines = None  # rebuilt lazily from the cache on next access
+
+    def _set_headlines(self, headlines: list[Headline]) -> None:
+        headlines.sort(key=_sort_key, reverse=True)
+        self._headlines = headlines
+        self._by_url = {h.url: h for h in reversed(headlines) if h.url}
+
+    def headline_for_url(self, url: str) -> Headline | None:
+        self.headlines()
+        return self._by_url.get(url)
+
+    # ---------------------------------------------------------------- user state
+
+    def _reads(self) -> set[str]:
+        if self._read_ids is None:
+            self._read_ids = set(self.state.read_ids())
+        return self._read_ids
+
+    def is_read(self, headline_id: str) -> bool:
+        return headline_id in self._reads()
+
+    def set_read(self, headline_id: str, read: bool = True) -> None:
+        self.state.set_read([headline_id], read)
+        if read:
+            self._reads().add(headline_id)
+        else:
+            self._reads().discard(headline_id)
+
+    def unread_count(self) -> int:
+        reads = self._reads()
+        return sum(1 for h in self.headlines() if h.id not in reads)
+
+    def is_saved(self, headline_id: str) -> bool:
+        return self.state.is_saved(headline_id)
+
+    def toggle_saved(self, headline: Headline) -> bool:
+        saved = not self.state.is_saved(headline.id)
+        self.state.set_saved(headline.id, headline.to_dict() if saved else None)
+        return saved
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self.state.get_setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.state.set_setting(key, value)
+
+    def _save_history(self, history: History) -> None:
+        self.state.set_history(history.to_dict())
+
+    # ---------------------------------------------------------------- stories
+
+    def is_cached(self, url: str) -> bool:
+        return self.cache.has_story(url)
+
+    def cached_story(self, url: str) -> Story | None:
+        """The parsed story if the cache holds one from the current parser; no parse, no I/O."""
+        wrapped = self.cache.get_story(url)
+        if not isinstance(wrapped, dict) or wrapped.get("parser") != PARSER_VERSION:
+            return None
+        try:
+            return Story.from_dict(wrapped["story"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    async def open_story(self, url: str) -> Story:
+        """From the parsed cache, else the cached page, else the network (unless offline)."""
+        story = self.cached_story(url)
+        if story is not None:
+            return story
+        body = self.cache.get_body(url)
+        if body is not None:
+            return await self._parse_and_store(
+                url, body.content, body.final_url or url, body.content_type
+            )
+        if self.offline:
+            raise NotInCache(url)
+        return await self.fetch_story(url)
+
+    async def fetch_story(self, url: str) -> Story:
+        """Download, cache and parse one story page. Raises FetchError or ParseError."""
+        try:
+            result = await fetch(self.client, url, settings=self.net_settings, accept=STORY_ACCEPT)
+        except FetchError:
+            raise
+        except (httpx.HTTPError, OSError) as exc:  # belt and braces: fetch() should wrap these
+            raise FetchError(url, f"network error: {exc}", kind="unreachable") from None
+        content_type = result.headers.get("content-type")
+        self.cache.put_body(
+            url,
+            final_url=result.final_url,
+            content=result.content,
+            content_type=content_type,
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
+        return await self._parse_and_store(url, result.content, result.final_url, content_type)
+
+    async def _parse_and_store(
+        self, url: str, content: bytes, final_url: str, content_type: str | None
+    ) -> Story:
+        headers = {"content-type": content_type} if content_type else {}
+        # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
+        story = await asyncio.to_thread(parse_story, content, final_url, headers=headers)
+        self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
+        return story
+
+    # ---------------------------------------------------------------- refresh
+
+    @property
+    def progress(self) -> RefreshProgress:
+        return self.refresher.progress
+
+    async def refresh(
+        self, on_progress: Callable[[RefreshProgress], None] | None = None
+    ) -> RefreshProgress:
+        """Refresh every source at once, then prefetch their stories; never raises per source."""
+        return await self.refresher.run(on_progress)
+
+
+def _headlines_key(source_url: str) -> str:
+    return f"headlines:{source_url}"
+
+
+def _sort_key(headline: Headline) -> float:
+    for value in (headline.published, headline.seen):
+        if value:
+            try:
+                return datetime.fromisoformat(value).timestamp()
+            except ValueError:
+                continue
+    return 0.0
+

@@ -1,0 +1,195 @@
+"""Refreshing every source at once and prefetching their stories so they can be read offline."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from newsreader.errors import FetchError, NewsreaderError, ParseError
+from newsreader.models import Headline, Source
+from newsreader.net.client import fetch
+from newsreader.parse.feed import parse_feed
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+MAX_HEADLINES_PER_SOURCE = 1000
+PREFETCH_CONCURRENCY = 8
+# Failures that mean "we could not reach it" rather than "it answered badly".
+NETWORK_KINDS = frozenset({"unreachable", "dns", "timeout", "offline"})
+
+
+@dataclass(slots=True)
+class RefreshProgress:
+    """Where a refresh is; the UI's status line and the CLI's progress bar read this."""
+
+    sources_total: int = 0
+    sources_done: int = 0
+    stories_total: int = 0
+    stories_done: int = 0
+    new_headlines: int = 0
+    running: bool = False
+    offline: bool = False  # every source failed to connect: the network looks down
+    errors: dict[str, str] = field(default_factory=dict)  # source name -> last error
+    story_errors: int = 0
+
+
+class Refresher:
+    """Runs one refresh at a time for a Reader; a second request while one runs just waits."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.progress = RefreshProgress()
+        self._lock = asyncio.Lock()
+
+    async def run(
+        self, on_progress: Callable[[RefreshProgress], None] | None = None
+    ) -> RefreshProgress:
+        reader = self.reader
+        if reader.offline:
+            self.progress = RefreshProgress(offline=True, sources_total=len(reader.sources))
+            _notify(on_progress, self.progress)
+            return self.progress
+        async with self._lock:
+            progress = RefreshProgress(sources_total=len(reader.sources), running=True)
+            self.progress = progress
+            _notify(on_progress, progress)
+            kinds = await asyncio.gather(
+                *(self._refresh_source(source, on_progress) for source in reader.sources)
+            )
+            failed = [kind for kind in kinds if kind is not None]
+            progress.offline = bool(kinds) and len(failed) == len(kinds) and all(
+                kind in NETWORK_KINDS for kind in failed
+            )
+            if reader.config.prefetch and not progress.offline:
+                await self._prefetch(on_progress)
+            progress.running = False
+            _notify(on_progress, progress)
+            return progress
+
+    async def _refresh_source(
+        self, source: Source, on_progress: Callable[[RefreshProgress], None] | None
+    ) -> str | None:
+        """Refresh one feed; returns the failure kind, or None when it worked."""
+        reader, progress = self.reader, self.progress
+        try:
+            cached = reader.cache.get_body(source.url)
+            result = await fetch(
+                reader.client,
+                source.url,
+                settings=reader.net_settings,
+                etag=cached.etag if cached else None,
+                last_modified=cached.last_modified if cached else None,
+                accept=FEED_ACCEPT,
+            )
+            if result.not_modified:
+                reader.cache.touch_body(source.url)
+            else:
+                feed = await asyncio.to_thread(
+                    parse_feed,
+                    result.content,
+                    result.final_url,
+                    source_name=source.name,
+                    headers=result.headers,
+                )
+                reader.cache.put_body(
+                    source.url,
+                    final_url=result.final_url,
+                    content=result.content,
+                    content_type=result.headers.get("content-type"),
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
+                progress.new_headlines += self._merge(source, feed.headlines)
+            progress.errors.pop(source.name, None)
+            return None
+        except FetchError as exc:
+            progress.errors[source.name] = exc.reason
+            return exc.kind
+        except ParseError as exc:
+            # Old headlines stay: a feed that fails to parse never empties the list.
+            progress.errors[source.name] = exc.reason
+            return "parse"
+        except NewsreaderError as exc:  # e.g. the cache could not be written (disk full)
+            progress.errors[source.name] = str(exc)
+            return "store"
+        finally:
+            progress.sources_done += 1
+            _notify(on_progress, progress)
+
+    def _merge(self, source: Source, fresh: list[Headline]) -> int:
+        """Merge a feed's entries into what we knew; returns how many are new."""
+        reader = self.reader
+        now = datetime.fromtimestamp(reader.clock(), UTC)
+        old = reader.cached_headlines(source)
+        old_by_id = {h.id: h for h in old}
+        # A feed that changes an entry's guid but not its link keeps the old id, so read
+        # state follows the story instead of showing a duplicate unread.
+        old_id_by_url = {h.url: h.id for h in old if h.url}
+        merged: dict[str, Headline] = {}
+        added = 0
+        for headline in fresh:
+            headline.source_url, headline.source_name = source.url, source.name
+            if headline.url and headline.id not in old_by_id:
+                headline.id = old_id_by_url.get(headline.url, headline.id)
+            previous = old_by_id.get(headline.id)
+            headline.seen = previous.seen if previous and previous.seen else now.isoformat()
+            if previous is None:
+                added += 1
+            merged.setdefault(headline.id, headline)
+        # Stories that left the feed stay readable until they are older than keep_days.
+        cutoff = now - timedelta(days=reader.config.keep_days)
+        for headline in old:
+            if headline.id not in merged and not _older_than(headline, cutoff):
+                merged[headline.id] = headline
+        kept = list(merged.values())[:MAX_HEADLINES_PER_SOURCE]
+        reader.store_headlines(source, kept)
+        return added
+
+    async def _prefetch(self, on_progress: Callable[[RefreshProgress], None] | None) -> None:
+        reader, progress = self.reader, self.progress
+        wanted: list[str] = []
+        for source in reader.sources:
+            for headline in reader.cached_headlines(source)[: reader.config.prefetch_per_source]:
+                if headline.url and not reader.is_cached(headline.url):
+                    wanted.append(headline.url)
+        wanted = list(dict.fromkeys(wanted))
+        progress.stories_total = len(wanted)
+        _notify(on_progress, progress)
+        limit = asyncio.Semaphore(PREFETCH_CONCURRENCY)
+
+        async def one(url: str) -> None:
+            async with limit:
+                try:
+                    await reader.fetch_story(url)
+                except NewsreaderError:
+                    progress.story_errors += 1  # the story shows its own error when opened
+                finally:
+                    progress.stories_done += 1
+                    _notify(on_progress, progress)
+
+        await asyncio.gather(*(one(url) for url in wanted))
+
+
+def _older_than(headline: Headline, cutoff: datetime) -> bool:
+    stamp = headline.seen or headline.published
+    if not stamp:
+        return False
+    try:
+        return datetime.fromisoformat(stamp) < cutoff
+    except ValueError:
+        return False
+
+
+def _notify(
+    callback: Callable[[RefreshProgress], None] | None, progress: RefreshProgress
+) -> None:
+    if callback is not None:
+        callback(progress)
