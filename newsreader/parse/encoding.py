@@ -23,8 +23,9 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]
 _NAMES = {
     "utf_8": "utf-8", "utf_8_sig": "utf-8", "utf_16": "utf-16", "utf_16_le": "utf-16-le",
     "utf_16_be": "utf-16-be", "utf_32": "utf-32", "utf_32_le": "utf-32-le",
-    "utf_32_be": "utf-32-be", "koi8_r": "koi8-r", "koi8_u": "koi8-u", "mac_cyrillic": "x-mac-cyrillic",
-    "cp866": "ibm866", "gb2312": "gb2312", "gbk": "gbk", "gb18030": "gb18030",
+    "utf_32_be": "utf-32-be", "koi8_r": "koi8-r", "koi8_u": "koi8-u",
+    "mac_cyrillic": "x-mac-cyrillic", "cp866": "ibm866", "gb2312": "gb2312", "gbk": "gbk",
+    "gb18030": "gb18030",
     "big5": "big5", "shift_jis": "shift_jis", "euc_jp": "euc-jp", "euc_kr": "euc-kr",
     "iso2022_jp": "iso-2022-jp",
 }

@@ -1,0 +1,239 @@
+"""Parse RSS 2.0 / Atom / RDF bytes into sanitised Headlines (feedparser, given bytes only)."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import charset_normalizer
+import feedparser
+
+from newsreader.errors import ParseError
+from newsreader.models import Headline
+from newsreader.parse.encoding import charset_from_content_type, normalize_encoding
+from newsreader.parse.html_util import fragment_text
+from newsreader.parse.sanitize import clean_line, sanitize_text
+from newsreader.parse.urls import safe_url
+
+__all__ = ["FeedResult", "parse_feed"]
+
+SUMMARY_MAX = 400
+TITLE_MAX = 300
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CYRILLIC_CODECS = frozenset({"windows-1251", "koi8-r", "koi8-u", "iso-8859-5", "ibm866",
+                              "x-mac-cyrillic"})
+# Not "malformed": feedparser's notes about a missing Content-Type or a guessed encoding.
+_BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>", re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+
+
+@dataclass
+class FeedResult:
+    """What a feed gave: its title, the headlines (newest `max_items`) and any warnings."""
+
+    title: str
+    headlines: list[Headline] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ttl_minutes: int | None = None
+    link: str | None = None
+
+
+def _looks_html(content: bytes) -> bool:
+    return bool(_HTML_START.match(content[:2048]))
+
+
+def _feedparse(content: bytes, url: str, headers: Mapping[str, str]) -> Any:
+    # Bytes plus headers, never a str: feedparser opens a str as a path or a URL.
+    response_headers = {k.lower(): v for k, v in headers.items()}
+    response_headers.setdefault("content-location", url)
+    return feedparser.parse(content, response_headers=response_headers, sanitize_html=True)
+
+
+def _cyrillic_guess(content: bytes) -> str | None:
+    """A Cyrillic single-byte encoding for `content`, if that is what it looks like."""
+    if content.isascii():
+        return None
+    # Stray control bytes make charset-normalizer call the whole thing binary.
+    sample = _CONTROL_BYTES.sub(b"", content[: 256 * 1024])
+    best = charset_normalizer.from_bytes(sample).best()
+    name = normalize_encoding(best.encoding) if best is not None else None
+    if name in _CYRILLIC_CODECS:
+        return name
+    if best is None:
+        # Undetectable: Cyrillic text in windows-1251 is mostly bytes 0xC0-0xFF (the letters).
+        high = [b for b in sample if b >= 0x80]
+        if len(high) >= 20 and sum(b >= 0xC0 for b in high) / len(high) > 0.8:
+            return "windows-1251"
+    return None
+
+
+def _fell_back_to_latin(d: Any, content: bytes, headers: Mapping[str, str]) -> bool:
+    """feedparser guessed windows-1252/latin-1 although neither header nor XML declared it."""
+    if normalize_encoding(d.get("encoding")) != "windows-1252":
+        return False
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if charset_from_content_type(content_type):
+        return False
+    decl = _XML_DECL.match(content[:1024])
+    return not (decl and b"encoding" in decl.group(0)) or isinstance(
+        d.get("bozo_exception"), feedparser.CharacterEncodingOverride
+    )
+
+
+def _reparse_as(content: bytes, encoding: str, url: str, headers: Mapping[str, str]) -> Any:
+    text = content.decode(encoding, errors="replace")
+    body = _XML_DECL.sub(b"", text.encode("utf-8"), count=1)
+    hdrs = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+    hdrs["content-type"] = "application/xml; charset=utf-8"
+    return _feedparse(b'<?xml version="1.0" encoding="utf-8"?>' + body, url, hdrs)
+
+
+def _text(entry: Mapping[str, Any], key: str, max_len: int) -> str:
+    """A field as one clean line; HTML types have their tags stripped, text types stay literal."""
+    value = entry.get(key)
+    if not value:
+        return ""
+    detail = entry.get(f"{key}_detail") or {}
+    if detail.get("type") in _HTML_TYPES:
+        # Cut before parsing: a 10 MB description must not cost a 10 MB DOM for 400 chars.
+        value = fragment_text(value[: max_len * 40])
+    return clean_line(value, max_len)
+
+
+def _iso_date(entry: Mapping[str, Any], now: datetime) -> str | None:
+    """ISO 8601 with offset: the feed's own offset if given, else UTC; future dates → now."""
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        parsed = entry.get(f"{key}_parsed")
+        dt: datetime | None = None
+        if isinstance(raw, str) and raw.strip():
+            dt = _parse_raw_date(raw.strip())
+        if dt is None and parsed:
+            try:
+                dt = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+            except (OverflowError, ValueError, OSError):
+                dt = None
+        if dt is None:
+            continue
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=UTC)
+        if dt > now:
+            dt = now  # a year-3000 item must not stay on top forever
+        return dt.isoformat()
+    return None
+
+
+def _parse_raw_date(raw: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _entry_id(entry: Mapping[str, Any], link: str, title: str, published: str | None) -> str:
+    guid = sanitize_text(str(entry.get("id") or "")).strip()
+    if guid and len(guid) <= 2048:
+        return guid
+    if link:
+        return link
+    return hashlib.sha1(f"{title}\n{published or ''}".encode()).hexdigest()
+
+
+def _headline(entry: Mapping[str, Any], url: str, source_name: str, now: datetime) -> Headline:
+    summary = _text(entry, "summary", SUMMARY_MAX)
+    if not summary and entry.get("content"):
+        content = entry["content"][0]
+        summary = _text({"summary": content.get("value"), "summary_detail": content},
+                        "summary", SUMMARY_MAX)
+    title = _text(entry, "title", TITLE_MAX)
+    if not title:
+        title = clean_line(" ".join(summary.split()[:12]), 100) or "(untitled)"
+    link = safe_url(entry.get("link"), base=url) or ""
+    published = _iso_date(entry, now)
+    return Headline(
+        id=_entry_id(entry, link, title, published),
+        source_url=url,
+        source_name=source_name,
+        title=title,
+        url=link,
+        published=published,
+        summary=summary,
+    )
+
+
+def _sort_key(h: Headline) -> datetime:
+    return datetime.fromisoformat(h.published) if h.published else datetime.min.replace(tzinfo=UTC)
+
+
+def _ttl(feed: Mapping[str, Any]) -> int | None:
+    try:
+        ttl = int(str(feed.get("ttl", "")).strip())
+    except ValueError:
+        return None
+    return ttl if 0 < ttl <= 7 * 24 * 60 else None
+
+
+def parse_feed(
+    content: bytes,
+    url: str,
+    *,
+    source_name: str,
+    headers: Mapping[str, str] | None = None,
+    max_items: int = 500,
+) -> FeedResult:
+    """Parse feed bytes. Raises ParseError for empty input, HTML pages and non-feeds."""
+    headers = headers or {}
+    if not content or not content.strip():
+        raise ParseError(url, "empty response")
+    warnings: list[str] = []
+    d = _feedparse(content, url, headers)
+    if not d.get("version") and not d.get("entries"):
+        if _looks_html(content):
+            raise ParseError(url, "not a feed (got HTML)")
+        raise ParseError(url, "not a feed")
+    if _fell_back_to_latin(d, content, headers):
+        guess = _cyrillic_guess(content)
+        if guess:
+            d = _reparse_as(content, guess, url, headers)
+            warnings.append("encoding guessed")
+    if d.get("bozo") and not isinstance(d.get("bozo_exception"), _BENIGN_BOZO):
+        warnings.append("malformed feed")
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    headlines: list[Headline] = []
+    seen: set[str] = set()
+    for entry in d.get("entries", []):
+        h = _headline(entry, url, source_name, now)
+        if h.id in seen:
+            continue  # duplicate guid: the first (feeds list newest first) wins
+        seen.add(h.id)
+        headlines.append(h)
+    if len(headlines) > max_items:
+        # Keep the newest; undated items count as oldest. Feed order is preserved.
+        ranked = sorted(range(len(headlines)), key=lambda i: _sort_key(headlines[i]),
+                        reverse=True)
+        keep = set(ranked[:max_items])
+        headlines = [h for i, h in enumerate(headlines) if i in keep]
+
+    feed = d.get("feed", {})
+    return FeedResult(
+        title=_text(feed, "title", TITLE_MAX) or clean_line(source_name, TITLE_MAX),
+        headlines=headlines,
+        warnings=warnings,
+        ttl_minutes=_ttl(feed),
+        link=safe_url(feed.get("link"), base=url),
+    )

@@ -1,0 +1,76 @@
+"""Small lxml helpers shared by the feed and story parsers: safe parsing and plain text."""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+__all__ = ["BLOCK_TAGS", "DROP_TAGS", "fragment_text", "iter_text", "parse_document"]
+
+# Elements whose content is never reader text (and may carry hostile payloads).
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "svg",
+    "math", "canvas", "form", "button", "input", "select", "textarea", "frame", "frameset",
+    "head", "title", "meta", "link", "base", "audio", "video", "source", "track", "dialog",
+})
+# Elements that end a line of text: used to keep words of adjacent blocks apart.
+BLOCK_TAGS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "section", "article", "header", "footer", "aside", "nav", "figure", "figcaption", "table",
+    "tr", "td", "th", "dd", "dt", "dl", "pre", "hr", "main", "address",
+})
+
+
+def _parser() -> lxml.html.HTMLParser:
+    # A fresh parser per call: lxml parser objects are not safe to share between threads.
+    return lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True
+    )
+
+
+def parse_document(text: str) -> lxml.html.HtmlElement | None:
+    """Parse an HTML document (str, already decoded); None when nothing parseable is left."""
+    if not text.strip():
+        return None
+    try:
+        root = etree.fromstring(text, _parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def iter_text(el: etree._Element, *, skip: frozenset[str] = DROP_TAGS) -> str:
+    """The text of `el` with block boundaries as newlines; iterative, so depth is no problem."""
+    out: list[str] = []
+    skipping = 0
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if skipping or tag in skip:
+                skipping += 1
+                continue
+            if tag in BLOCK_TAGS:
+                out.append("\n")
+            if node.text:
+                out.append(node.text)
+        else:
+            if skipping:
+                skipping -= 1
+                if skipping:
+                    continue
+            elif tag in BLOCK_TAGS:
+                out.append("\n")
+            if node is not el and node.tail:
+                out.append(node.tail)
+    return "".join(out)
+
+
+def fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (a feed summary): tags dropped, script/style skipped."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    root = parse_document(f"<html><body><div>{fragment}</div></body></html>")
+    if root is None:
+        return ""
+    body = root.find("body")
+    return iter_text(body if body is not None else root)
