@@ -1,0 +1,108 @@
+"""The headless CLI as a user runs it: real processes against a loopback fixture site."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newsreader import __version__
+from newsreader.models import STORY_KEYS
+from tests.fixture_site import STORY_PATHS
+from tests.http_server import TestServer
+from tests.site_helpers import serve_fixture_site, write_config
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", *args],
+        capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def site(http_server: TestServer) -> TestServer:
+    serve_fixture_site(http_server)
+    write_config(http_server)
+    return http_server
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"newsreader {__version__}"
+
+
+@pytest.mark.parametrize("args", [["read"], ["read", "--format", "xml", "http://a.b/"],
+                                  ["--bogus"], ["frobnicate"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_fetch_then_read_offline_as_json_lines(site: TestServer) -> None:
+    fetched = run("fetch")
+    assert fetched.returncode == 0, fetched.stderr
+    assert "sources refreshed" in fetched.stdout
+    urls = [site.url(path) for path in STORY_PATHS]
+    count = len(site.requests)
+    result = run("read", "--offline", "--format", "json", *urls)
+    assert len(site.requests) == count, "--offline never touches the network"
+    lines = result.stdout.splitlines()
+    stories = [json.loads(line) for line in lines]
+    listed = [s for s in stories]
+    assert listed and all(list(s) == list(STORY_KEYS) for s in listed)
+    assert {s["url"] for s in listed} <= set(urls) | {s["canonical_url"] for s in listed}
+    # Stories in the feeds were prefetched; any not in a feed fail cleanly with one line each.
+    errors = [line for line in result.stderr.splitlines() if line]
+    assert all(line.endswith("not in cache") for line in errors)
+    assert len(lines) + len(errors) == len(urls)
+    assert result.returncode == (1 if errors else 0)
+
+
+def test_read_text_prints_story_without_markup_or_escapes(site: TestServer) -> None:
+    result = run("read", site.url(STORY_PATHS[0]))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "\x1b" not in result.stdout  # not a tty: no styling, and never fetched escapes
+
+
+def test_each_error_is_one_line_and_others_still_print(site: TestServer) -> None:
+    site.route("/binary", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, content_type="image/png")
+    good = site.url(STORY_PATHS[0])
+    result = run("read", "--format", "json", site.url("/missing"), "http://127.0.0.1:9/x",
+                 site.url("/binary"), "javascript:alert(1)", good)
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert json.loads(result.stdout)["title"]
+    errors = result.stderr.splitlines()
+    assert len(errors) == 4, result.stderr
+    assert "/missing" in errors[0] and "404" in errors[0]
+    assert "127.0.0.1:9" in errors[1] and "unreachable" in errors[1]
+    assert "/binary" in errors[2] and "not HTML" in errors[2]
+    assert "javascript:alert(1)" in errors[3] and "not an http(s) URL" in errors[3]
+    assert "Traceback" not in result.stderr
+
+
+def test_offline_uncached_is_not_in_cache(site: TestServer) -> None:
+    result = run("read", "--offline", site.url(STORY_PATHS[0]))
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("not in cache")
+
+
+def test_bad_config_is_one_line_exit_2(site: TestServer) -> None:
+    config = write_config(site, extra='refresh_minutes = "soon"\n')
+    result = run("fetch")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert str(config) in result.stderr and "refresh_minutes" in result.stderr
+
+
+def test_paths_prints_the_three_locations(isolated_dirs: dict) -> None:
+    result = run("paths")
+    assert result.returncode == 0
+    out = result.stdout
+    assert str(isolated_dirs["config"]) in out and str(isolated_dirs["cache"]) in out
+    assert str(isolated_dirs["data"]) in out

@@ -1,0 +1,170 @@
+"""The reader service over a real loopback fixture site: refresh, prefetch, 304s, offline reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.errors import FetchError, NotInCache
+from newsreader.models import STORY_KEYS
+from newsreader.net.client import NetSettings
+from newsreader.services import refresh as refresh_module
+from newsreader.services.reader import Reader
+from tests.fixture_site import STORY_PATHS
+from tests.http_server import TestServer, stall
+from tests.site_helpers import fixture_config, serve_fixture_site
+
+
+@pytest.fixture
+def site(http_server: TestServer) -> TestServer:
+    serve_fixture_site(http_server)
+    return http_server
+
+
+async def test_refresh_lists_headlines_and_prefetches_every_story(site: TestServer) -> None:
+    reader = Reader.open(fixture_config(site))
+    seen: list[tuple[int, int]] = []
+    progress = await reader.refresh(lambda p: seen.append((p.sources_done, p.stories_done)))
+    await reader.aclose()
+    assert progress.errors == {}
+    assert progress.sources_done == progress.sources_total == len(reader.sources)
+    assert progress.stories_total > 0 and progress.stories_done == progress.stories_total
+    assert progress.story_errors == 0
+    assert seen[-1] == (progress.sources_total, progress.stories_total)
+
+    offline = Reader.open(fixture_config(site), offline=True)
+    headlines = offline.headlines()
+    assert headlines, "the list comes from the cache"
+    stamps = [h.published or "" for h in headlines]
+    assert len({h.id for h in headlines}) == len(headlines)
+    assert stamps == sorted(stamps, reverse=True) or all(stamps)
+    before = len(site.requests)
+    for headline in headlines:
+        story = await offline.open_story(headline.url)
+        assert story.title and list(story.to_dict()) == list(STORY_KEYS)
+    assert len(site.requests) == before, "offline reads never touch the network"
+    await offline.aclose()
+
+
+async def test_second_refresh_is_all_304_and_parses_nothing(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    calls: list[str] = []
+    real_parse = refresh_module.parse_feed
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(refresh_module, "parse_feed", counting)
+    count = len(site.requests)
+    progress = await reader.refresh()
+    await reader.aclose()
+    feed_requests = site.requests[count:]
+    assert feed_requests and all("if-none-match" in headers for _, _, headers in feed_requests)
+    assert calls == [], "a 304 costs no parse"
+    assert progress.errors == {} and progress.new_headlines == 0
+    assert progress.stories_total == 0, "everything was already prefetched"
+
+
+async def test_related_story_not_in_any_feed_is_readable_and_cached(site: TestServer) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    listed = {h.url for h in reader.headlines()}
+    targets = set()
+    for url in listed:
+        story = await reader.open_story(url)
+        targets |= {link.url for link in story.related}
+    await reader.aclose()
+    assert targets, "fixture stories carry Recall / Read also links"
+    offline = Reader.open(fixture_config(site), offline=True)
+    cached = [url for url in targets if offline.is_cached(url)]
+    await offline.aclose()
+    # Prefetch covers listed stories; a related one is cached after one online open.
+    online = Reader.open(fixture_config(site))
+    for url in targets - set(cached):
+        try:
+            await online.open_story(url)
+        except FetchError:
+            continue  # a deliberately missing page
+    await online.aclose()
+    offline = Reader.open(fixture_config(site), offline=True)
+    readable = [url for url in targets if offline.is_cached(url)]
+    await offline.aclose()
+    assert readable
+
+
+async def test_offline_uncached_story_is_not_in_cache(site: TestServer) -> None:
+    reader = Reader.open(fixture_config(site), offline=True)
+    with pytest.raises(NotInCache, match="not in cache"):
+        await reader.open_story(site.url(STORY_PATHS[0]))
+    assert site.requests == []
+    await reader.aclose()
+
+
+async def test_failing_source_keeps_old_headlines_and_reports_error(site: TestServer) -> None:
+    config = fixture_config(site)
+    reader = Reader.open(config)
+    await reader.refresh()
+    count = len(reader.headlines())
+    first = config.sources[0]
+    site.route(first.url.replace(site.base_url, ""), b"oops", status=503,
+               content_type="text/plain")
+    progress = await reader.refresh()
+    await reader.aclose()
+    assert first.name in progress.errors and "503" in progress.errors[first.name]
+    assert len(reader.headlines()) == count, "a failing feed never deletes its items"
+
+
+async def test_network_down_means_offline_not_errors_everywhere(
+    http_server: TestServer,
+) -> None:
+    http_server.handler("/feed", lambda h: stall(h, seconds=5))
+    config = fixture_config(http_server)
+    from newsreader.models import Source
+
+    config.sources = [Source("Stalled", http_server.url("/feed")),
+                      Source("Closed", "http://127.0.0.1:9/feed")]
+    reader = Reader.open(config, net_settings=NetSettings(connect_timeout=0.5, read_timeout=0.5,
+                                                          deadline=1.0))
+    progress = await reader.refresh()
+    await reader.aclose()
+    assert progress.offline
+    assert set(progress.errors) == {"Stalled", "Closed"}
+
+
+async def test_read_state_follows_a_story_whose_guid_changed(site: TestServer) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    source = reader.sources[0]
+    first = reader.cached_headlines(source)[0]
+    reader.set_read(first.id)
+    changed = [h for h in reader.cached_headlines(source)]
+    for headline in changed:
+        headline.id = "new-guid-" + headline.id
+    reader.refresher._merge(source, changed)
+    again = {h.url: h for h in reader.cached_headlines(source)}
+    assert again[first.url].id == first.id and reader.is_read(again[first.url].id)
+    assert len(again) == len(changed), "no duplicate entries"
+    await reader.aclose()
+
+
+async def test_history_and_marks_survive_reopen(site: TestServer) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    first, second = reader.headlines()[:2]
+    reader.history.visit(first.url, list_index=0)
+    reader.history.remember(scroll_y=12.0)
+    reader.history.visit(second.url, list_index=1)
+    reader.set_read(first.id)
+    assert reader.toggle_saved(second) is True
+    await reader.aclose()
+    again = Reader.open(fixture_config(site), offline=True)
+    assert again.history.current.url == second.url
+    back = again.history.back()
+    assert back.url == first.url and back.scroll_y == 12.0 and back.list_index == 0
+    assert again.is_read(first.id) and not again.is_read(second.id)
+    assert again.is_saved(second.id)
+    assert again.unread_count() == len(again.headlines()) - 1
+    await again.aclose()
