@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "paths": {"models", "errors"},
     "config": {"models", "errors", "paths"},
+    "config_write": {"models", "errors", "config"},
     "parse": {"models", "errors"},
     "net": {"models", "errors", "__init__"},
     "store": {"models", "errors"},
