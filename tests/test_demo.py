@@ -1,0 +1,264 @@
+"""The demo edition: its transport, and the invented RNA site it serves, are complete and safe."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import xml.etree.ElementTree as ET
+from importlib.resources import files
+
+import feedparser
+import httpx
+import pytest
+
+from newsreader.demo import (
+    DEMO_BASE,
+    DEMO_HOST,
+    DEMO_SOURCES,
+    MISSING_PAGE,
+    DemoTransport,
+    demo_transport,
+)
+
+NEWS = f"{DEMO_BASE}/news/"
+UK_PAGES = {
+    "lviv-punkty-obihrivu",
+    "lviv-enerhoefektyvnist-shkil",
+    "kharkivshchyna-hazopostachannia",
+}
+HOSTILE = "cyber-agency-warns-of-fake-links"
+RECALL_LABEL = re.compile(r">\s*(?:Recall|Нагадаємо)\s*:?\s*<")
+NEWS_HREF = re.compile(r'href="((?:https://demo\.newsreader\.invalid)?/news/[^"]+)"')
+CHROME = ("cookies", "Most read", "Найпопулярніше", "$41.85", "All rights reserved", "Comments")
+
+
+def page_slugs() -> list[str]:
+    news = files("newsreader.demo") / "site" / "news"
+    return sorted(p.name.removesuffix(".html") for p in news.iterdir() if p.name.endswith(".html"))
+
+
+def page_text(slug: str) -> str:
+    raw = (files("newsreader.demo") / "site" / "news" / f"{slug}.html").read_bytes()
+    return raw.decode("cp1251" if slug in UK_PAGES else "utf-8")
+
+
+def recall_target(text: str) -> str:
+    """The URL the closing Recall block links to: the first story link after the last label."""
+    labels = list(RECALL_LABEL.finditer(text))
+    assert labels, "no Recall block"
+    found = NEWS_HREF.search(text, labels[-1].end())
+    assert found, "Recall block without a link"
+    return found.group(1)
+
+
+def slug_of(url: str) -> str:
+    return url.removeprefix(DEMO_BASE).removeprefix("/news/").removesuffix(".html")
+
+
+@pytest.fixture
+async def client():
+    async with httpx.AsyncClient(transport=demo_transport()) as c:
+        yield c
+
+
+def test_sources() -> None:
+    assert len(DEMO_SOURCES) == 3
+    assert all(s.folder == "Demo" and s.url.startswith(DEMO_BASE + "/feeds/") for s in DEMO_SOURCES)
+    assert DEMO_HOST == "demo.newsreader.invalid"
+    assert isinstance(demo_transport(), httpx.AsyncBaseTransport)
+
+
+def test_sixteen_pages() -> None:
+    assert len(page_slugs()) == 16
+
+
+async def test_feeds_parse_and_every_item_opens(client: httpx.AsyncClient) -> None:
+    in_feeds: set[str] = set()
+    for source in DEMO_SOURCES:
+        r = await client.get(source.url)
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith(("application/rss+xml", "application/atom+xml"))
+        ET.fromstring(r.content)  # well-formed XML, whatever the declared encoding
+        parsed = feedparser.parse(r.content, response_headers=dict(r.headers))
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert len(parsed.entries) >= 3
+        for entry in parsed.entries:
+            assert entry.title and entry.link.startswith(NEWS) and entry.id
+            assert entry.get("published_parsed") or entry.get("updated_parsed")
+            assert entry.get("summary")
+            page = await client.get(entry.link)
+            assert page.status_code == 200, entry.link
+            in_feeds.add(slug_of(entry.link))
+    archive = set(page_slugs()) - in_feeds
+    assert archive, "at least one page must be reachable only through Recall"
+
+
+async def test_cp1251_feed(client: httpx.AsyncClient) -> None:
+    r = await client.get(f"{DEMO_BASE}/feeds/regions-uk.rss")
+    assert "charset" not in r.headers["content-type"]
+    assert r.content.startswith(b'<?xml version="1.0" encoding="windows-1251"?>')
+    with pytest.raises(UnicodeDecodeError):
+        r.content.decode("utf-8")
+    parsed = feedparser.parse(r.content, response_headers=dict(r.headers))
+    assert parsed.encoding.lower() in ("windows-1251", "cp1251")
+    assert {slug_of(e.link) for e in parsed.entries} == UK_PAGES
+    assert "Львові" in parsed.entries[0].title
+
+
+async def test_cp1251_pages(client: httpx.AsyncClient) -> None:
+    for slug in sorted(UK_PAGES):
+        r = await client.get(NEWS + slug)
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "text/html"  # charset only in <meta>
+        assert b'<meta charset="windows-1251">' in r.content
+        with pytest.raises(UnicodeDecodeError):
+            r.content.decode("utf-8")
+        text = r.content.decode("windows-1251")
+        for label in ("Нагадаємо", "Деталі", "переглядів"):
+            assert label in text
+    assert "Читайте також" in page_text("lviv-punkty-obihrivu")
+
+
+async def test_utf8_pages_declare_charset(client: httpx.AsyncClient) -> None:
+    r = await client.get(NEWS + "central-bank-holds-key-rate")
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+
+
+async def test_links_resolve_except_the_documented_missing_one(client: httpx.AsyncClient) -> None:
+    missing: set[str] = set()
+    for slug in page_slugs():
+        for href in set(NEWS_HREF.findall(page_text(slug))):
+            url = href if href.startswith("https://") else DEMO_BASE + href
+            r = await client.get(url)
+            if r.status_code == 404:
+                missing.add(url)
+            else:
+                assert r.status_code == 200, (slug, url)
+    assert missing == {MISSING_PAGE}
+
+
+def test_recall_chains() -> None:
+    slugs = set(page_slugs())
+    recalls = {slug: slug_of(recall_target(page_text(slug))) for slug in slugs}
+    assert sum(target not in slugs for target in recalls.values()) == 1
+    assert slug_of(MISSING_PAGE) in recalls.values()
+
+    def length(slug: str, seen: frozenset[str] = frozenset()) -> int:
+        if slug not in recalls or slug in seen:
+            return 0
+        return 1 + length(recalls[slug], seen | {slug})
+
+    assert max(length(s) for s in slugs) >= 4
+    assert sum(length(s) >= 3 for s in slugs) >= 4
+    dates = {
+        s: re.search(r'published_time" content="([^"]+)"', page_text(s)).group(1) for s in slugs
+    }
+    for slug, target in recalls.items():
+        if target in slugs:
+            assert dates[target] < dates[slug], f"{slug} recalls a later story"
+
+
+def test_pages_have_the_agency_shape() -> None:
+    for slug in page_slugs():
+        text = page_text(slug)
+        assert f'<link rel="canonical" href="{NEWS}{slug}">' in text
+        assert '"@type": "NewsArticle"' in text and 'property="og:title"' in text
+        assert re.search(r">(?:Kyiv|Lviv|Odesa|Kharkiv|Dnipro|Львів|Харків) • RNA<", text)
+        assert re.search(r"\d+(?: |&#160;)?\d* (?:views|переглядів)<", text)
+        assert "$41.85" in text and "<footer>" in text and "<h2>" in text
+        h1 = re.search(r"<h1>(.*?)</h1>", text).group(1)
+        assert f'alt="{h1}"' in text and "<figcaption>" in text
+        body = re.sub(r"<[^>]+>", " ", text.split("<article>")[1].split("</article>")[0])
+        assert 150 <= len(body.split()) <= 450, slug
+
+
+async def test_hostile_page_is_entity_encoded(client: httpx.AsyncClient) -> None:
+    r = await client.get(NEWS + HOSTILE)
+    assert b"[bold red]markup[/]" in r.content
+    assert b"&#x1b;]0;pwned&#x07;" in r.content
+    for slug in page_slugs():
+        raw = (files("newsreader.demo") / "site" / "news" / f"{slug}.html").read_bytes()
+        assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", raw), slug
+    feed = await client.get(f"{DEMO_BASE}/feeds/politics.rss")
+    assert b"[bold red]markup[/]" in feed.content
+
+
+async def test_both_path_forms_and_etag(client: httpx.AsyncClient) -> None:
+    a = await client.get(NEWS + "odesa-grain-shipments-rise")
+    b = await client.get(NEWS + "odesa-grain-shipments-rise.html")
+    assert a.status_code == b.status_code == 200 and a.content == b.content
+    etag = a.headers["etag"]
+    assert etag == '"' + hashlib.sha1(a.content).hexdigest() + '"'
+    again = await client.get(a.url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    weak = await client.get(a.url, headers={"If-None-Match": f'"nope", W/{etag}'})
+    assert weak.status_code == 304
+    other = await client.get(a.url, headers={"If-None-Match": '"stale"'})
+    assert other.status_code == 200
+    head = await client.head(a.url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(a.content))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/news/nope",
+        "/",
+        "/news/../__init__.py",
+        "/news/%2e%2e/__init__.py",
+        "/img/x.jpg",
+        "/news/.hidden",
+        "/politics",
+        "/transport.py",
+    ],
+)
+async def test_missing_and_traversal_are_404(client: httpx.AsyncClient, path: str) -> None:
+    r = await client.get(DEMO_BASE + path)
+    assert r.status_code == 404
+
+
+async def test_missing_page_is_404(client: httpx.AsyncClient) -> None:
+    assert (await client.get(MISSING_PAGE)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.com/", "http://127.0.0.1:9/", "https://demo.newsreader.invalid.evil/"]
+)
+async def test_other_hosts_are_refused(client: httpx.AsyncClient, url: str) -> None:
+    with pytest.raises(httpx.ConnectError, match="demo edition: no network"):
+        await client.get(url)
+
+
+async def test_post_is_not_allowed(client: httpx.AsyncClient) -> None:
+    r = await client.post(NEWS + HOSTILE, content=b"x")
+    assert r.status_code == 405
+
+
+async def test_latency_knob() -> None:
+    transport = DemoTransport(latency=0.01)
+    async with httpx.AsyncClient(transport=transport) as c:
+        assert (await c.get(NEWS + HOSTILE)).status_code == 200
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("newsreader.parse.story") is None, reason="parse.story not written yet"
+)
+@pytest.mark.parametrize("slug", page_slugs())
+def test_every_page_parses_as_a_news_story(slug: str) -> None:
+    from newsreader.parse.story import parse_story
+
+    raw = (files("newsreader.demo") / "site" / "news" / f"{slug}.html").read_bytes()
+    ctype = "text/html" if slug in UK_PAGES else "text/html; charset=utf-8"
+    story = parse_story(raw, NEWS + slug, headers={"content-type": ctype})
+    assert story.dateline and story.dateline.place and story.dateline.agency == "RNA"
+    assert story.views and story.views > 100
+    assert story.lead
+    assert any(link.kind == "recall" for link in story.related)
+    recall = next(link for link in story.related if link.kind == "recall")
+    assert recall.url == recall_target(page_text(slug))
+    texts = [b.text for b in story.blocks] + [b.caption or "" for b in story.blocks]
+    for chrome in CHROME:
+        assert not any(chrome in t for t in texts), (chrome, slug)
+    assert not any("\x1b" in t or "\x07" in t for t in [story.title, *texts])
