@@ -262,3 +262,18 @@ def test_every_page_parses_as_a_news_story(slug: str) -> None:
     for chrome in CHROME:
         assert not any(chrome in t for t in texts), (chrome, slug)
     assert not any("\x1b" in t or "\x07" in t for t in [story.title, *texts])
+
+
+async def test_feeds_through_the_feed_parser(client: httpx.AsyncClient) -> None:
+    feed = pytest.importorskip("newsreader.parse.feed")
+    for source in DEMO_SOURCES:
+        r = await client.get(source.url)
+        result = feed.parse_feed(r.content, source.url, source_name=source.name, headers=r.headers)
+        assert result.warnings == []
+        assert len(result.headlines) >= 3
+        for h in result.headlines:
+            assert h.url.startswith(NEWS) and h.title and h.published and h.summary
+        if source.url.endswith("regions-uk.rss"):  # windows-1251, declared only in the XML
+            assert result.headlines[0].title == "У Львові запрацювали ще 12 пунктів обігріву"
+        if source.url.endswith("politics.rss"):  # markup-like text stays literal text
+            assert any("[bold red]markup[/]" in h.title for h in result.headlines)
