@@ -1,0 +1,85 @@
+"""Generic body extraction with trafilatura, mapped onto the same Items the news layer reads."""
+
+from __future__ import annotations
+
+import trafilatura
+from lxml import etree
+
+from newsreader.parse.html_util import iter_text
+from newsreader.parse.news import Item
+from newsreader.parse.sanitize import clean_line
+from newsreader.parse.urls import safe_url
+
+__all__ = ["extract_generic"]
+
+PARA_MAX = 20_000
+
+
+def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
+    out = []
+    for ref in el.iter("ref"):
+        url = safe_url(ref.get("target"), base)
+        text = clean_line("".join(ref.itertext()), 300)
+        if url and text:
+            out.append((text, url))
+    return out
+
+
+def _is_bold(el: etree._Element) -> bool:
+    total = clean_line("".join(el.itertext()), PARA_MAX)
+    bold = " ".join("".join(h.itertext()) for h in el.iter("hi")
+                    if (h.get("rend") or "") in ("#b", "#strong"))
+    return bool(total) and clean_line(bold, PARA_MAX) == total
+
+
+def extract_generic(doc: etree._Element, base: str) -> list[Item]:
+    """Run trafilatura on the (already cleaned) tree; returns [] when it finds nothing."""
+    xml = trafilatura.extract(
+        doc, url=base, output_format="xml", include_comments=False, include_tables=True,
+        include_images=True, include_links=True, include_formatting=True, with_metadata=False,
+        deduplicate=False,
+    )
+    if not xml:
+        return []
+    try:
+        tree = etree.fromstring(
+            xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                 huge_tree=True, recover=True))
+    except etree.XMLSyntaxError:
+        return []
+    main = tree.find("main")
+    if main is None:
+        return []
+    items: list[Item] = []
+    for el in main:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "head":
+            rend = el.get("rend") or "h2"
+            level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
+            text = clean_line(iter_text(el), 300)
+            if text:
+                items.append(Item("h", text, level=level))
+        elif tag in ("p", "code"):
+            text = clean_line(iter_text(el), PARA_MAX)
+            if text:
+                items.append(Item("p", text, links=_links(el, base), bold=_is_bold(el)))
+        elif tag == "quote":
+            text = clean_line(iter_text(el), PARA_MAX)
+            if text:
+                items.append(Item("quote", text))
+        elif tag == "list":
+            entries = [clean_line(iter_text(i), 2000) for i in el.iter("item")]
+            entries = [e for e in entries if e]
+            if entries:
+                items.append(Item("list", items=entries, links=_links(el, base)))
+        elif tag == "graphic":
+            src = safe_url(el.get("src"), base)
+            alt = clean_line(el.get("alt"), 500) or None
+            if src or alt:
+                items.append(Item("image", src=src, alt=alt))
+        elif tag == "table":
+            for row in el.iter("row"):
+                text = clean_line(" ".join(iter_text(c) for c in row), PARA_MAX)
+                if text:
+                    items.append(Item("p", text))
+    return items

@@ -1,0 +1,183 @@
+"""Story metadata from a page: JSON-LD first, then Open Graph / <meta>, then the page itself."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from lxml import etree
+
+from newsreader.parse.sanitize import clean_line
+from newsreader.parse.urls import safe_url
+
+__all__ = ["PageMeta", "extract_meta", "iso_datetime"]
+
+_ARTICLE_TYPES = frozenset({"newsarticle", "article", "reportagenewsarticle", "blogposting",
+                            "analysisnewsarticle", "opinionnewsarticle", "report", "webpage"})
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—•·]\s+[^|\-–—•·]{1,40}$")
+_MAX_JSONLD = 512 * 1024  # a bigger JSON-LD script is not metadata
+
+
+@dataclass
+class PageMeta:
+    """What the page says about itself; every string already sanitised."""
+
+    title: str = ""
+    description: str = ""
+    published: str | None = None
+    updated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    canonical_url: str | None = None
+    base_url: str = ""
+    language: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def iso_datetime(value: Any) -> str | None:
+    """ISO 8601 with offset (naive times taken as UTC), or None when unparseable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    raw = value.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(raw)
+    except ValueError:
+        m = re.match(r"\d{4}-\d{2}-\d{2}", raw)  # "2026-02-23 garbage" → the date
+        if not m:
+            return None
+        dt = datetime.fromisoformat(m.group(0))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.isoformat()
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a JSON-LD author/publisher value: str, {"name": ...} or a list of those."""
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in values[:20]:
+        name = v.get("name") if isinstance(v, dict) else v
+        if isinstance(name, list):
+            name = name[0] if name else ""
+        name = clean_line(name if isinstance(name, str) else "", 200)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _jsonld_articles(root: etree._Element) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        text = script.text or ""
+        if len(text) > _MAX_JSONLD:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(found) < 20:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(reversed(node[:50]))
+            elif isinstance(node, dict):
+                types = node.get("@type")
+                types = types if isinstance(types, list) else [types]
+                if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types):
+                    found.append(node)
+                if isinstance(node.get("@graph"), list):
+                    stack.extend(reversed(node["@graph"][:50]))
+    # Prefer a real article over a WebPage wrapper.
+    found.sort(key=lambda n: str(n.get("@type")).lower() == "webpage")
+    return found
+
+
+def _meta_map(root: etree._Element) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
+        content = meta.get("content")
+        if key and content:
+            out.setdefault(key.lower(), []).append(content)
+    return out
+
+
+def _lang(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$", value)
+    return m.group(1).lower() if m else None
+
+
+def extract_meta(root: etree._Element, url: str) -> PageMeta:
+    """Collect metadata from a parsed (not yet cleaned) document."""
+    meta = PageMeta()
+    base = root.find(".//base")
+    meta.base_url = safe_url(base.get("href"), url) if base is not None else None  # type: ignore[assignment]
+    meta.base_url = meta.base_url or url  # `<base href="javascript:">` is ignored
+
+    articles = _jsonld_articles(root)
+    ld: dict[str, Any] = articles[0] if articles else {}
+    m = _meta_map(root)
+
+    def first(*keys: str) -> str:
+        for key in keys:
+            for value in m.get(key, []):
+                if value.strip():
+                    return value
+        return ""
+
+    h1 = root.find(".//h1")
+    h1_text = "".join(h1.itertext()) if h1 is not None else ""
+    title_el = root.find(".//title")
+    page_title = _TITLE_SUFFIX.sub("", "".join(title_el.itertext())) if title_el is not None else ""
+    headline = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
+    meta.title = clean_line(headline or first("og:title", "twitter:title") or h1_text or page_title)
+    meta.description = clean_line(
+        (ld.get("description") if isinstance(ld.get("description"), str) else "")
+        or first("og:description", "description", "twitter:description"), 2000)
+
+    time_el = root.find(".//time[@datetime]")
+    meta.published = (iso_datetime(ld.get("datePublished"))
+                      or iso_datetime(first("article:published_time", "pubdate", "date"))
+                      or iso_datetime(time_el.get("datetime") if time_el is not None else None))
+    meta.updated = (iso_datetime(ld.get("dateModified"))
+                    or iso_datetime(first("article:modified_time", "og:updated_time")))
+
+    meta.authors = _names(ld.get("author")) if ld.get("author") else []
+    if not meta.authors:
+        meta.authors = _names([a for a in m.get("author", []) + m.get("article:author", [])
+                               if not a.startswith("http")])
+    publisher = _names(ld.get("publisher"))
+    meta.site_name = clean_line(first("og:site_name"), 200) or (publisher[0] if publisher else None)
+
+    canonical = None
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            canonical = safe_url(link.get("href"), meta.base_url)
+            break
+    meta.canonical_url = canonical or safe_url(first("og:url"), meta.base_url)
+
+    html_el = root if root.tag == "html" else root.find(".//html")
+    meta.language = (_lang(ld.get("inLanguage")) or _lang(first("og:locale"))
+                     or _lang(html_el.get("lang") if html_el is not None else None))
+
+    keywords = ld.get("keywords")
+    raw_tags: list[str] = []
+    if isinstance(keywords, list):
+        raw_tags = [k for k in keywords if isinstance(k, str)]
+    elif isinstance(keywords, str):
+        raw_tags = keywords.split(",")
+    raw_tags = raw_tags or m.get("article:tag", []) or first("keywords", "news_keywords").split(",")
+    for tag in raw_tags[:50]:
+        tag = clean_line(tag, 100)
+        if tag and tag not in meta.tags:
+            meta.tags.append(tag)
+    return meta

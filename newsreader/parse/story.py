@@ -1,0 +1,143 @@
+"""Parse a story page (bytes) into a structured, sanitised Story."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from newsreader.errors import ParseError
+from newsreader.models import Story
+from newsreader.parse.encoding import decode_bytes
+from newsreader.parse.generic import extract_generic
+from newsreader.parse.html_meta import extract_meta
+from newsreader.parse.html_util import DROP_TAGS, parse_document
+from newsreader.parse.news import assemble
+from newsreader.parse.sanitize import clean_line
+from newsreader.parse.urls import safe_url
+from newsreader.parse.walk import TooComplex, find_article_root, walk_article
+
+__all__ = ["parse_story"]
+
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
+                 b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"BM", b"ID3", b"\x7fELF")
+_NOT_HTML_TYPES = re.compile(r"^\s*(?:image|audio|video|font)/|^\s*application/(?!xhtml|xml)", re.I)
+_HTML_TAG = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|p|div|article|h1|title|meta)\b",
+                       re.I)
+_CHROME_CONTAINERS = ("header", "footer", "nav", "aside", "form")
+
+
+def _content_type(headers: Mapping[str, str] | None) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == "content-type":
+            return value
+    return None
+
+
+def _looks_like_html(content: bytes, content_type: str | None) -> bool:
+    head = content[:4096].lstrip()
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True  # a BOM: text; decode and see
+    if head.startswith(_BINARY_MAGIC) or head[:1] in (b"{", b"["):
+        return False
+    if content_type and _NOT_HTML_TYPES.search(content_type) and not _HTML_TAG.search(head):
+        return False
+    if b"\x00" in head:
+        return False
+    return bool(_HTML_TAG.search(content[:65536]))
+
+
+def _clean_document(doc: etree._Element) -> None:
+    """Drop never-text elements everywhere (scripts, styles, iframes...) after metadata is read."""
+    for el in list(doc.iter(*DROP_TAGS)):
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+
+
+def _drop_site_chrome(doc: etree._Element, article: etree._Element | None) -> None:
+    """Site-level header/footer/nav/aside go, unless they are inside the article itself."""
+    for el in list(doc.iter(*_CHROME_CONTAINERS)):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if article is not None and any(a is article for a in el.iterancestors()):
+            continue
+        if article is not None and any(d is article for d in el.iter()):
+            continue  # an article wrapped in a <header> (rare) stays
+        parent.remove(el)
+
+
+def _host(url: str) -> str | None:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def parse_story(
+    content: bytes,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    max_bytes: int = 5 * 1024 * 1024,
+) -> Story:
+    """Parse the bytes of a story page fetched from `url` (the final URL after redirects).
+
+    Raises ParseError "not HTML", "page is empty" or "article too complex".
+    """
+    warnings: list[str] = []
+    if not content or not content.strip():
+        raise ParseError(url, "page is empty")
+    content_type = _content_type(headers)
+    if not _looks_like_html(content, content_type):
+        raise ParseError(url, "not HTML")
+    if len(content) > max_bytes:
+        content = content[:max_bytes]  # bytes cap before parsing: a 500k-<p> page stays bounded
+        warnings.append("page truncated")
+    text, encoding = decode_bytes(content, content_type, is_html=True)
+    doc = parse_document(text)
+    if doc is None:
+        raise ParseError(url, "page is empty")
+
+    meta = extract_meta(doc, url)
+    base = meta.base_url
+    _clean_document(doc)
+    try:
+        article = find_article_root(doc)
+        _drop_site_chrome(doc, article)
+        parts = walk_article(article, base) if article is not None else None
+        items = parts.items if parts is not None else []
+        if not any(it.kind == "p" for it in items):
+            items = extract_generic(doc, base) or items
+    except (TooComplex, RecursionError):
+        raise ParseError(url, "article too complex") from None
+    if parts is not None and parts.truncated:
+        warnings.append("article truncated")
+
+    lead, blocks, related = assemble(
+        items, title=meta.title, description=meta.description,
+        lead=parts.lead if parts is not None else None,
+    )
+    dateline = parts.dateline if parts is not None else None
+    if not meta.title and not blocks and not lead:
+        raise ParseError(url, "page is empty")
+
+    story_url = safe_url(url) or url
+    return Story(
+        url=story_url,
+        canonical_url=meta.canonical_url,
+        title=meta.title or "(untitled)",
+        published=meta.published,
+        updated=meta.updated,
+        authors=meta.authors,
+        source=meta.site_name or (dateline.agency if dateline else None) or _host(story_url),
+        dateline=dateline,
+        views=parts.views if parts is not None else None,
+        lead=clean_line(lead, 5000) or None if lead else None,
+        blocks=blocks,
+        related=related,
+        tags=meta.tags,
+        language=meta.language,
+        encoding=encoding,
+        warnings=warnings,
+    )

@@ -1,0 +1,283 @@
+"""Walk an article's DOM into Items: chrome out, dateline/views/lead/boxes lifted out first."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from newsreader.models import Dateline
+from newsreader.parse.html_util import BLOCK_TAGS, DROP_TAGS, iter_text
+from newsreader.parse.news import Item, match_dateline, match_views
+from newsreader.parse.sanitize import clean_line
+from newsreader.parse.urls import safe_url
+
+__all__ = ["ArticleParts", "TooComplex", "find_article_root", "walk_article"]
+
+MAX_ITEMS = 3000
+MAX_DEPTH = 150  # deeper subtrees are flattened to text instead of walked
+TIME_BUDGET_S = 5.0
+PARA_MAX = 20_000
+
+_CHROME = re.compile(
+    r"cookie|consent|gdpr|ticker|currenc|exchange|menu|navbar|breadcrumb|share|social|"
+    r"subscri|newsletter|comment|most-?read|popular|trending|sidebar|banner|advert|"
+    r"(?:^|[\s_-])ads?(?:$|[\s_-])|promo|paywall|donat|tags|footer|print-only|sr-only")
+_READ_ALSO = re.compile(r"read-?also|also-?read|see-?also|read-?more|readmore|more-?on|"
+                        r"also-?on|chytaite|read_also")
+_RELATED = re.compile(r"related|similar|same-?topic")
+_LEAD = re.compile(r"(?:^|[\s_-])(?:lead|standfirst|summary|intro|subtitle|excerpt|dek|"
+                   r"description|annotation|sapo)(?:$|[\s_-])")
+_META = re.compile(r"(?:^|[\s_-])(?:meta|byline|dateline|date|time|views|author|info|"
+                   r"published|stats?)(?:$|[\s_-])")
+_STRIP_IN_ROOT = frozenset({"nav", "aside", "footer", "form", "menu"})
+_BOX_TAG = "nr-box"
+_BLOCKISH = frozenset({"img", "figure", "table", _BOX_TAG})
+_TEXT_LEVEL = frozenset({"p", "pre", "address", "dd", "dt", "td", "th"})
+
+
+class _Full(Exception):
+    """The item or time budget is spent: stop walking, keep what we have."""
+
+
+class TooComplex(Exception):
+    """The article blew the depth or time budget."""
+
+
+@dataclass
+class ArticleParts:
+    """What the walk lifted out of an article besides its items."""
+
+    items: list[Item] = field(default_factory=list)
+    dateline: Dateline | None = None
+    views: int | None = None
+    lead: str | None = None
+    truncated: bool = False
+
+
+def _cls(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
+
+
+def _tag(el: etree._Element) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove `el` but keep its tail text in the document."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def find_article_root(doc: etree._Element) -> etree._Element | None:
+    """The <article> with the most paragraph text, else an itemprop=articleBody element."""
+    best, best_len = None, 0
+    for art in doc.iter("article"):
+        size = sum(len(p.text_content()) for p in art.iter("p"))
+        if size > best_len:
+            best, best_len = art, size
+    if best is not None:
+        return best
+    for el in doc.iter():
+        if isinstance(el.tag, str) and (el.get("itemprop") or "").lower() == "articlebody":
+            return el
+    return None
+
+
+def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
+    out = []
+    for a in el.iter("a"):
+        url = safe_url(a.get("href"), base)
+        text = clean_line(a.text_content(), 300)
+        if url and text:
+            out.append((text, url))
+    return out
+
+
+def _is_bold(el: etree._Element) -> bool:
+    """All visible text of `el` sits inside <strong>/<b>."""
+    total = clean_line(el.text_content(), PARA_MAX)
+    bold = " ".join(b.text_content() for b in el.iter("strong", "b")
+                    if b.getparent() is not None and b.getparent().tag not in ("strong", "b"))
+    return bool(total) and clean_line(bold, PARA_MAX) == total
+
+
+def _image(img: etree._Element, base: str, caption: str | None) -> Item | None:
+    width, height = img.get("width") or "", img.get("height") or ""
+    if width.strip() in ("0", "1") or height.strip() in ("0", "1"):
+        return None  # tracking pixel
+    src_attr = img.get("src") or img.get("data-src") or ""
+    src = safe_url(src_attr, base)  # data: URIs and other schemes come back None
+    alt = clean_line(img.get("alt"), 500) or None
+    if not src and not alt and not caption:
+        return None
+    return Item("image", src=src, alt=alt, caption=caption)
+
+
+class _Walker:
+    def __init__(self, base: str, boxes: list[Item]) -> None:
+        self.base = base
+        self.boxes = boxes
+        self.items: list[Item] = []
+        self.deadline = time.monotonic() + TIME_BUDGET_S
+        self.truncated = False
+
+    def add(self, item: Item) -> None:
+        if len(self.items) >= MAX_ITEMS or time.monotonic() > self.deadline:
+            raise _Full
+        self.items.append(item)
+
+    def para(self, el: etree._Element, text: str | None = None) -> None:
+        text = clean_line(text if text is not None else iter_text(el), PARA_MAX)
+        if text:
+            self.add(Item("p", text, links=_links(el, self.base), bold=_is_bold(el)))
+        for img in el.iter("img"):  # an image inside a paragraph is still an image
+            item = _image(img, self.base, None)
+            if item:
+                self.add(item)
+
+    def walk(self, el: etree._Element, depth: int) -> None:
+        tag = _tag(el)
+        if depth > MAX_DEPTH:
+            self.para(el)
+            return
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            text = clean_line(el.text_content(), 300)
+            if text:
+                self.add(Item("h", text, level=int(tag[1])))
+        elif tag in _TEXT_LEVEL:
+            self.para(el)
+        elif tag == "blockquote":
+            cite = el.find(".//cite")
+            if cite is None:
+                cite = el.find(".//footer")
+            attribution = None
+            if cite is not None:
+                attribution = clean_line(cite.text_content(), 150).lstrip("-–— ")
+                _remove(cite)
+            text = clean_line(iter_text(el), PARA_MAX)
+            if text:
+                self.add(Item("quote", text, attribution=attribution or None))
+        elif tag == "figure":
+            cap_el = el.find(".//figcaption")
+            caption = clean_line(cap_el.text_content(), 1000) if cap_el is not None else None
+            imgs = list(el.iter("img"))
+            if imgs:
+                item = _image(imgs[0], self.base, caption or None)
+                if item:
+                    self.add(item)
+            elif caption:
+                self.add(Item("p", caption))
+        elif tag == _BOX_TAG:
+            self.add(self.boxes[int(el.get("idx") or 0)])
+        elif tag == "img":
+            item = _image(el, self.base, None)
+            if item:
+                self.add(item)
+        elif tag in ("ul", "ol"):
+            entries = [clean_line(li.text_content(), 2000) for li in el.iter("li")]
+            entries = [e for e in entries if e]
+            if entries:
+                self.add(Item("list", items=entries, links=_links(el, self.base)))
+        elif tag == "table":
+            for row in el.iter("tr"):
+                self.para(row, " ".join(c.text_content() for c in row if _tag(c) in ("td", "th")))
+        else:
+            self.container(el, depth)
+
+    def container(self, el: etree._Element, depth: int) -> None:
+        """A div-like element: inline runs become paragraphs, block children are walked."""
+        children = [c for c in el if isinstance(c.tag, str)]
+        if not any(_tag(c) in BLOCK_TAGS or _tag(c) in _BLOCKISH for c in children):
+            self.para(el)
+            return
+        run: list[str] = [el.text or ""]
+        for child in children:
+            if _tag(child) in BLOCK_TAGS or _tag(child) in _BLOCKISH:
+                self.para(el, "".join(run)) if "".join(run).strip() else None
+                run = []
+                self.walk(child, depth + 1)
+            else:
+                run.append(iter_text(child))
+            run.append(child.tail or "")
+        if "".join(run).strip():
+            self.para(el, "".join(run))
+
+
+def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list[Item]:
+    """Remove chrome; take out dateline, views, lead and Read-also/related boxes."""
+    boxes: list[Item] = []
+    for el in list(root.iter()):
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        cls = _cls(el)
+        box = None
+        if cls and _READ_ALSO.search(cls):
+            box = "read_also"
+        elif cls and _RELATED.search(cls) and _tag(el) not in ("p", "span", "a"):
+            box = "related"
+        if box is not None:
+            # A placeholder keeps the box's place so related links stay in document order.
+            boxes.append(Item("box", box=box, links=_links(el, base)))
+            marker = etree.Element(_BOX_TAG, idx=str(len(boxes) - 1))
+            marker.tail, el.tail = el.tail, None
+            el.getparent().replace(el, marker)
+        elif _tag(el) in DROP_TAGS or _tag(el) in _STRIP_IN_ROOT or (cls and _CHROME.search(cls)):
+            _remove(el)
+    body_started = False  # datelines and view counters sit above the body text
+    for el in list(root.iter()):
+        if body_started:
+            break
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        text = " ".join(el.text_content().split())
+        if _tag(el) == "p" and len(text) > 80:
+            body_started = True
+        elif len(text) <= 80 and not el.findall(".//a[@href]"):
+            views = match_views(text) if parts.views is None else None
+            dateline = match_dateline(text) if parts.dateline is None else None
+            if views is not None:
+                parts.views = views
+                _remove(el)
+            elif dateline is not None:
+                parts.dateline = dateline
+                _remove(el)
+    for el in list(root.iter()):
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        cls = _cls(el)
+        text = " ".join(el.text_content().split())
+        if _tag(el) == "time" or (cls and _META.search(cls) and len(text) <= 200):
+            _remove(el)
+        elif parts.lead is None and cls and _LEAD.search(cls) and len(text) >= 20 \
+                and _tag(el) in ("p", "div", "h2", "span", "section"):
+            parts.lead = clean_line(text, PARA_MAX)
+            _remove(el)
+    return boxes
+
+
+def walk_article(root: etree._Element, base: str) -> ArticleParts:
+    """Walk the article root. Raises TooComplex if the DOM is pathologically deep."""
+    parts = ArticleParts()
+    try:
+        boxes = _lift_specials(root, base, parts)
+        walker = _Walker(base, boxes)
+        try:
+            walker.container(root, 0)
+        except _Full:
+            walker.truncated = True
+    except RecursionError as exc:
+        raise TooComplex from exc
+    parts.items = walker.items
+    parts.truncated = walker.truncated
+    return parts
