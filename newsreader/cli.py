@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsreader import __version__
+from newsreader.cli_manage import MANAGE_COMMANDS, add_manage_commands, run_manage
 from newsreader.config import Config, load_config
 from newsreader.errors import ConfigError, NewsreaderError
 from newsreader.paths import default_paths
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="text (default) or json: one JSON object per line")
     commands.add_parser("paths", parents=[common],
                         help="print the config, data and cache locations")
+    add_manage_commands(commands, common)
     return parser
 
 
@@ -65,6 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "paths":
             return _paths(config_path, demo)
+        if args.command in MANAGE_COMMANDS:
+            return run_manage(
+                args, config, config_path,
+                lambda: _open_reader(config, offline=offline, demo=demo),
+            )
         if args.command == "fetch":
             return asyncio.run(_fetch(config, offline=offline, demo=demo))
         if args.command == "read":

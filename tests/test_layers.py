@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli_render": {"models", "errors", "services"},
     "ui": {"models", "errors", "paths", "config", "parse", "services", "cli_render", "__init__"},
     "cli": {"*"},
+    "cli_manage": {"*"},
     "__init__": set(),
     "__main__": {"cli"},
 }

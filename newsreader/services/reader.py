@@ -141,7 +141,11 @@ class Reader:
 
     def store_headlines(self, source: Source, headlines: list[Headline]) -> None:
         self.cache.put_json(_headlines_key(source.url), [h.to_dict() for h in headlines])
-        self._headlines = None  # rebuilt lazily from the cache on next access
+        self.invalidate_headlines()
+
+    def invalidate_headlines(self) -> None:
+        """Forget the in-memory list so the next `headlines()` re-reads the cache."""
+        self._headlines = None
 
     def _set_headlines(self, headlines: list[Headline]) -> None:
         headlines.sort(key=_sort_key, reverse=True)

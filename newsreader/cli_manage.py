@@ -1,0 +1,201 @@
+"""Headless commands for daily upkeep: sources, OPML, config example, cache and search."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from importlib import resources
+from pathlib import Path
+
+from newsreader.config import Config
+from newsreader.config_write import add_sources, remove_source
+from newsreader.errors import NewsreaderError
+from newsreader.models import Source
+from newsreader.parse.opml import parse_opml, write_opml
+from newsreader.parse.urls import safe_url
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MANAGE_COMMANDS = frozenset(
+    {"sources", "import-opml", "export-opml", "config", "cache", "search"}
+)
+
+
+def add_manage_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser):
+    sources = commands.add_parser("sources", parents=[common], help="list, add or remove sources")
+    actions = sources.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", parents=[common], help="list the sources")
+    add = actions.add_parser("add", parents=[common],
+                             help="add a feed (or a site's home page: its feed is found)")
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--name", help="display name (default: the feed's title)")
+    add.add_argument("--folder", help='folder, nested with "/" (e.g. "News/Ukraine")')
+    remove = actions.add_parser("remove", parents=[common], help="remove a source")
+    remove.add_argument("name_or_url", metavar="NAME|URL")
+
+    opml_in = commands.add_parser("import-opml", parents=[common], help="add sources from OPML")
+    opml_in.add_argument("file", type=Path, metavar="FILE")
+    opml_out = commands.add_parser("export-opml", parents=[common], help="write sources as OPML")
+    opml_out.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                          help="output file (default: standard output)")
+
+    config = commands.add_parser("config", parents=[common], help="configuration helpers")
+    config.add_argument("--example", action="store_true", required=True,
+                        help="print a commented example config.toml")
+
+    cache = commands.add_parser("cache", parents=[common], help="inspect or clear the cache")
+    cache_actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cache_actions.add_parser("info", parents=[common], help="size, stories, oldest, per source")
+    clear = cache_actions.add_parser("clear", parents=[common], help="drop cached data")
+    clear.add_argument("--source", metavar="NAME", help="only this source's data")
+
+    search = commands.add_parser("search", parents=[common], help="full-text search the cache")
+    search.add_argument("words", nargs="+", metavar="WORD")
+
+
+def run_manage(args: argparse.Namespace, config: Config, config_path: Path, open_reader) -> int:
+    """Run one management command; expected failures print one line and return non-zero."""
+    try:
+        if args.command == "config":
+            text = resources.files("newsreader").joinpath("config.example.toml").read_text("utf-8")
+            sys.stdout.write(text)
+            return EXIT_OK
+        if args.command == "export-opml":
+            return _export(config, args.file)
+        if args.command == "import-opml":
+            return _import(config_path, args.file)
+        if args.command == "sources":
+            if args.action == "list":
+                return _list(config)
+            if args.action == "remove":
+                removed = remove_source(config_path, args.name_or_url)
+                print(f"removed {removed.name} ({removed.url})")
+                return EXIT_OK
+            return asyncio.run(_add(config, config_path, args, open_reader))
+        reader = open_reader()
+        try:
+            if args.command == "cache":
+                return _cache(reader, args)
+            return _search(reader, " ".join(args.words))
+        finally:
+            reader.close()
+    except NewsreaderError as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _list(config: Config) -> int:
+    for source in sorted(config.sources, key=lambda s: (s.folder or "", s.name.casefold())):
+        folder = f"[{source.folder}] " if source.folder else ""
+        print(f"{folder}{source.name}\t{source.url}")
+    return EXIT_OK
+
+
+async def _add(config: Config, config_path: Path, args: argparse.Namespace, open_reader) -> int:
+    from newsreader.services.manage import discover_feeds
+
+    url = safe_url(args.url)
+    if url is None:
+        print(f"newsreader: {args.url!r}: not an http(s) URL", file=sys.stderr)
+        return EXIT_USAGE
+    reader = open_reader()
+    try:
+        feeds = await discover_feeds(reader, url)
+    finally:
+        await reader.aclose()
+    if not feeds:
+        print(f"newsreader: {url}: no feed found on that page", file=sys.stderr)
+        return EXIT_FAILED
+    title, feed_url = feeds[0]
+    if len(feeds) > 1:
+        choice = _choose(feeds)
+        if choice is None:
+            print("newsreader: several feeds found; add one of them by URL:", file=sys.stderr)
+            for feed_title, feed in feeds:
+                print(f"  {feed}  ({feed_title})", file=sys.stderr)
+            return EXIT_FAILED
+        title, feed_url = feeds[choice]
+    source = Source(args.name or title or feed_url, feed_url, args.folder)
+    _, duplicates = add_sources(config_path, [source])
+    if duplicates:
+        print(f"newsreader: already a source: {feed_url}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"added {source.name} ({source.url})" + (f" in {source.folder}" if source.folder else ""))
+    return EXIT_OK
+
+
+def _choose(feeds: list[tuple[str, str]]) -> int | None:
+    """Ask which feed to add; None when there is no one to ask (not a terminal)."""
+    if not sys.stdin.isatty():
+        return None
+    for number, (title, url) in enumerate(feeds, 1):
+        print(f"[{number}] {title}  {url}")
+    while True:
+        answer = input(f"Which feed (1-{len(feeds)})? ").strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(feeds):
+            return int(answer) - 1
+        if not answer:
+            return None
+
+
+def _import(config_path: Path, file: Path) -> int:
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        print(f"newsreader: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    found = parse_opml(content, str(file))
+    added, duplicates = add_sources(config_path, found.sources)
+    for source in added:
+        print(f"added {source.name} ({source.url})")
+    for source in duplicates:
+        print(f"skipped (already a source): {source.name} ({source.url})", file=sys.stderr)
+    for reason in found.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    print(f"{len(added)} added, {len(duplicates)} duplicates, {len(found.skipped)} refused")
+    return EXIT_OK
+
+
+def _export(config: Config, file: Path | None) -> int:
+    text = write_opml(config.sources)
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+        print(f"wrote {len(config.sources)} sources to {file}")
+    return EXIT_OK
+
+
+def _cache(reader, args: argparse.Namespace) -> int:
+    from newsreader.services.manage import cache_info, clear_cache
+
+    if args.action == "clear":
+        source = None
+        if args.source:
+            source = next((s for s in reader.sources if args.source in (s.name, s.url)), None)
+            if source is None:
+                print(f"newsreader: no source named {args.source!r}", file=sys.stderr)
+                return EXIT_FAILED
+        count = clear_cache(reader, source)
+        print(f"cleared {count} entries" + (f" of {source.name}" if source else ""))
+        return EXIT_OK
+    info = cache_info(reader)
+    print(f"size      {info.size_bytes / 1024 / 1024:.1f} MiB in {info.entries} entries")
+    print(f"stories   {info.stories_cached} cached of {info.headlines} headlines")
+    print(f"oldest    {info.oldest or '-'}")
+    for source in info.sources:
+        print(f"  {source.name}: {source.headlines} headlines, {source.stories_cached} cached, "
+              f"oldest {source.oldest or '-'}")
+    return EXIT_OK
+
+
+def _search(reader, query: str) -> int:
+    from newsreader.services.manage import search
+
+    hits = search(reader, query)
+    for hit in hits:
+        print(f"{hit.title}  [{hit.source}]\n  {hit.url}\n  {hit.snippet}")
+    if not hits:
+        print(f"newsreader: nothing cached matches {query!r}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK

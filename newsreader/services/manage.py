@@ -1,0 +1,157 @@
+"""Source discovery, cache housekeeping and full-text search over the cached stories."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from newsreader.errors import ParseError
+from newsreader.models import Headline, Source, Story
+from newsreader.net.client import fetch
+from newsreader.parse.discover import find_feed_links
+from newsreader.parse.feed import parse_feed
+from newsreader.services.reader import Reader
+from newsreader.services.refresh import FEED_ACCEPT
+
+
+async def discover_feeds(reader: Reader, url: str) -> list[tuple[str, str]]:
+    """(title, feed URL) for `url`: itself if it is a feed, else the feeds its page advertises."""
+    result = await fetch(reader.client, url, settings=reader.net_settings, accept=FEED_ACCEPT)
+    try:
+        feed = await asyncio.to_thread(
+            parse_feed, result.content, result.final_url, source_name="", headers=result.headers
+        )
+        return [(feed.title or result.final_url, result.final_url)]
+    except ParseError as exc:
+        if "HTML" not in exc.reason:
+            raise
+    return find_feed_links(result.content, result.final_url, result.headers)
+
+
+@dataclass(slots=True)
+class SourceCacheInfo:
+    name: str
+    headlines: int = 0
+    stories_cached: int = 0
+    oldest: str | None = None
+
+
+@dataclass(slots=True)
+class CacheInfo:
+    size_bytes: int
+    entries: int
+    headlines: int
+    stories_cached: int
+    oldest: str | None
+    sources: list[SourceCacheInfo] = field(default_factory=list)
+
+
+def cache_info(reader: Reader) -> CacheInfo:
+    per_source: list[SourceCacheInfo] = []
+    for source in reader.sources:
+        headlines = reader.cached_headlines(source)
+        info = SourceCacheInfo(source.name, headlines=len(headlines))
+        info.stories_cached = sum(1 for h in headlines if h.url and reader.is_cached(h.url))
+        stamps = [h.published or h.seen for h in headlines if h.published or h.seen]
+        info.oldest = min(stamps, key=_timestamp) if stamps else None
+        per_source.append(info)
+    stats = reader.cache.stats()
+    oldest = [s.oldest for s in per_source if s.oldest]
+    return CacheInfo(
+        size_bytes=int(stats.get("size_bytes", 0)),
+        entries=int(stats.get("entries", 0)),
+        headlines=sum(s.headlines for s in per_source),
+        stories_cached=sum(s.stories_cached for s in per_source),
+        oldest=min(oldest, key=_timestamp) if oldest else None,
+        sources=per_source,
+    )
+
+
+def clear_cache(reader: Reader, source: Source | None = None) -> int:
+    """Drop cached data (everything, or one source's); user state is untouched. Returns count."""
+    if source is None:
+        count = reader.cache.stats().get("entries", 0)
+        reader.cache.clear()
+        reader.invalidate_headlines()
+        return int(count)
+    count = 0
+    for headline in reader.cached_headlines(source):
+        if headline.url:
+            count += reader.cache.delete_story(headline.url)
+    count += reader.cache.delete_story(source.url)
+    reader.store_headlines(source, [])
+    return count
+
+
+def expire_read(reader: Reader, now: datetime | None = None) -> int:
+    """Forget read stories older than keep_days; saved stories are never expired."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=reader.config.keep_days)
+    removed = 0
+    for source in reader.sources:
+        kept: list[Headline] = []
+        headlines = reader.cached_headlines(source)
+        for headline in headlines:
+            old = _timestamp(headline.seen or headline.published or "") < cutoff.timestamp()
+            if old and reader.is_read(headline.id) and not reader.is_saved(headline.id):
+                if headline.url:
+                    reader.cache.delete_story(headline.url)
+                removed += 1
+            else:
+                kept.append(headline)
+        if len(kept) != len(headlines):
+            reader.store_headlines(source, kept)
+    return removed
+
+
+@dataclass(slots=True)
+class SearchHit:
+    url: str
+    title: str
+    source: str
+    snippet: str
+
+
+def search(reader: Reader, query: str, limit: int = 100) -> list[SearchHit]:
+    """Stories (cached full text, else headline and summary) containing every word of `query`."""
+    words = [w.casefold() for w in query.split() if w.strip()]
+    if not words:
+        return []
+    hits: list[SearchHit] = []
+    for headline in reader.headlines():
+        story = reader.cached_story(headline.url) if headline.url else None
+        text = _story_text(story) if story else f"{headline.title}\n{headline.summary}"
+        folded = text.casefold()
+        if all(word in folded for word in words):
+            hits.append(
+                SearchHit(headline.url, headline.title, headline.source_name,
+                          _snippet(text, folded, words[0]))
+            )
+            if len(hits) >= limit:
+                break
+    return hits
+
+
+def _story_text(story: Story) -> str:
+    parts = [story.title, story.lead or ""]
+    for block in story.blocks:
+        parts.append(block.text)
+        parts.extend(block.items)
+        if block.caption:
+            parts.append(block.caption)
+    return "\n".join(p for p in parts if p)
+
+
+def _snippet(text: str, folded: str, word: str, width: int = 60) -> str:
+    at = folded.find(word)
+    start = max(0, at - width)
+    snippet = " ".join(text[start : at + len(word) + width].split())
+    return ("…" if start else "") + snippet + ("…" if at + len(word) + width < len(text) else "")
+
+
+def _timestamp(value: str) -> float:
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return 0.0
