@@ -34,8 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("fetch", parents=[common],
-                        help="refresh every source and prefetch every story")
+    fetch = commands.add_parser("fetch", parents=[common],
+                                help="refresh sources that are due and prefetch their stories")
+    fetch.add_argument("--all", action="store_true", dest="force",
+                       help="refresh every source now, whatever its schedule")
     read = commands.add_parser("read", parents=[common], help="print one or more stories")
     read.add_argument("urls", nargs="+", metavar="URL")
     read.add_argument("--format", choices=("text", "json"), default="text",
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lambda: _open_reader(config, offline=offline, demo=demo),
             )
         if args.command == "fetch":
-            return asyncio.run(_fetch(config, offline=offline, demo=demo))
+            return asyncio.run(_fetch(config, offline=offline, demo=demo, force=args.force))
         if args.command == "read":
             return asyncio.run(_read(config, args.urls, args.format, offline, demo))
         return _app(config, offline=offline, demo=demo)
@@ -98,7 +100,7 @@ def _open_reader(config: Config, *, offline: bool, demo: bool):  # -> Reader
     return reader
 
 
-async def _fetch(config: Config, *, offline: bool, demo: bool) -> int:
+async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> int:
     from newsreader.cli_render import fetch_progress
 
     reader = _open_reader(config, offline=offline, demo=demo)
@@ -107,7 +109,7 @@ async def _fetch(config: Config, *, offline: bool, demo: bool) -> int:
             print("newsreader: offline: nothing fetched", file=sys.stderr)
             return EXIT_OK
         with fetch_progress() as on_progress:
-            progress = await reader.refresh(on_progress)
+            progress = await reader.refresh(on_progress, force=force)
     finally:
         await reader.aclose()
     for name, reason in sorted(progress.errors.items()):

@@ -258,10 +258,13 @@ class Reader:
         return self.refresher.progress
 
     async def refresh(
-        self, on_progress: Callable[[RefreshProgress], None] | None = None
+        self, on_progress: Callable[[RefreshProgress], None] | None = None, *, force: bool = True
     ) -> RefreshProgress:
-        """Refresh every source at once, then prefetch their stories; never raises per source."""
-        return await self.refresher.run(on_progress)
+        """Refresh sources at once (all, or only those due), then prefetch their stories.
+
+        Never raises for a failing source: its error is in the returned progress.
+        """
+        return await self.refresher.run(on_progress, force=force)
 
 
 def _headlines_key(source_url: str) -> str:

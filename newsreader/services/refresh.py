@@ -12,6 +12,7 @@ from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
 from newsreader.net.client import fetch
 from newsreader.parse.feed import parse_feed
+from newsreader.services.schedule import Schedule
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
@@ -47,22 +48,27 @@ class Refresher:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.progress = RefreshProgress()
+        self.schedule = Schedule(reader)
         self._lock = asyncio.Lock()
 
     async def run(
-        self, on_progress: Callable[[RefreshProgress], None] | None = None
+        self, on_progress: Callable[[RefreshProgress], None] | None = None, *, force: bool = True
     ) -> RefreshProgress:
+        """Refresh sources (all, or with force=False only those due) then prefetch stories."""
         reader = self.reader
         if reader.offline:
             self.progress = RefreshProgress(offline=True, sources_total=len(reader.sources))
             _notify(on_progress, self.progress)
             return self.progress
         async with self._lock:
-            progress = RefreshProgress(sources_total=len(reader.sources), running=True)
+            now = reader.clock()
+            chosen = [s for s in reader.sources if force or self.schedule.is_due(s, now)]
+            progress = RefreshProgress(sources_total=len(chosen), running=True)
+            progress.errors = self.schedule.last_errors(reader.sources)
             self.progress = progress
             _notify(on_progress, progress)
             kinds = await asyncio.gather(
-                *(self._refresh_source(source, on_progress) for source in reader.sources)
+                *(self._refresh_source(source, on_progress) for source in chosen)
             )
             failed = [kind for kind in kinds if kind is not None]
             progress.offline = bool(kinds) and len(failed) == len(kinds) and all(
@@ -79,6 +85,8 @@ class Refresher:
     ) -> str | None:
         """Refresh one feed; returns the failure kind, or None when it worked."""
         reader, progress = self.reader, self.progress
+        ttl_minutes: int | None = None
+        headers: dict[str, str] = {}
         try:
             cached = reader.cache.get_body(source.url)
             result = await fetch(
@@ -89,6 +97,7 @@ class Refresher:
                 last_modified=cached.last_modified if cached else None,
                 accept=FEED_ACCEPT,
             )
+            headers = result.headers
             if result.not_modified:
                 reader.cache.touch_body(source.url)
             else:
@@ -107,22 +116,28 @@ class Refresher:
                     etag=result.etag,
                     last_modified=result.last_modified,
                 )
+                ttl_minutes = feed.ttl_minutes
                 progress.new_headlines += self._merge(source, feed.headlines)
             progress.errors.pop(source.name, None)
+            self.schedule.succeeded(source, headers, ttl_minutes)
             return None
         except FetchError as exc:
-            progress.errors[source.name] = exc.reason
-            return exc.kind
+            return self._failed(source, exc.reason, exc.kind, getattr(exc, "retry_after", None))
         except ParseError as exc:
             # Old headlines stay: a feed that fails to parse never empties the list.
-            progress.errors[source.name] = exc.reason
-            return "parse"
+            return self._failed(source, exc.reason, "parse")
         except NewsreaderError as exc:  # e.g. the cache could not be written (disk full)
-            progress.errors[source.name] = str(exc)
-            return "store"
+            return self._failed(source, str(exc), "store")
         finally:
             progress.sources_done += 1
             _notify(on_progress, progress)
+
+    def _failed(
+        self, source: Source, reason: str, kind: str, retry_after: float | None = None
+    ) -> str:
+        self.progress.errors[source.name] = reason
+        self.schedule.failed(source, reason, retry_after)
+        return kind
 
     def _merge(self, source: Source, fresh: list[Headline]) -> int:
         """Merge a feed's entries into what we knew; returns how many are new."""
