@@ -1,0 +1,171 @@
+"""Cache backends: diskcache with a pickle-refusing Disk, and an in-memory fallback."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Protocol
+
+import diskcache
+from diskcache.core import MODE_BINARY, MODE_RAW, MODE_TEXT, UNKNOWN
+
+Value = bytes | str
+
+
+class UnsafeEntry(Exception):
+    """A cache row we refuse to load: pickled, wrong type, or pointing outside the cache."""
+
+
+class SafeDisk(diskcache.Disk):
+    """A diskcache Disk that stores only str keys and bytes/str values and never unpickles.
+
+    diskcache pickles anything else by default, and unpickles whatever it finds in the db, so
+    a pickle dropped into the cache dir would run code (CVE 2025-69872).
+    """
+
+    def __init__(self, directory: str, min_file_size: int = 2**15, **_ignored: Any) -> None:
+        # Unknown disk_* settings read back from the db are ignored rather than trusted.
+        super().__init__(directory, min_file_size=min_file_size, pickle_protocol=0)
+        self._root = os.path.realpath(directory)
+
+    def put(self, key: Any) -> tuple[Any, bool]:
+        if type(key) is not str:
+            raise TypeError("cache keys must be str")
+        return super().put(key)
+
+    def get(self, key: Any, raw: bool) -> Any:
+        if not raw:
+            raise UnsafeEntry("pickled key")
+        return super().get(key, raw)
+
+    def store(self, value: Any, read: bool, key: Any = UNKNOWN) -> tuple[Any, ...]:
+        if type(value) not in (bytes, str) or read:
+            raise TypeError("cache values must be bytes or str")
+        return super().store(value, read, key)
+
+    def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
+        if mode not in (MODE_RAW, MODE_BINARY, MODE_TEXT) or read:
+            raise UnsafeEntry(f"refusing cache value of mode {mode}")
+        if filename is not None:
+            self._inside(filename)
+        result = super().fetch(mode, filename, value, read)
+        if type(result) not in (bytes, str):
+            raise UnsafeEntry("cache value of unexpected type")
+        return result
+
+    def remove(self, file_path: str) -> None:
+        # A tampered row must not make eviction delete files outside the cache dir.
+        try:
+            self._inside(file_path)
+        except UnsafeEntry:
+            return
+        super().remove(file_path)
+
+    def _inside(self, filename: str) -> None:
+        full = os.path.realpath(os.path.join(self._root, filename))
+        if not full.startswith(self._root + os.sep):
+            raise UnsafeEntry("cache file outside the cache directory")
+
+
+class Backend(Protocol):
+    """What Cache needs from a store of str keys -> bytes/str values."""
+
+    def get(self, key: str) -> Value | None: ...
+    def set(self, key: str, value: Value) -> None: ...
+    def delete(self, key: str) -> None: ...
+    def contains(self, key: str) -> bool: ...
+    def stats(self) -> dict[str, int]: ...
+    def close(self) -> None: ...
+
+
+class DiskBackend:
+    """diskcache.Cache with SafeDisk; raises sqlite/OS errors for Cache to classify."""
+
+    def __init__(self, directory: Path, size_limit: int) -> None:
+        self.directory = directory
+        self._dc = diskcache.Cache(
+            str(directory),
+            disk=SafeDisk,
+            size_limit=size_limit,
+            eviction_policy="least-recently-stored",  # reads stay read-only: no write per get
+            statistics=False,
+            tag_index=False,
+            timeout=5,  # sqlite busy timeout: a second instance waits, but not for a minute
+            disk_min_file_size=2**15,
+        )
+
+    def get(self, key: str) -> Value | None:
+        try:
+            return self._dc.get(key)
+        except UnsafeEntry:
+            # Drop it without loading it (delete never fetches the value).
+            self._dc.delete(key)
+            return None
+
+    def set(self, key: str, value: Value) -> None:
+        self._dc.set(key, value)
+
+    def delete(self, key: str) -> None:
+        self._dc.delete(key)
+
+    def contains(self, key: str) -> bool:
+        return key in self._dc
+
+    def stats(self) -> dict[str, int]:
+        return {"size_bytes": int(self._dc.volume()), "entries": len(self._dc)}
+
+    def probe(self) -> None:
+        """Touch the tables once so a corrupt db fails now, not in the middle of a refresh."""
+        self._dc.get("v1:probe")
+        len(self._dc)
+
+    def close(self) -> None:
+        self._dc.close()
+
+
+class MemoryBackend:
+    """A bounded dict: used when the cache dir cannot be used at all."""
+
+    def __init__(self, size_limit: int = 64 * 1024 * 1024) -> None:
+        self._data: OrderedDict[str, Value] = OrderedDict()
+        self._size = 0
+        self._limit = size_limit
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Value | None:
+        with self._lock:
+            return self._data.get(key)
+
+    def set(self, key: str, value: Value) -> None:
+        if type(key) is not str or type(value) not in (bytes, str):
+            raise TypeError("cache keys must be str and values bytes or str")
+        with self._lock:
+            self._drop(key)
+            self._data[key] = value
+            self._size += len(value)
+            while self._size > self._limit and len(self._data) > 1:
+                self._drop(next(iter(self._data)))  # least recently stored first
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
+
+    def contains(self, key: str) -> bool:
+        with self._lock:
+            return key in self._data
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"size_bytes": self._size, "entries": len(self._data)}
+
+    def close(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._size = 0
+
+    def _drop(self, key: str) -> None:
+        old = self._data.pop(key, None)
+        if old is not None:
+            self._size -= len(old)
