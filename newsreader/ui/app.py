@@ -1,0 +1,132 @@
+"""The Textual application: theme, keymap, help, command palette; the main screen does the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from newsreader.ui.bindings import APP_BINDINGS, BUILTIN_HELP, MAIN_BINDINGS, keymap_from_config
+from newsreader.ui.format import Clock, utc_now
+from newsreader.ui.help import HelpScreen
+from newsreader.ui.main_screen import MainScreen
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
+
+
+class NewsreaderApp(App[int]):
+    """A terminal news reader over a `Reader`; `clock` is injectable so ages are testable."""
+
+    CSS_PATH = "newsreader.tcss"
+    TITLE = "newsreader"
+    BINDINGS = APP_BINDINGS  # type: ignore[assignment]
+
+    def __init__(
+        self, reader: Reader, *, clock: Clock | None = None, refresh_on_start: bool = True
+    ) -> None:
+        super().__init__()
+        self.reader = reader
+        self.clock: Clock = clock or utc_now
+        self.refresh_on_start = refresh_on_start
+        keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
+        if keymap:
+            self.set_keymap(keymap)
+        if reader.offline:
+            self.sub_title = "offline"
+
+    def on_mount(self) -> None:
+        theme = self.reader.get_setting("theme") or self.reader.config.theme
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.notify(f"Unknown theme {theme!r}; using {self.theme}.", severity="warning")
+        # Watched only after the saved theme is applied, so start-up never writes it back.
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._unknown_keys:
+            names = ", ".join(sorted(self._unknown_keys))
+            self.notify(f"Unknown action(s) in [keys]: {names}", severity="warning", timeout=10)
+        self.push_screen(
+            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
+        )
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if name and name != self.reader.get_setting("theme"):
+            self.reader.set_setting("theme", name)
+
+    async def on_unmount(self) -> None:
+        await self.reader.aclose()
+
+    # -- help and palette -------------------------------------------------------------------
+
+    def _main_screen(self) -> Screen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def help_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The live bindings (with [keys] overrides), grouped: reading, application, built in."""
+        main = self._main_screen()
+        main_rows = self._binding_rows(self._live_bindings(main), MAIN_BINDINGS) if main else []
+        app_rows = self._binding_rows(self._live_bindings(self), APP_BINDINGS)
+        return [("Reading", main_rows), ("Application", app_rows), ("Everywhere", BUILTIN_HELP)]
+
+    def _live_bindings(self, node: App | Screen) -> Iterable[tuple[str, list[Binding]]]:
+        # Textual applies the keymap to a copy at dispatch time; do the same to show it.
+        bindings = node._bindings.copy()
+        if self._keymap:
+            bindings.apply_keymap(self._keymap)
+        return bindings.key_to_bindings.items()
+
+    def _binding_rows(
+        self, items: Iterable[tuple[str, list[Binding]]], ours: list[Binding]
+    ) -> list[tuple[str, str]]:
+        """One row per action in `ours` order; the nine "follow related link" keys share one."""
+        order = {binding.id: i for i, binding in enumerate(ours)}
+        keys: dict[str, list[str]] = {}
+        tips: dict[str, str] = {}
+        for key, bindings in items:
+            for binding in bindings:
+                if binding.id not in order:
+                    continue  # Textual's own screen bindings are listed under "Everywhere"
+                group = "follow" if binding.id.startswith("follow_") else binding.id
+                keys.setdefault(group, []).append(self.get_key_display(binding.with_key(key)))
+                tips[group] = binding.tooltip or binding.description
+        tips["follow"] = "Follow related link N (Recall / Read also)"
+        rank = {g: order.get(g, order.get("follow_1", 0)) for g in keys}
+        return [(" ".join(keys[g]), tips[g]) for g in sorted(keys, key=rank.__getitem__)]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_rows()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every reading action by its description, besides Textual's own."""
+        yield from super().get_system_commands(screen)
+        main = self._main_screen()
+        if main is None:
+            return
+        seen: set[str] = set()
+        for binding in MAIN_BINDINGS:
+            if binding.action in seen or binding.action == "clear_filter":
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"Key: {binding.key}",
+                partial(main.run_action, binding.action),
+            )
+        yield SystemCommand("Help", "Show every key binding", self.action_help)
+
+
+def run_app(reader: Reader) -> int:
+    """Run the TUI until the user quits; the exit code is 0 unless the app failed."""
+    app = NewsreaderApp(reader)
+    app.run()
+    return app.return_code if app.return_code is not None else 0

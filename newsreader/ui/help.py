@@ -1,0 +1,50 @@
+"""The help screen: every live binding (config overrides included), grouped by where it works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_WIDTH = 24
+
+
+def help_content(rows: Iterable[tuple[str, list[tuple[str, str]]]]) -> Content:
+    """`rows` is [(section, [(keys, description), ...]), ...]; one aligned line per binding."""
+    lines: list[Content] = []
+    for section, bindings in rows:
+        if not bindings:
+            continue
+        if lines:
+            lines.append(Content(""))
+        lines.append(Content.styled(section, "bold $accent"))
+        for keys, description in bindings:
+            lines.append(Content.assemble(("  " + keys.ljust(KEY_WIDTH), "bold"), description))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal listing the bindings it was given; any of Esc, q, ? or F1 closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss_help", "Close help", id="close_help"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__(id="help")
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys — Esc closes"
+            body.border_subtitle = "Ctrl+P: every action by name"
+            yield Static(help_content(self.rows), id="help-text", markup=False)
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,204 @@
+"""The main screen: headline list, story view and status line; it runs the workers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList
+
+from newsreader.models import Headline
+from newsreader.ui.bindings import MAIN_BINDINGS
+from newsreader.ui.format import Clock, headline_row
+from newsreader.ui.navigation import StoryNavigation
+from newsreader.ui.widgets.headlines import HeadlineList
+from newsreader.ui.widgets.status import StatusLine
+from newsreader.ui.widgets.story import StoryView
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
+
+NARROW_WIDTH = 100  # below this the list sits above the story instead of beside it
+AGE_TICK_SECONDS = 60.0
+
+
+class MainScreen(StoryNavigation, Screen[None]):
+    """Everything the reader looks at; the story-navigation half lives in StoryNavigation."""
+
+    BINDINGS = MAIN_BINDINGS  # type: ignore[assignment]
+
+    def __init__(self, reader: Reader, clock: Clock, *, refresh_on_start: bool = True) -> None:
+        super().__init__(id="main")
+        self.reader = reader
+        self.clock = clock
+        self.refresh_on_start = refresh_on_start
+        self._refreshing = False
+        self._loaded_new = -1  # progress.new_headlines when the list was last reloaded
+        self._note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="Filter headlines…", id="filter")
+                yield HeadlineList(id="headlines")
+            yield StoryView(id="story")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def story_view(self) -> StoryView:
+        return self.query_one(StoryView)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.filter_input.display = False
+        self.story_view.show_empty()
+        self.reload_headlines()  # from the cache, at once: no network before the first paint
+        self.headlines.focus()
+        for warning in self.reader.warnings:
+            self.notify(warning, title="newsreader", severity="warning", timeout=10)
+        self.restore_last_story()
+        self.set_interval(AGE_TICK_SECONDS, self.headlines.refresh_all_rows)
+        if not self.reader.offline:
+            minutes = max(1, int(self.reader.config.refresh_minutes))
+            self.set_interval(minutes * 60.0, self.action_refresh)
+            if self.refresh_on_start:
+                self.action_refresh()
+        self.update_status()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # -- the list ---------------------------------------------------------------------------
+
+    def render_row(self, headline: Headline) -> Any:
+        return headline_row(
+            headline,
+            read=self.reader.is_read(headline.id),
+            saved=self.reader.is_saved(headline.id),
+            now=self.clock(),
+        )
+
+    def reload_headlines(self) -> None:
+        folders = {source.name: source.folder for source in self.reader.sources}
+        self.headlines.load(self.reader.headlines(), self.render_row, folders)
+
+    def action_list_down(self) -> None:
+        self.headlines.action_cursor_down()
+
+    def action_list_up(self) -> None:
+        self.headlines.action_cursor_up()
+
+    def action_list_first(self) -> None:
+        self.headlines.action_first()
+
+    def action_list_last(self) -> None:
+        self.headlines.action_last()
+
+    def action_cycle_scope(self) -> None:
+        scopes = self.headlines.scopes()
+        current = self.headlines.scope
+        position = scopes.index(current) if current in scopes else 0
+        scope = scopes[(position + 1) % len(scopes)]
+        self.headlines.set_scope(scope)
+        self.notify(f"Showing: {scope[1] if scope else 'all sources'}", timeout=2)
+
+    # -- filter -----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        was_filtering = self.filter_input.display or self.headlines.filter_text
+        self.filter_input.value = ""  # posts Changed, which resets the list
+        self.filter_input.display = False
+        self.headlines.set_filter("")
+        if was_filtering:
+            self.headlines.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.headlines.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.headlines.focus()
+
+    # -- selection --------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#headlines")
+    def _headline_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_list_index(event.option_index)
+
+    @on(OptionList.OptionSelected, "#related")
+    def _related_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_follow(event.option_index + 1)
+
+    def action_open_selected(self) -> None:
+        if self.headlines.highlighted is not None:
+            self.open_list_index(self.headlines.highlighted)
+
+    def action_page_down(self) -> None:
+        self.story_view.scroll_page_down()
+
+    def action_page_up(self) -> None:
+        self.story_view.scroll_page_up()
+
+    # -- refresh ----------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.reader.offline:
+            self.notify("Started with --offline: nothing is fetched.", severity="warning")
+            return
+        if not self._refreshing:
+            self._refreshing = True
+            self._loaded_new = -1
+            self._refresh()
+
+    @work(exclusive=True, group="refresh")
+    async def _refresh(self) -> None:
+        """Runs behind the UI: keys keep working, the list grows as sources report in."""
+        try:
+            progress = await self.reader.refresh(on_progress=self._on_progress)
+            self._on_progress(progress)
+        finally:
+            self._refreshing = False
+            self.reload_headlines()
+            self.refresh_related_marks()
+            self.update_status()
+
+    def _on_progress(self, progress: Any) -> None:
+        # Reload only when something new arrived, so a long refresh is not a rebuild per tick.
+        if progress.new_headlines != self._loaded_new and (
+            progress.new_headlines or not progress.running
+        ):
+            self._loaded_new = progress.new_headlines
+            self.reload_headlines()
+        self.update_status(progress)
+
+    # -- status -----------------------------------------------------------------------------
+
+    def update_status(self, progress: Any = None) -> None:
+        progress = progress if progress is not None else self.reader.progress
+        self.query_one(StatusLine).show(
+            offline=bool(progress and progress.offline),
+            forced_offline=self.reader.offline,
+            progress=progress,
+            unread=self.reader.unread_count(),
+            note=self._note,
+        )

@@ -1,0 +1,261 @@
+"""Story navigation for the main screen: open, next/previous, related links, back/forward."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from newsreader.errors import NewsreaderError, NotInCache
+from newsreader.models import Headline, Story
+from newsreader.ui.links import BrowserError, is_openable_url, open_in_browser
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
+    from newsreader.ui.widgets.headlines import HeadlineList
+    from newsreader.ui.widgets.story import StoryView
+
+OFFLINE_TITLE = "Not available offline"
+OFFLINE_DETAIL = (
+    "This story was never downloaded, and newsreader is offline. "
+    "It will open once the network is back (press r to refresh)."
+)
+
+
+class StoryNavigation:
+    """Mixed into MainScreen (a Screen): everything that changes which story is shown.
+
+    History is the reader's (browser-like, persisted on every change); this class only says
+    where the reader is — `remember` before leaving a story, `visit` when opening a new one.
+    """
+
+    reader: Reader
+    headlines: HeadlineList
+    story_view: StoryView
+    _open_headline_id: str | None = None
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def open_list_index(self, index: int) -> None:
+        headline = self.headlines.headline_at(index)
+        if headline is None:
+            return
+        self.headlines.move_to(index)
+        if not headline.url:
+            self._leave_current()
+            self.story_view.show_message(None, headline.title, "This entry has no story link.")
+            self._mark_opened(headline)
+            return
+        self.open_url(headline.url, list_index=index, title=headline.title)
+
+    def open_url(
+        self, url: str, *, list_index: int | None = None, title: str | None = None
+    ) -> None:
+        """Open `url` as a new page of history (forward history is dropped, as in a browser)."""
+        self._leave_current()
+        if list_index is None:
+            list_index = self.headlines.highlighted
+        self.reader.history.visit(url, list_index)
+        self._load(url, title, 0.0)
+
+    def _leave_current(self) -> None:
+        """Record the scroll position and list row of the story being left; apply "leave"."""
+        view = self.story_view
+        current = self.reader.history.current
+        if view.url and current is not None and current.url == view.url:
+            self.reader.history.remember(
+                scroll_y=float(view.scroll_y), list_index=self.headlines.highlighted
+            )
+        if self.reader.config.mark_read == "leave" and self._open_headline_id:
+            self._set_read(self._open_headline_id, True)
+        self._open_headline_id = None
+
+    @work(exclusive=True, group="story")
+    async def _load(self, url: str, title: str | None, scroll_y: float) -> None:
+        """Show `url` from the cache at once, else fetch and parse it while "Loading…" shows.
+
+        Exclusive: opening another story cancels this one, so fast n/n/n never shows a stale
+        story over a newer one.
+        """
+        view = self.story_view
+        story = self.reader.cached_story(url)
+        if story is None:
+            view.show_loading(url, title)
+            try:
+                story = await self.reader.open_story(url)
+            except NotInCache:
+                view.show_message(url, OFFLINE_TITLE, OFFLINE_DETAIL)
+                self._mark_opened(self.reader.headline_for_url(url))
+                return
+            except NewsreaderError as exc:
+                view.show_message(url, "Could not open this story", str(exc))
+                return
+            except Exception as exc:  # a bug in one page must not take the whole app down
+                view.show_message(url, "Could not open this story", f"{type(exc).__name__}")
+                return
+        if get_current_worker().is_cancelled:
+            return
+        cached = [self.reader.is_cached(link.url) for link in story.related]
+        await view.show_story(story, cached, scroll_y)
+        self._mark_opened(self.reader.headline_for_url(url) or self._headline_for_story(story))
+
+    def _headline_for_story(self, story: Story) -> Headline | None:
+        if story.canonical_url and story.canonical_url != story.url:
+            return self.reader.headline_for_url(story.canonical_url)
+        return None
+
+    def _mark_opened(self, headline: Headline | None) -> None:
+        self._open_headline_id = headline.id if headline else None
+        if headline and self.reader.config.mark_read == "open":
+            self._set_read(headline.id, True)
+
+    def _set_read(self, headline_id: str, read: bool) -> None:
+        if self.reader.is_read(headline_id) != read:
+            self.reader.set_read(headline_id, read)
+            self.headlines.refresh_row(headline_id)
+            self.update_status()
+
+    def restore_last_story(self) -> None:
+        """After a restart, show the story history points at, where the reader left it."""
+        entry = self.reader.history.current
+        if entry is None:
+            return
+        if entry.list_index is not None:
+            self.headlines.move_to(entry.list_index)
+        self._load(entry.url, None, entry.scroll_y)
+
+    # -- moving along the list --------------------------------------------------------------
+
+    def _step(self, delta: int) -> None:
+        highlighted = self.headlines.highlighted
+        if highlighted is None:
+            self.app.bell()
+            return
+        # Nothing open yet: n opens the highlighted headline itself.
+        target = highlighted if self.story_view.url is None else highlighted + delta
+        if 0 <= target < len(self.headlines.shown):
+            self.open_list_index(target)
+        else:
+            self.notify("No more stories in the list.", timeout=2)
+
+    def action_next_story(self) -> None:
+        self._step(+1)
+
+    def action_previous_story(self) -> None:
+        self._step(-1)
+
+    def action_next_unread(self) -> None:
+        shown = self.headlines.shown
+        start = (self.headlines.highlighted or 0) + (0 if self.story_view.url is None else 1)
+        for offset in range(len(shown)):
+            index = (start + offset) % len(shown)
+            if not self.reader.is_read(shown[index].id):
+                self.open_list_index(index)
+                return
+        self.notify("No unread stories.", timeout=2)
+
+    # -- related links and history ------------------------------------------------------------
+
+    def action_follow(self, number: int) -> None:
+        story = self.story_view.story
+        if story is None or not 1 <= number <= len(story.related):
+            self.notify(f"No related link {number}.", timeout=2)
+            return
+        link = story.related[number - 1]
+        self.open_url(link.url, title=link.title or link.summary)
+
+    def _go(self, forward: bool) -> None:
+        history = self.reader.history
+        if not (history.can_go_forward if forward else history.can_go_back):
+            self.notify(f"Nothing to go {'forward' if forward else 'back'} to.", timeout=2)
+            return
+        self._leave_current()
+        entry = history.forward() if forward else history.back()
+        if entry is None:
+            return
+        if entry.list_index is not None:
+            self.headlines.move_to(entry.list_index)
+        self._load(entry.url, None, entry.scroll_y)
+
+    def action_back(self) -> None:
+        self._go(forward=False)
+
+    def action_forward(self) -> None:
+        self._go(forward=True)
+
+    def refresh_related_marks(self) -> None:
+        """After a refresh more related stories may be cached: update their marks."""
+        story = self.story_view.story
+        if story is not None and story.related:
+            self.story_view.set_related(
+                story, [self.reader.is_cached(r.url) for r in story.related]
+            )
+
+    # -- the story's own actions --------------------------------------------------------------
+
+    def _target(self) -> Headline | None:
+        """The headline s/m act on: the list's when it has focus, else the open story's."""
+        if self.headlines.has_focus or self.story_view.url is None:
+            return self.headlines.current
+        url = self.story_view.url
+        headline = self.reader.headline_for_url(url)
+        story = self.story_view.story
+        if headline is None and story is not None:
+            # A related story that is in no feed can still be saved: describe it as a headline.
+            headline = Headline(
+                id=url,
+                source_url="",
+                source_name=story.source or "",
+                title=story.title,
+                url=url,
+                published=story.published,
+            )
+        return headline
+
+    def action_toggle_saved(self) -> None:
+        headline = self._target()
+        if headline is None:
+            return
+        saved = self.reader.toggle_saved(headline)
+        self.headlines.refresh_row(headline.id)
+        self.notify("Saved." if saved else "Removed from saved.", timeout=2)
+
+    def action_toggle_read(self) -> None:
+        headline = self._target()
+        if headline is None:
+            return
+        read = not self.reader.is_read(headline.id)
+        self._set_read(headline.id, read)
+        if headline.id == self._open_headline_id and not read:
+            # Explicitly unread: do not let the "leave" policy mark it read again.
+            self._open_headline_id = None
+
+    def _story_link(self) -> str | None:
+        story = self.story_view.story
+        url = (story.canonical_url or story.url) if story else self.story_view.url
+        if url is None and self.headlines.current is not None:
+            url = self.headlines.current.url
+        if not url or not is_openable_url(url):
+            self.notify("This story has no http(s) link.", severity="warning")
+            return None
+        return url
+
+    def action_open_browser(self) -> None:
+        url = self._story_link()
+        if url:
+            self._open_browser(url)
+
+    @work(thread=True, exclusive=True, group="browser")
+    def _open_browser(self, url: str) -> None:
+        """webbrowser / subprocess can block for a while: never on the event loop."""
+        try:
+            open_in_browser(url, self.reader.config.browser)
+        except BrowserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+
+    def action_copy_link(self) -> None:
+        url = self._story_link()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify("Link copied.", timeout=2)

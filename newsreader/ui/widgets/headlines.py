@@ -1,0 +1,160 @@
+"""The headline list: an OptionList of one-line Content rows, filtered with one set_options call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from newsreader.models import Headline
+
+RowRenderer = Callable[[Headline], Content]
+# ("folder", "World") or ("source", "BBC World"); None shows every source.
+Scope = tuple[str, str] | None
+
+
+class HeadlineList(OptionList):
+    """Every known headline, newest first; a text filter and a source/folder scope narrow it.
+
+    Rows are built once per headline and kept, so filtering as you type only picks the
+    matching Option objects and hands them to one `set_options` call.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        # markup=False: a headline is literal text even if it looks like "[b]markup[/]".
+        super().__init__(id=id, markup=False)
+        self._all: list[Headline] = []
+        self._keys: list[str] = []  # lower-cased "title source" per headline, for filtering
+        self._rows: dict[str, Option] = {}
+        self._by_id: dict[str, Headline] = {}
+        self._folders: dict[str, str | None] = {}  # source name -> folder
+        self._shown: list[Headline] = []
+        self._index_of: dict[str, int] = {}
+        self._render_row: RowRenderer = lambda h: Content(h.title)
+        self.filter_text = ""
+        self.scope: Scope = None
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(
+        self,
+        headlines: Sequence[Headline],
+        render_row: RowRenderer,
+        folders: dict[str, str | None] | None = None,
+    ) -> None:
+        """Replace the headlines; the highlighted story stays highlighted if it is still there."""
+        keep = self.current
+        self._render_row = render_row
+        self._folders = dict(folders or {})
+        old_rows = self._rows
+        self._all, self._keys, self._rows, self._by_id = [], [], {}, {}
+        for headline in headlines:
+            if headline.id in self._rows:
+                continue  # the same story from two feeds is listed once
+            self._all.append(headline)
+            self._by_id[headline.id] = headline
+            self._keys.append(f"{headline.title} {headline.source_name}".casefold())
+            # A row already built is reused as it is: its read/saved marks are kept current.
+            self._rows[headline.id] = old_rows.get(headline.id) or Option(
+                render_row(headline), id=headline.id
+            )
+        self._apply(keep.id if keep else None)
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._apply(self._current_id())
+
+    def set_scope(self, scope: Scope) -> None:
+        self.scope = scope
+        self._apply(self._current_id())
+
+    def scopes(self) -> list[Scope]:
+        """None, then each folder, then each source, in first-seen order."""
+        folders = [f for f in dict.fromkeys(self._folders.values()) if f]
+        sources = list(dict.fromkeys(h.source_name for h in self._all))
+        return [None, *(("folder", f) for f in folders), *(("source", s) for s in sources)]
+
+    def _in_scope(self, headline: Headline) -> bool:
+        if self.scope is None:
+            return True
+        kind, name = self.scope
+        if kind == "folder":
+            return self._folders.get(headline.source_name) == name
+        return headline.source_name == name
+
+    def _apply(self, keep_id: str | None) -> None:
+        needle = self.filter_text.casefold().strip()
+        shown = [
+            h
+            for h, key in zip(self._all, self._keys, strict=True)
+            if (not needle or needle in key) and self._in_scope(h)
+        ]
+        self._shown = shown
+        self._index_of = {h.id: i for i, h in enumerate(shown)}
+        rows = self._rows
+        self.set_options([rows[h.id] for h in shown])  # the one rebuild
+        if shown:
+            index = self._index_of.get(keep_id, 0) if keep_id else 0
+            self.highlighted = index
+        self._update_title()
+
+    def _update_title(self) -> None:
+        parts = [
+            f"{len(self._shown)} of {len(self._all)}"
+            if self._is_narrowed()
+            else f"{len(self._all)} headlines"
+        ]
+        if self.scope:
+            parts.append(self.scope[1])
+        if self.filter_text:
+            parts.append(f"/{self.filter_text}")
+        self.border_title = Content(" · ".join(parts))
+
+    def _is_narrowed(self) -> bool:
+        return bool(self.filter_text.strip()) or self.scope is not None
+
+    # -- queries ----------------------------------------------------------------------------
+
+    @property
+    def shown(self) -> Sequence[Headline]:
+        return self._shown
+
+    @property
+    def current(self) -> Headline | None:
+        return self.headline_at(self.highlighted)
+
+    def _current_id(self) -> str | None:
+        current = self.current
+        return current.id if current else None
+
+    def headline_at(self, index: int | None) -> Headline | None:
+        if index is None or not 0 <= index < len(self._shown):
+            return None
+        return self._shown[index]
+
+    def index_of(self, headline_id: str) -> int | None:
+        return self._index_of.get(headline_id)
+
+    # -- updates ----------------------------------------------------------------------------
+
+    def refresh_row(self, headline_id: str) -> None:
+        """Re-render one row after its read/saved state changed."""
+        headline = self._by_id.get(headline_id)
+        if headline is None:
+            return
+        index = self._index_of.get(headline_id)
+        if index is not None:
+            self.replace_option_prompt_at_index(index, self._render_row(headline))
+        else:  # filtered out: not in the OptionList, so a fresh Option can take its place
+            self._rows[headline_id] = Option(self._render_row(headline), id=headline_id)
+
+    def refresh_all_rows(self) -> None:
+        """Re-render every row (the clock moved on, or many marks changed at once)."""
+        self._rows = {h.id: Option(self._render_row(h), id=h.id) for h in self._all}
+        self._apply(self._current_id())
+
+    def move_to(self, index: int) -> None:
+        if self._shown:
+            self.highlighted = max(0, min(index, len(self._shown) - 1))

@@ -1,0 +1,57 @@
+"""The status line: online/offline, refresh progress, failing sources and the unread count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.widgets import Static
+
+MAX_ERROR_CHARS = 60
+
+
+def status_content(
+    *,
+    offline: bool,
+    forced_offline: bool,
+    progress: Any,
+    unread: int,
+    note: str = "",
+) -> Content:
+    """Build the line from the reader's RefreshProgress (duck-typed: no services import here)."""
+    parts: list[str | tuple[str, str]] = []
+    if forced_offline:
+        parts.append(("● offline (--offline)", "$warning"))
+    elif offline:
+        parts.append(("● offline", "$warning"))
+    else:
+        parts.append(("● online", "$success"))
+    if progress is not None and progress.running:
+        parts += ["  ", (f"⟳ {progress.sources_done}/{progress.sources_total} sources", "bold")]
+        if progress.stories_total:
+            parts.append(f", {progress.stories_done}/{progress.stories_total} stories")
+    elif progress is not None and progress.sources_total:
+        parts.append(f"  updated {progress.sources_done}/{progress.sources_total} sources")
+        if progress.new_headlines:
+            parts.append(f", {progress.new_headlines} new")
+    parts += ["  ", (f"{unread} unread", "$accent")]
+    errors: dict[str, str] = dict(getattr(progress, "errors", None) or {})
+    if errors:
+        # The last error per failing source, one line each would not fit: join and cut.
+        shown = "; ".join(f"{name}: {message}" for name, message in errors.items())
+        if len(shown) > MAX_ERROR_CHARS * 2:
+            shown = shown[: MAX_ERROR_CHARS * 2 - 1] + "…"
+        parts += ["  ", (f"⚠ {len(errors)} failing: ", "$error"), shown]
+    if note:
+        parts += ["  ", (note, "$text-muted")]
+    return Content.assemble(*parts)
+
+
+class StatusLine(Static):
+    """A one-line summary; the screen calls `show` whenever something changes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+    def show(self, **kwargs: Any) -> None:
+        self.update(status_content(**kwargs))

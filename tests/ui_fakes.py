@@ -1,0 +1,259 @@
+"""A small in-memory Reader with the real service's API, for UI tests that need exact control."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from newsreader.config import Config
+from newsreader.errors import FetchError, NotInCache
+from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story
+from newsreader.services.history import History
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+BASE = "https://news.example"
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+@dataclass
+class FakeProgress:
+    sources_total: int = 0
+    sources_done: int = 0
+    stories_total: int = 0
+    stories_done: int = 0
+    new_headlines: int = 0
+    running: bool = False
+    offline: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def make_story(
+    url: str,
+    title: str,
+    related: list[tuple[str, str, str]] = (),
+    paras: int = 3,
+) -> Story:
+    """A story with every kind of block; `related` is [(kind, title, url), ...]."""
+    blocks = [
+        Block("paragraph", f"{title}: paragraph {i}. " + "Words go here. " * 30)
+        for i in range(1, paras + 1)
+    ]
+    blocks[1:1] = [
+        Block("heading", "Details"),
+        Block("quote", "We will keep the lights on", attribution="the mayor said"),
+        Block("image", src=f"{url}/img.jpg", alt="A photo", caption="Workers at the plant"),
+        Block("list", items=["first point", "second point"]),
+    ]
+    return Story(
+        url=url,
+        title=title,
+        published="2025-03-01T09:00:00+00:00",
+        authors=["Olena Reporter"],
+        source="Example News",
+        dateline=Dateline("Kyiv", "UNN"),
+        views=1558,
+        lead=f"The lead of {title}.",
+        blocks=blocks,
+        related=[RelatedLink(kind, t, u) for kind, t, u in related],  # type: ignore[arg-type]
+    )
+
+
+class FakeReader:
+    """Same surface as newsreader.services.reader.Reader; state persists to `data_dir`."""
+
+    def __init__(
+        self,
+        headlines: list[Headline] | None = None,
+        stories: dict[str, Story] | None = None,
+        *,
+        remote: dict[str, Story] | None = None,
+        offline: bool = False,
+        config: Config | None = None,
+        data_dir: Path | None = None,
+        refresh_gate: asyncio.Event | None = None,
+        refresh_adds: list[Headline] | None = None,
+    ) -> None:
+        self.config = config or Config(
+            sources=[
+                Source("Example News", f"{BASE}/rss", "World"),
+                Source("Other Wire", f"{BASE}/other", "Local"),
+            ]
+        )
+        self.sources = list(self.config.sources)
+        self.offline = offline
+        self.warnings: list[str] = []
+        self.progress = FakeProgress()
+        self._headlines = list(headlines if headlines is not None else sample_headlines())
+        self._cache: dict[str, Story] = dict(stories if stories is not None else sample_stories())
+        self._remote = dict(remote or {})  # fetchable when online
+        self._read: set[str] = set()
+        self._saved: set[str] = set()
+        self._settings: dict[str, Any] = {}
+        self.data_dir = data_dir
+        self.refresh_gate = refresh_gate
+        self.refresh_adds = list(refresh_adds or [])
+        self.refresh_calls = 0
+        self.opened: list[str] = []
+        self.closed = False
+        saved = self._load_state()
+        self.history = History.from_dict(saved.get("history"), on_change=self._persist)
+
+    # -- persistence (stands in for the real durable store) -----------------------------------
+
+    def _state_file(self) -> Path | None:
+        return self.data_dir / "fake-state.json" if self.data_dir else None
+
+    def _load_state(self) -> dict[str, Any]:
+        path = self._state_file()
+        if path is None or not path.exists():
+            return {}
+        data = json.loads(path.read_text())
+        self._read = set(data.get("read", []))
+        self._settings = dict(data.get("settings", {}))
+        return data
+
+    def _persist(self, _history: History | None = None) -> None:
+        path = self._state_file()
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(
+                {
+                    "history": self.history.to_dict(),
+                    "read": sorted(self._read),
+                    "settings": self._settings,
+                }
+            )
+        )
+
+    # -- the Reader API -------------------------------------------------------------------------
+
+    def headlines(self) -> list[Headline]:
+        return list(self._headlines)
+
+    def headline_for_url(self, url: str) -> Headline | None:
+        return next((h for h in self._headlines if h.url == url), None)
+
+    def is_read(self, headline_id: str) -> bool:
+        return headline_id in self._read
+
+    def set_read(self, headline_id: str, read: bool = True) -> None:
+        (self._read.add if read else self._read.discard)(headline_id)
+        self._persist()
+
+    def unread_count(self) -> int:
+        return sum(1 for h in self._headlines if h.id not in self._read)
+
+    def is_saved(self, headline_id: str) -> bool:
+        return headline_id in self._saved
+
+    def toggle_saved(self, headline: Headline) -> bool:
+        if headline.id in self._saved:
+            self._saved.discard(headline.id)
+            return False
+        self._saved.add(headline.id)
+        return True
+
+    def is_cached(self, url: str) -> bool:
+        return url in self._cache
+
+    def cached_story(self, url: str) -> Story | None:
+        return self._cache.get(url)
+
+    async def open_story(self, url: str) -> Story:
+        self.opened.append(url)
+        if url in self._cache:
+            return self._cache[url]
+        if self.offline:
+            raise NotInCache(url)
+        await asyncio.sleep(0)  # a real fetch yields to the loop
+        if url in self._remote:
+            self._cache[url] = self._remote[url]
+            return self._remote[url]
+        raise FetchError(url, "HTTP 404", kind="http")
+
+    async def refresh(self, on_progress: Callable[[Any], None] | None = None) -> Any:
+        self.refresh_calls += 1
+        total = len(self.sources)
+        self.progress = FakeProgress(sources_total=total, running=True)
+        if on_progress:
+            on_progress(self.progress)
+        if self.refresh_gate is not None:
+            await self.refresh_gate.wait()  # the test decides when the "network" answers
+        self._headlines[:0] = self.refresh_adds
+        self.progress = FakeProgress(
+            sources_total=total,
+            sources_done=total,
+            new_headlines=len(self.refresh_adds),
+            errors={"Other Wire": "timeout after 20 s"},
+        )
+        self.refresh_adds = []
+        if on_progress:
+            on_progress(self.progress)
+        return self.progress
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self._settings.get(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._settings[key] = value
+        self._persist()
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def url(slug: str) -> str:
+    return f"{BASE}/news/{slug}"
+
+
+def headline(slug: str, title: str, hours_ago: float, source: str = "Example News") -> Headline:
+    published = (NOW - timedelta(hours=hours_ago)).isoformat()
+    return Headline(
+        id=slug,
+        source_url=f"{BASE}/rss",
+        source_name=source,
+        title=title,
+        url=url(slug),
+        published=published,
+    )
+
+
+def sample_headlines() -> list[Headline]:
+    return [
+        headline("a", "Alpha story", 1),
+        headline("b", "Bravo story", 3, "Other Wire"),
+        headline("c", "Charlie story", 5),
+        headline("d", "Delta story", 30, "Other Wire"),
+        headline("e", "Echo story", 200),
+    ]
+
+
+def sample_stories() -> dict[str, Story]:
+    """a links to c (in the list, cached) and to x (in no feed, cached) and to z (not cached)."""
+    return {
+        url("a"): make_story(
+            url("a"),
+            "Alpha story",
+            [
+                ("recall", "Charlie story", url("c")),
+                ("read_also", "Xray story, in no feed", url("x")),
+                ("recall", "Zulu story, never downloaded", url("z")),
+            ],
+            paras=12,
+        ),
+        url("b"): make_story(url("b"), "Bravo story"),
+        url("c"): make_story(url("c"), "Charlie story", [("recall", "Alpha story", url("a"))]),
+        url("d"): make_story(url("d"), "Delta story"),
+        url("e"): make_story(url("e"), "Echo story"),
+        url("x"): make_story(url("x"), "Xray story", paras=10),
+    }
