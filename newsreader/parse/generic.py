@@ -56,7 +56,7 @@ def extract_generic(doc: etree._Element, base: str) -> list[Item]:
         if tag == "head":
             rend = el.get("rend") or "h2"
             level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
-            text = clean_line(iter_text(el), 300)
+            text = clean_line("".join(el.itertext()), 300)  # iter_text() skips HTML <head>
             if text:
                 items.append(Item("h", text, level=level))
         elif tag in ("p", "code"):

@@ -229,7 +229,7 @@ def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list
         if box is not None:
             # A placeholder keeps the box's place so related links stay in document order.
             boxes.append(Item("box", box=box, links=_links(el, base)))
-            marker = etree.Element(_BOX_TAG, idx=str(len(boxes) - 1))
+            marker = el.makeelement(_BOX_TAG, {"idx": str(len(boxes) - 1)})
             marker.tail, el.tail = el.tail, None
             el.getparent().replace(el, marker)
         elif _tag(el) in DROP_TAGS or _tag(el) in _STRIP_IN_ROOT or (cls and _CHROME.search(cls)):
