@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ from newsreader.demo import (
     DemoTransport,
     demo_transport,
 )
+from newsreader.models import Story
 
 NEWS = f"{DEMO_BASE}/news/"
 UK_PAGES = {
@@ -242,26 +244,58 @@ async def test_latency_knob() -> None:
         assert (await c.get(NEWS + HOSTILE)).status_code == 200
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("newsreader.parse.story") is None, reason="parse.story not written yet"
-)
-@pytest.mark.parametrize("slug", page_slugs())
-def test_every_page_parses_as_a_news_story(slug: str) -> None:
+HAS_STORY_PARSER = importlib.util.find_spec("newsreader.parse.story") is not None
+READ_ALSO_LABEL = re.compile(r">\s*(?:Read also|Читайте також)\s*:?\s*<")
+
+
+def parsed(slug: str) -> Story:
     from newsreader.parse.story import parse_story
 
     raw = (files("newsreader.demo") / "site" / "news" / f"{slug}.html").read_bytes()
     ctype = "text/html" if slug in UK_PAGES else "text/html; charset=utf-8"
-    story = parse_story(raw, NEWS + slug, headers={"content-type": ctype})
+    return parse_story(raw, NEWS + slug, headers={"content-type": ctype})
+
+
+@pytest.mark.skipif(not HAS_STORY_PARSER, reason="parse.story not written yet")
+@pytest.mark.parametrize("slug", page_slugs())
+def test_every_page_parses_as_a_news_story(slug: str) -> None:
+    text = page_text(slug)
+    story = parsed(slug)
+    h1 = re.search(r"<h1>(.*?)</h1>", text).group(1)
+    assert story.title == html.unescape(h1)
     assert story.dateline and story.dateline.place and story.dateline.agency == "RNA"
-    assert story.views and story.views > 100
-    assert story.lead
-    assert any(link.kind == "recall" for link in story.related)
-    recall = next(link for link in story.related if link.kind == "recall")
-    assert recall.url == recall_target(page_text(slug))
+    views = re.search(r"([\d &#;160]+) (?:views|переглядів)<", text).group(1)
+    assert story.views == int(re.sub(r"\D|160", "", views.replace("&#160;", "")))
+    assert story.lead and story.lead in html.unescape(text)
+    assert story.language == ("uk" if slug in UK_PAGES else "en")
+    assert story.encoding == ("windows-1251" if slug in UK_PAGES else "utf-8")
+    recall = [link for link in story.related if link.kind == "recall"]
+    assert [link.url for link in recall] == [recall_target(text)]
+    headings = [b.text for b in story.blocks if b.type == "heading"]
+    assert headings == ["Деталі" if slug in UK_PAGES else "Details"]
+    quotes = [b for b in story.blocks if b.type == "quote"]
+    assert len(quotes) == text.count("<blockquote")
+    assert all(q.attribution and f"<p>- {q.attribution}." in html.unescape(text) for q in quotes)
+    images = [b for b in story.blocks if b.type == "image"]
+    assert len(images) == 1 and images[0].alt == story.title
     texts = [b.text for b in story.blocks] + [b.caption or "" for b in story.blocks]
+    assert story.title not in texts  # the alt-text repeat is not body text
     for chrome in CHROME:
         assert not any(chrome in t for t in texts), (chrome, slug)
     assert not any("\x1b" in t or "\x07" in t for t in [story.title, *texts])
+
+
+READ_ALSO_PAGES = [s for s in page_slugs() if READ_ALSO_LABEL.search(page_text(s))]
+
+
+@pytest.mark.skipif(not HAS_STORY_PARSER, reason="parse.story not written yet")
+@pytest.mark.parametrize("slug", READ_ALSO_PAGES)
+def test_read_also_boxes_become_related_links(slug: str) -> None:
+    text = page_text(slug)
+    label = READ_ALSO_LABEL.search(text)
+    target = NEWS_HREF.search(text, label.end()).group(1)
+    story = parsed(slug)
+    assert target in [link.url for link in story.related if link.kind == "read_also"]
 
 
 async def test_feeds_through_the_feed_parser(client: httpx.AsyncClient) -> None:
