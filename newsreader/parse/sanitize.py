@@ -44,8 +44,12 @@ def _combining_run() -> re.Pattern[str]:
 
 
 def _one_pass(s: str) -> str:
-    s = _STRING_SEQ.sub("", s)
-    s = _CSI_SEQ.sub("", s)
+    # Strings and CSI first, until none is left: removing a CSI can complete an OSC introducer
+    # ("\x1b" + "\x1b[0m" + "]0;...") that the generic ESC-pair rule would only half remove.
+    prev = None
+    while prev != s:
+        prev = s
+        s = _CSI_SEQ.sub("", _STRING_SEQ.sub("", s))
     s = _ESC_SEQ.sub("", s)
     # Line ends become \n and tabs a space before the remaining controls are dropped.
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -25,8 +26,11 @@ def _host_to_ascii(host: str) -> str | None:
     host = host.rstrip(".").lower()
     if not host:
         return None
-    if host.startswith("[") and host.endswith("]"):  # IPv6 literal
-        return host if re.fullmatch(r"\[[0-9a-f:.]+\]", host) else None
+    if ":" in host:  # IPv6 literal (urlsplit already dropped the brackets)
+        try:
+            return f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return None
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
