@@ -1,0 +1,285 @@
+"""Durable user state (read marks, saved stories, history, settings) in SQLite WAL."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import NewsreaderError
+from newsreader.models import Headline
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS read_marks (key TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS saved (
+    id TEXT PRIMARY KEY, headline TEXT NOT NULL, saved_at REAL NOT NULL, seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+_LINK = "link:"  # read-mark keys for story links never collide with guids
+
+
+class StateError(NewsreaderError):
+    """The user-state database cannot be opened or written (not corruption: that is handled)."""
+
+
+def headline_keys(headline: Headline) -> list[str]:
+    """Every key a read mark for this headline is stored under: its id and its link.
+
+    A feed that changes an entry's guid but keeps its link (republished, CMS migration) would
+    otherwise show a story the user already read as unread again.
+    """
+    keys = [headline.id]
+    if headline.url:
+        keys.append(_LINK + headline.url)
+    return keys
+
+
+class UserState:
+    """One connection guarded by a lock: safe from the event loop plus asyncio.to_thread.
+
+    Every write is one IMMEDIATE transaction, so a kill -9 leaves either all of it or none;
+    WAL + busy_timeout let the TUI and a cron `newsreader fetch` use the file at once.
+    """
+
+    def __init__(self, con: sqlite3.Connection, path: Path, warning: str | None) -> None:
+        self._con = con
+        self.path = path
+        self.warning = warning  # set when a corrupt file was moved aside at open
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path) -> UserState:
+        path = Path(path)
+        _prepare_dir(path.parent)
+        warning = None
+        try:
+            con = _connect(path)
+        except StateError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not _looks_corrupt(exc):
+                raise StateError(f"cannot open {path}: {exc}") from None
+            aside = _move_aside(path)
+            warning = f"user state was corrupt; moved aside to {aside} and started fresh"
+            try:
+                con = _connect(path)
+            except sqlite3.Error as again:
+                raise StateError(f"cannot open {path}: {again}") from None
+        return cls(con, path, warning)
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._con.close()
+
+    def __enter__(self) -> UserState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- read marks --------------------------------------------------------------------------
+    def is_read(self, id: str, *aliases: str) -> bool:
+        """True if `id` or any alias (e.g. "link:" + url) carries a read mark."""
+        keys = [id, *aliases]
+        marks = ",".join("?" * len(keys))
+        row = self._query(f"SELECT 1 FROM read_marks WHERE key IN ({marks}) LIMIT 1", keys)
+        return bool(row)
+
+    def read_ids(self) -> set[str]:
+        return {key for (key,) in self._query("SELECT key FROM read_marks")}
+
+    def set_read(self, ids: Iterable[str], read: bool = True) -> None:
+        keys = [k for k in dict.fromkeys(ids) if isinstance(k, str) and k]
+        if not keys:
+            return
+        now = time.time()
+        with self._tx() as con:
+            if read:
+                con.executemany(
+                    "INSERT INTO read_marks(key, at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+                    [(k, now) for k in keys],
+                )
+            else:
+                con.executemany("DELETE FROM read_marks WHERE key = ?", [(k,) for k in keys])
+
+    def set_headlines_read(self, headlines: Iterable[Headline], read: bool = True) -> None:
+        """Mark (or unmark) under every key of each headline, in one transaction."""
+        self.set_read([key for h in headlines for key in headline_keys(h)], read)
+
+    def is_headline_read(self, headline: Headline) -> bool:
+        return self.is_read(*headline_keys(headline))
+
+    def read_headline_ids(self, headlines: Iterable[Headline]) -> set[str]:
+        """The `id`s of those headlines that are read under any of their keys."""
+        marks = self.read_ids()
+        return {h.id for h in headlines if any(k in marks for k in headline_keys(h))}
+
+    def forget_read_before(self, timestamp: float) -> int:
+        """Drop read marks older than `timestamp` (they would grow forever); returns count."""
+        with self._tx() as con:
+            return con.execute("DELETE FROM read_marks WHERE at < ?", (timestamp,)).rowcount
+
+    # -- saved -------------------------------------------------------------------------------
+    def is_saved(self, id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM saved WHERE id = ?", (id,)))
+
+    def saved(self) -> list[dict[str, Any]]:
+        """Saved headline dicts, most recently saved first; unreadable rows are skipped."""
+        out = []
+        for (text,) in self._query("SELECT headline FROM saved ORDER BY seq DESC"):
+            value = _loads(text)
+            if isinstance(value, dict):
+                out.append(value)
+        return out
+
+    def set_saved(self, id: str, headline: dict[str, Any] | None) -> None:
+        """Save (or re-save, moving it to the top) a headline dict; None unsaves."""
+        with self._tx() as con:
+            if headline is None:
+                con.execute("DELETE FROM saved WHERE id = ?", (id,))
+                return
+            (seq,) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM saved").fetchone()
+            con.execute(
+                "INSERT INTO saved(id, headline, saved_at, seq) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET headline = excluded.headline,"
+                " saved_at = excluded.saved_at, seq = excluded.seq",
+                (id, _dumps(headline), time.time(), seq),
+            )
+
+    # -- history and settings ------------------------------------------------------------------
+    def get_history(self) -> dict[str, Any]:
+        value = self._get_kv("history")
+        return value if isinstance(value, dict) else {}
+
+    def set_history(self, history: dict[str, Any]) -> None:
+        self._set_kv("history", history)
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        value = self._get_kv("setting:" + key, _MISSING)
+        return default if value is _MISSING else value
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._set_kv("setting:" + key, value)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _get_kv(self, key: str, default: Any = None) -> Any:
+        rows = self._query("SELECT value FROM kv WHERE key = ?", (key,))
+        if not rows:
+            return default
+        value = _loads(rows[0][0])
+        return default if value is _MISSING else value
+
+    def _set_kv(self, key: str, value: Any) -> None:
+        text = _dumps(value)  # serialise before the transaction: a TypeError writes nothing
+        with self._tx() as con:
+            con.execute(
+                "INSERT INTO kv(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, text),
+            )
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._con.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise StateError(f"cannot read {self.path.name}: {exc}") from None
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            con = self._con
+            try:
+                # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so two
+                # processes never both read-then-fail-to-upgrade.
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StateError(f"cannot write {self.path.name}: {exc}") from None
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StateError(f"cannot write {self.path.name}: {exc}") from None
+                raise
+
+
+_MISSING: Any = object()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError):
+        return _MISSING
+
+
+def _looks_corrupt(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def _prepare_dir(directory: Path) -> None:
+    if not directory.exists():
+        directory.mkdir(parents=True, mode=0o700)
+        directory.chmod(0o700)  # mkdir's mode is filtered by the umask
+    # An existing dir is left alone: it may be a user's shared directory.
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        # Create it 0600 ourselves: sqlite would use 0644, and it gives -wal/-shm the same mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    with contextlib.suppress(OSError):
+        if path.stat().st_uid == os.geteuid():
+            path.chmod(0o600)
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves; timeout is the busy timeout.
+    con = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+    try:
+        con.execute("PRAGMA busy_timeout = 10000")
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = FULL")  # user data: survive power loss, not just kill
+        (status,) = con.execute("PRAGMA quick_check").fetchone()
+        if status != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({status})")
+        (version,) = con.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise StateError(f"{path} was written by a newer newsreader (schema {version})")
+        # One script, one transaction: a kill mid-creation leaves no half-made schema.
+        con.executescript(
+            f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+        )
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}~{n}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target

@@ -1,0 +1,215 @@
+"""Durable user state: roundtrips, concurrent writers, corruption, and kill -9 mid-write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from newsreader.models import Headline
+from newsreader.store.state import StateError, UserState, headline_keys
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "state.db"
+
+
+def _headline(i: int, **kw) -> dict:
+    return Headline(id=f"g{i}", source_url="http://s/rss", source_name="S", title=f"T{i}",
+                    url=f"http://s/{i}", **kw).to_dict()
+
+
+def test_roundtrip_across_reopen(db: Path):
+    state = UserState.open(db)
+    assert state.warning is None
+    state.set_read(["a", "b", "c"])
+    state.set_read(["b"], read=False)
+    state.set_saved("g1", _headline(1))
+    state.set_saved("g2", _headline(2))
+    state.set_saved("g3", _headline(3))
+    state.set_saved("g2", None)
+    state.set_saved("g1", _headline(1))  # re-saving moves it to the top
+    state.set_history({"back": ["http://x"], "forward": []})
+    state.set_setting("theme", "dark")
+    state.set_setting("columns", {"width": [1, 2]})
+    state.close()
+
+    state = UserState.open(db)
+    assert state.read_ids() == {"a", "c"}
+    assert state.is_read("a") and not state.is_read("b")
+    assert state.is_saved("g1") and not state.is_saved("g2")
+    assert [h["id"] for h in state.saved()] == ["g1", "g3"]
+    assert state.get_history() == {"back": ["http://x"], "forward": []}
+    assert state.get_setting("theme") == "dark"
+    assert state.get_setting("columns") == {"width": [1, 2]}
+    assert state.get_setting("missing", 5) == 5
+    state.set_setting("none", None)
+    assert state.get_setting("none", 5) is None  # a stored null is a value, not "missing"
+    state.close()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+def test_defaults_on_fresh_db(db: Path):
+    with UserState.open(db) as state:
+        assert state.read_ids() == set()
+        assert state.saved() == []
+        assert state.get_history() == {}
+        assert state.get_setting("x") is None
+        state.set_read([])  # no-op
+
+
+def test_unserialisable_value_writes_nothing(db: Path):
+    with UserState.open(db) as state:
+        state.set_setting("k", 1)
+        with pytest.raises(TypeError):
+            state.set_setting("k", object())
+        assert state.get_setting("k") == 1
+
+
+def test_read_mark_follows_a_changed_guid(db: Path):
+    with UserState.open(db) as state:
+        old = Headline(id="guid-1", source_url="s", source_name="S", title="T", url="http://s/a")
+        state.set_headlines_read([old])
+        new = Headline(id="guid-2", source_url="s", source_name="S", title="T", url="http://s/a")
+        assert state.is_headline_read(new)
+        assert state.read_headline_ids([new]) == {"guid-2"}
+        assert state.is_read("guid-2", "link:http://s/a")
+        state.set_headlines_read([new], read=False)
+        assert not state.is_headline_read(new)
+        assert headline_keys(new) == ["guid-2", "link:http://s/a"]
+        no_link = Headline(id="x", source_url="s", source_name="S", title="T", url="")
+        assert headline_keys(no_link) == ["x"]
+
+
+def test_two_connections_writing_concurrently(db: Path):
+    first = UserState.open(db)
+    second = UserState.open(db)
+    errors: list[BaseException] = []
+
+    def writer(state: UserState, prefix: str) -> None:
+        try:
+            for i in range(150):
+                state.set_read([f"{prefix}{i}"])
+                if i % 10 == 0:
+                    state.set_saved(f"{prefix}{i}", {"id": f"{prefix}{i}"})
+                    state.set_setting(prefix, i)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(first, "a")),
+               threading.Thread(target=writer, args=(second, "b")),
+               threading.Thread(target=writer, args=(first, "c"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for state in (first, second):
+        ids = state.read_ids()
+        assert all(f"{p}{i}" in ids for p in "abc" for i in range(150))
+        assert len(state.saved()) == 45
+        assert state.get_setting("b") == 140
+    first.close()
+    second.close()
+
+
+def test_used_from_asyncio_threads(db: Path):
+    import asyncio
+
+    async def main() -> None:
+        state = UserState.open(db)
+        await asyncio.gather(*(asyncio.to_thread(state.set_read, [f"t{i}"]) for i in range(50)))
+        assert len(await asyncio.to_thread(state.read_ids)) == 50
+        state.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("damage", ["header", "garbage-file", "middle"])
+def test_corrupt_db_moved_aside(db: Path, damage: str):
+    state = UserState.open(db)
+    state.set_read([f"id{i}-" + "p" * 200 for i in range(500)])
+    state.close()
+    if damage == "header":
+        with open(db, "r+b") as f:
+            f.write(b"\x00" * 100)
+    elif damage == "garbage-file":
+        db.write_bytes(os.urandom(5000))
+    else:
+        size = db.stat().st_size
+        with open(db, "r+b") as f:
+            f.seek(size // 2)
+            f.write(os.urandom(8192))
+    state = UserState.open(db)
+    assert state.warning is not None
+    assert state.warning.startswith("user state was corrupt; moved aside to ")
+    assert list(db.parent.glob("state.db.corrupt-*"))
+    assert state.read_ids() == set()
+    state.set_read(["fresh"])
+    assert state.is_read("fresh")
+    state.close()
+
+
+def test_newer_schema_refused(db: Path):
+    import sqlite3
+
+    UserState.open(db).close()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    with pytest.raises(StateError, match="newer newsreader"):
+        UserState.open(db)
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from newsreader.store.state import UserState
+
+    state = UserState.open(Path(sys.argv[1]))
+    i = 0
+    while True:
+        state.set_read([f"mark{i}"])
+        if i % 7 == 0:
+            state.set_saved(f"mark{i}", {"id": f"mark{i}", "pad": "x" * 2000})
+        print(i, flush=True)  # only after the transaction committed
+        i += 1
+    """
+)
+
+
+@pytest.mark.parametrize("after", [5, 300])
+def test_sigkill_while_writing_loses_no_committed_mark(db: Path, tmp_path: Path, after: int):
+    UserState.open(db).close()
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER)
+    proc = subprocess.Popen([sys.executable, str(script), str(db)], stdout=subprocess.PIPE,
+                            text=True, cwd=str(Path(__file__).resolve().parent.parent))
+    committed: list[int] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        committed.append(int(line))
+        if len(committed) >= after:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    state = UserState.open(db)
+    assert state.warning is None
+    ids = state.read_ids()
+    assert all(f"mark{i}" in ids for i in committed)
+    saved = {h["id"] for h in state.saved()}
+    assert all(f"mark{i}" in saved for i in committed if i % 7 == 0)
+    state.close()
