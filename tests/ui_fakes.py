@@ -8,12 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.config import Config
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story
 from newsreader.services.history import History
+from newsreader.ui.app import NewsreaderApp
+from newsreader.ui.main_screen import MainScreen
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BASE = "https://news.example"
@@ -257,3 +262,35 @@ def sample_stories() -> dict[str, Story]:
         url("e"): make_story(url("e"), "Echo story"),
         url("x"): make_story(url("x"), "Xray story", paras=10),
     }
+
+
+# -- app helpers shared by the UI tests ---------------------------------------------------------
+
+SIZE = (120, 40)
+
+
+def make_app(reader: Any = None, **kwargs: Any) -> NewsreaderApp:
+    """An app on `reader` (a FakeReader by default) with a frozen clock and no refresh at start."""
+    kwargs.setdefault("refresh_on_start", False)
+    return NewsreaderApp(reader or FakeReader(), clock=fixed_clock, **kwargs)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let messages, then workers, then the repaint they cause, finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def main(app: NewsreaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def message_text(screen: MainScreen) -> str:
+    return str(screen.story_view.query_one("#story-message").render())
+
+
+def status_text(screen: MainScreen) -> str:
+    return str(screen.query_one("#status").render())

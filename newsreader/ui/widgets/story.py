@@ -94,6 +94,8 @@ class StoryView(VerticalScroll):
             for i, link in enumerate(story.related, 1)
         )
         has_related = bool(story.related)
+        if has_related:
+            related.highlighted = 0  # so Enter follows a link as soon as the list has focus
         related.display = has_related
         self.query_one("#related-heading").display = has_related
 

@@ -1,0 +1,242 @@
+"""Pilot tests: opening stories, moving along the list, related links, back and forward."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsreader.config import Config
+from newsreader.ui.navigation import OFFLINE_TITLE
+from tests.ui_fakes import SIZE, FakeReader, main, make_app, make_story, message_text, settle, url
+
+
+async def test_list_comes_from_the_cache_at_once() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.headlines.option_count == 5
+        assert screen.headlines.highlighted == 0
+        assert screen.story_view.url is None
+        assert "5 unread" in str(screen.query_one("#status").render())
+
+
+async def test_enter_opens_the_story_and_marks_it_read() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = main(app).story_view
+        assert view.story is not None and view.story.title == "Alpha story"
+        assert reader.is_read("a")
+        assert "4 unread" in str(main(app).query_one("#status").render())
+        assert reader.history.current is not None and reader.history.current.url == url("a")
+
+
+async def test_j_k_g_G_move_and_l_opens() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        await pilot.press("j", "j")
+        assert headlines.highlighted == 2
+        await pilot.press("k")
+        assert headlines.highlighted == 1
+        await pilot.press("G")
+        assert headlines.highlighted == 4
+        await pilot.press("g")
+        assert headlines.highlighted == 0
+        await pilot.press("down", "l")
+        await settle(pilot)
+        assert main(app).story_view.url == url("b")
+
+
+async def test_n_and_p_open_next_and_previous_without_going_back_to_the_list() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("tab")  # focus the story: n/p still work from there
+        await pilot.press("n")  # nothing open yet: opens the highlighted one
+        await settle(pilot)
+        assert screen.story_view.url == url("a")
+        await pilot.press("n", "n")
+        await settle(pilot)
+        assert screen.story_view.url == url("c")
+        assert screen.headlines.highlighted == 2
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.story_view.url == url("b")
+
+
+async def test_N_opens_the_next_unread_story() -> None:
+    reader = FakeReader()
+    reader.set_read("b")
+    reader.set_read("c")
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        assert main(app).story_view.url == url("d")
+        assert main(app).headlines.highlighted == 3
+
+
+async def test_digit_follows_a_related_link_and_keeps_the_list_selection() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        related = main(app).story_view.query_one("#related")
+        assert related.option_count == 3  # type: ignore[attr-defined]
+        await pilot.press("2")
+        await settle(pilot)
+        view = main(app).story_view
+        assert view.story is not None and view.story.title == "Xray story"  # in no feed
+        assert main(app).headlines.highlighted == 0
+        assert [e.url for e in reader.history.entries] == [url("a"), url("x")]
+
+
+async def test_enter_on_a_focused_related_link_follows_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab", "tab")  # list -> story -> related links
+        assert app.focused is not None and app.focused.id == "related"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main(app).story_view.url == url("c")
+
+
+async def test_back_and_forward_restore_scroll_and_list_selection() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("space", "space")
+        await pilot.wait_for_scheduled_animations()
+        scrolled = screen.story_view.scroll_y
+        assert scrolled > 0
+        await pilot.press("j", "j")  # move the list without opening anything
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.story_view.url == url("x")
+        assert screen.story_view.scroll_y == 0
+        await pilot.press("g")  # list moves while reading the related story
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.story_view.url == url("a")
+        assert screen.story_view.scroll_y == scrolled
+        assert screen.headlines.highlighted == 2
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.story_view.url == url("x")
+        assert screen.headlines.highlighted == 0
+        await pilot.press("h")
+        await settle(pilot)
+        assert screen.story_view.url == url("a")
+
+
+async def test_back_with_no_history_says_so() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert any("Nothing to go back" in n.message for n in app._notifications)
+
+
+async def test_uncached_related_story_offline_says_not_available_offline() -> None:
+    reader = FakeReader(offline=True)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # cached: opens offline
+        await settle(pilot)
+        assert main(app).story_view.story is not None
+        await pilot.press("3")  # Zulu: never downloaded
+        await settle(pilot)
+        screen = main(app)
+        assert screen.story_view.story is None
+        assert OFFLINE_TITLE in message_text(screen)
+        assert "offline" in str(screen.query_one("#status").render())
+        await pilot.press("backspace")  # and the way back still works
+        await settle(pilot)
+        assert screen.story_view.url == url("a")
+
+
+async def test_uncached_related_story_online_is_fetched_in_a_worker() -> None:
+    remote = {url("z"): make_story(url("z"), "Zulu story")}
+    reader = FakeReader(remote=remote)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        view = main(app).story_view
+        assert view.story is not None and view.story.title == "Zulu story"
+        assert url("z") in reader.opened
+
+
+async def test_fetch_error_is_shown_not_raised() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("3")  # not cached, not on the "server": HTTP 404
+        await settle(pilot)
+        assert "HTTP 404" in message_text(main(app))
+        assert app.is_running
+
+
+async def test_mark_read_on_leave_policy() -> None:
+    reader = FakeReader(config=Config(sources=FakeReader().sources, mark_read="leave"))
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not reader.is_read("a")
+        await pilot.press("n")
+        await settle(pilot)
+        assert reader.is_read("a")
+        assert not reader.is_read("b")
+
+
+async def test_history_survives_an_app_restart(tmp_path: Path) -> None:
+    data = tmp_path / "state"
+    first = FakeReader(data_dir=data)
+    app = make_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("q")
+    assert first.closed
+
+    second = FakeReader(data_dir=data)
+    app = make_app(second)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.story_view.url == url("x")  # where the reader left off
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.story_view.url == url("a")
+        assert second.is_read("a")
