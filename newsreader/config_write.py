@@ -17,10 +17,16 @@ _HEADER = """\
 
 
 def add_sources(path: Path, new: list[Source]) -> tuple[list[Source], list[Source]]:
-    """Append sources not already present (by URL); returns (added, duplicates skipped)."""
-    config = load_config(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else _HEADER + _render(config.sources)
-    known = {s.url for s in config.sources}
+    """Append sources not already present (by URL); returns (added, duplicates skipped).
+
+    With no config file yet, the new sources replace the built-in defaults: someone importing
+    their OPML wants their own list, not ours mixed in.
+    """
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        known = {s.url for s in load_config(path).sources}
+    else:
+        text, known = _HEADER, set()
     added, duplicates = [], []
     for source in new:
         if source.url in known:
