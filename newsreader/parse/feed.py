@@ -113,8 +113,9 @@ def _text(entry: Mapping[str, Any], key: str, max_len: int) -> str:
 def _iso_date(entry: Mapping[str, Any], now: datetime) -> str | None:
     """ISO 8601 with offset: the feed's own offset if given, else UTC; future dates → now."""
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
-        parsed = entry.get(f"{key}_parsed")
+        # dict.get: FeedParserDict.get("updated") warns and aliases "published" (issue 310).
+        raw = dict.get(entry, key)  # type: ignore[arg-type]
+        parsed = dict.get(entry, f"{key}_parsed")  # type: ignore[arg-type]
         dt: datetime | None = None
         if isinstance(raw, str) and raw.strip():
             dt = _parse_raw_date(raw.strip())
