@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import email.utils
 import gzip as gzip_module
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,7 +49,7 @@ class TestServer:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self) -> None:
+    def __init__(self, *, certfile: str | None = None, keyfile: str | None = None) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.stopping = threading.Event()  # set at shutdown: stalled handlers should return
@@ -67,7 +71,13 @@ class TestServer:
         self._httpd = _Quiet(("127.0.0.1", 0), _Handler)
         self._httpd._newsreader_stop = self.stopping  # type: ignore[attr-defined]
         self.port: int = self._httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        scheme = "http"
+        if certfile:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certfile, keyfile)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            scheme = "https"
+        self.base_url = f"{scheme}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -290,6 +300,20 @@ class RawServer:
     def close(self) -> None:
         self.stopping.set()
         self._sock.close()
+
+
+def self_signed_cert(directory: Path) -> tuple[str, str]:
+    """A throwaway certificate for 127.0.0.1 made with the openssl CLI (skips if absent)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl CLI not available")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return str(cert), str(key)
 
 
 def free_port() -> int:

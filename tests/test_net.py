@@ -26,6 +26,7 @@ from tests.http_server import (
     free_port,
     http_date,
     reset_after,
+    self_signed_cert,
     send_head,
     short_body,
     stall,
@@ -408,3 +409,35 @@ async def test_plain_client_redirect_to_javascript(http_server: TestServer):
     async with httpx.AsyncClient() as c:
         err = await failure(c, http_server.url("/js"))
     assert err.kind == "scheme"
+
+
+@pytest.fixture
+def https_server(tmp_path):
+    cert, key = self_signed_cert(tmp_path)
+    server = TestServer(certfile=cert, keyfile=key)
+    yield server, cert
+    server.close()
+
+
+async def test_self_signed_certificate_refused(https_server, client: httpx.AsyncClient):
+    server, _ = https_server
+    server.route("/", b"secret")
+    err = await failure(client, server.url("/"))
+    assert err.kind == "tls"
+    assert "self-signed" in err.reason or "certificate" in err.reason
+
+
+async def test_real_https_to_http_downgrade_refused(https_server, http_server: TestServer):
+    server, cert = https_server
+    http_server.route("/plain", b"plain")
+    server.redirect("/go", http_server.url("/plain"))
+    server.redirect("/up", server.url("/ok"))
+    server.route("/ok", b"fine")
+    import ssl
+
+    trusting = httpx.AsyncHTTPTransport(verify=ssl.create_default_context(cafile=cert))
+    async with build_client(FAST, transport=trusting) as c:
+        err = await failure(c, server.url("/go"))
+        assert (err.kind, err.reason) == ("scheme", "redirect downgrades https to http")
+        assert http_server.requests == []  # never contacted over plain http
+        assert (await fetch(c, server.url("/up"))).content == b"fine"
