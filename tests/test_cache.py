@@ -280,3 +280,14 @@ def test_disk_full_raises_cache_write_error(cache: Cache, monkeypatch: pytest.Mo
 
 def test_unsafe_entry_is_an_exception_class():
     assert issubclass(UnsafeEntry, Exception)
+
+
+def test_unopenable_db_falls_back_to_memory(cache_dir: Path):
+    # sqlite cannot open a directory as its db: OperationalError, not corruption.
+    (cache_dir / "cache.db").mkdir(parents=True)
+    cache, warning = open_cache(cache_dir)
+    assert warning is not None and warning.startswith("cache unavailable (")
+    assert not cache.on_disk
+    assert not list(cache_dir.parent.glob("cache.corrupt-*"))  # nothing moved aside
+    cache.put_story("http://m", {"title": "in memory"})
+    assert cache.get_story("http://m") == {"title": "in memory"}
