@@ -1,0 +1,324 @@
+"""Pilot tests: filter, save, read marks, refresh in the background, help, keys, theme, links."""
+
+from __future__ import annotations
+
+import asyncio
+import webbrowser
+
+import pytest
+
+from newsreader.config import Config
+from newsreader.models import Story
+from newsreader.ui.help import HelpScreen
+from newsreader.ui.widgets.headlines import HeadlineList
+from tests.ui_fakes import (
+    SIZE,
+    FakeReader,
+    headline,
+    main,
+    make_app,
+    make_story,
+    settle,
+    status_text,
+    url,
+)
+
+
+def rows(headlines: HeadlineList) -> list[str]:
+    return [str(option.prompt) for option in headlines.options]
+
+
+async def test_slash_filters_as_you_type_and_escape_clears() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        await pilot.press("slash")
+        assert app.focused is not None and app.focused.id == "filter"
+        await pilot.press("d", "e", "l")
+        await pilot.pause()
+        assert headlines.option_count == 1 and "Delta story" in rows(headlines)[0]
+        await pilot.press("enter")  # keep the filter, back to the list
+        assert app.focused is headlines
+        await pilot.press("escape")
+        await pilot.pause()
+        assert headlines.option_count == 5
+        assert not main(app).filter_input.display
+
+
+async def test_filter_matches_the_source_name_too() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"other")
+        await pilot.pause()
+        assert main(app).headlines.option_count == 2
+
+
+async def test_keys_typed_into_the_filter_are_not_commands() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "q", "n", "1")
+        await settle(pilot)
+        assert app.is_running
+        assert main(app).story_view.url is None
+        assert main(app).filter_input.value == "qn1"
+
+
+async def test_f_cycles_folders_and_sources() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        await pilot.press("f")
+        assert headlines.scope == ("folder", "World")
+        assert headlines.option_count == 3
+        await pilot.press("f", "f")
+        assert headlines.scope == ("source", "Example News")
+        await pilot.press("f", "f")
+        assert headlines.scope is None and headlines.option_count == 5
+
+
+async def test_s_saves_and_unsaves_and_marks_the_row() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        assert reader.is_saved("a")
+        assert "★" in rows(main(app).headlines)[0]
+        await pilot.press("s")
+        assert not reader.is_saved("a")
+        assert "★" not in rows(main(app).headlines)[0]
+
+
+async def test_s_on_a_story_in_no_feed_saves_it_too() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2", "tab")  # open Xray (in no feed), focus the story
+        await settle(pilot)
+        await pilot.press("s")
+        assert reader.is_saved(url("x"))
+
+
+async def test_m_toggles_read() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert rows(main(app).headlines)[1].startswith("●")
+        await pilot.press("j", "m")
+        assert reader.is_read("b")
+        assert not rows(main(app).headlines)[1].startswith("●")
+        assert "4 unread" in status_text(main(app))
+        await pilot.press("m")
+        assert not reader.is_read("b")
+
+
+async def test_refresh_runs_behind_the_ui_and_keys_keep_working() -> None:
+    gate = asyncio.Event()
+    new = headline("new", "Brand new story", 0.1)
+    reader = FakeReader(refresh_gate=gate, refresh_adds=[new])
+    app = make_app(reader, refresh_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main(app)
+        assert reader.refresh_calls == 1
+        assert "⟳ 0/2 sources" in status_text(screen)
+        # The "network" has not answered, yet the list answers keys and stories open.
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.headlines.highlighted == 1
+        assert screen.story_view.url == url("b")
+        await pilot.press("r")  # a second r while one runs does not start another
+        await pilot.pause()
+        assert reader.refresh_calls == 1
+        gate.set()
+        await settle(pilot)
+        assert "Brand new story" in rows(screen.headlines)[0]
+        assert screen.headlines.current is not None and screen.headlines.current.id == "b"
+        status = status_text(screen)
+        assert "updated 2/2 sources, 1 new" in status
+        assert "Other Wire: timeout after 20 s" in status
+
+
+async def test_offline_never_refreshes() -> None:
+    reader = FakeReader(offline=True)
+    app = make_app(reader, refresh_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert reader.refresh_calls == 0
+        assert "offline" in status_text(main(app))
+
+
+async def test_markup_looking_text_is_shown_literally() -> None:
+    evil = "[@click=app.quit]x[/] [b]not bold[/b]"
+    story = make_story(url("evil"), evil, [("recall", "[/]", url("a"))])
+    story.lead = "[red]lead[/red] [/"
+    reader = FakeReader(headlines=[headline("evil", evil, 1)], stories={url("evil"): story})
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert evil in rows(main(app).headlines)[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        view = main(app).story_view
+        assert str(view.query_one("#story-title").render()) == evil
+        assert "[red]lead[/red] [/" in str(view.query_one("#story-lead").render())
+        await pilot.click("#story-title")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_question_mark_shows_the_live_bindings() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for expected in (
+            "Open the next unread story",
+            "Back to the previous story",
+            "Quit",
+            "1 2 3 4 5 6 7 8 9",
+            "Filter the headlines",
+        ):
+            assert expected in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_config_keys_override_bindings_and_the_help_shows_them() -> None:
+    config = Config(sources=FakeReader().sources, keys={"next_unread": "u", "nonsense": "x"})
+    app = make_app(FakeReader(config=config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("nonsense" in n.message for n in app._notifications)
+        await pilot.press("u")
+        await settle(pilot)
+        assert main(app).story_view.url == url("a")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        line = next(line for line in text.splitlines() if "next unread" in line)
+        assert line.split()[0] == "u"
+
+
+async def test_theme_is_remembered_and_restored() -> None:
+    reader = FakeReader()
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    assert reader.get_setting("theme") == "nord"
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"
+
+
+async def test_command_palette_offers_every_action() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for expected in (
+            "Next unread",
+            "Back",
+            "Forward",
+            "Refresh",
+            "Save",
+            "Browser",
+            "Copy link",
+            "Filter",
+            "Link 1",
+            "Help",
+            "Theme",
+        ):
+            assert expected in titles
+
+
+async def test_o_opens_the_browser_in_a_thread_and_y_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda u, *a, **k: opened.append(u) or True)
+    app = make_app()
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert opened == [url("a")]
+        assert copied == [url("a")]
+
+
+async def test_a_non_http_link_is_never_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda u, *a, **k: opened.append(u) or True)
+    bad = "javascript:alert(1)"
+    reader = FakeReader(
+        headlines=[headline("j", "Bad link", 1)], stories={url("j"): Story(url=bad, title="x")}
+    )
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == []
+        assert any("no http(s) link" in n.message for n in app._notifications)
+
+
+async def test_narrow_terminal_puts_the_list_above_the_story() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.has_class("-narrow")
+        assert screen.headlines.region.bottom <= screen.story_view.region.y
+
+
+async def test_ten_thousand_headlines_load_and_filter_with_one_set_options_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = [headline(f"h{i}", f"Story number {i}", i / 100) for i in range(10_000)]
+    app = make_app(FakeReader(headlines=many, stories={}))
+    calls: list[int] = []
+    original = HeadlineList.set_options
+
+    def counting(self: HeadlineList, options: object) -> HeadlineList:
+        calls.append(1)
+        return original(self, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HeadlineList, "set_options", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        assert headlines.option_count == 10_000
+        calls.clear()
+        await pilot.press("slash", "9", "9", "9")
+        await pilot.pause()
+        assert len(calls) == 3
+        assert headlines.option_count == 19  # 999, 1999 ... 9990-9999
+        await pilot.press("escape")
+        await pilot.pause()
+        assert headlines.option_count == 10_000
+        await pilot.press("G")
+        assert headlines.highlighted == 9_999
