@@ -67,7 +67,10 @@ def match_dateline(text: str) -> Dateline | None:
     if not m:
         return None
     place, agency = clean_line(m.group(1), 60), clean_line(m.group(2), 40)
-    if len(place.split()) > 4 or len(agency.split()) > 3:
+    words = (place + " " + agency).replace("-", " ").split()
+    # Place names and agency names are capitalised ("Kyiv • UNN", "Одеса — РБК-Україна");
+    # "We will rebuild — Mayor of Kharkiv" is a quote, not a dateline.
+    if len(place.split()) > 3 or len(agency.split()) > 3 or not all(w[0].isupper() for w in words):
         return None
     return Dateline(place or None, agency or None)
 

@@ -34,6 +34,7 @@ _META = re.compile(r"(?:^|[\s_-])(?:meta|byline|dateline|date|time|views|author|
                    r"published|stats?)(?:$|[\s_-])")
 _STRIP_IN_ROOT = frozenset({"nav", "aside", "footer", "form", "menu"})
 _BOX_TAG = "nr-box"
+_NOT_META = frozenset({"blockquote", "li", "ul", "ol", "h1", "h2", "h3", "figure", "figcaption"})
 _BLOCKISH = frozenset({"img", "figure", "table", _BOX_TAG})
 _TEXT_LEVEL = frozenset({"p", "pre", "address", "dd", "dt", "td", "th"})
 
@@ -232,7 +233,9 @@ def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list
             marker = el.makeelement(_BOX_TAG, {"idx": str(len(boxes) - 1)})
             marker.tail, el.tail = el.tail, None
             el.getparent().replace(el, marker)
-        elif _tag(el) in DROP_TAGS or _tag(el) in _STRIP_IN_ROOT or (cls and _CHROME.search(cls)):
+        elif _tag(el) in DROP_TAGS or (cls and _CHROME.search(cls)) or (
+            _tag(el) in _STRIP_IN_ROOT and _tag(el.getparent()) != "blockquote"  # quote <footer>
+        ):
             _remove(el)
     body_started = False  # datelines and view counters sit above the body text
     for el in list(root.iter()):
@@ -243,7 +246,7 @@ def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list
         text = " ".join(el.text_content().split())
         if _tag(el) == "p" and len(text) > 80:
             body_started = True
-        elif len(text) <= 80 and not el.findall(".//a[@href]"):
+        elif len(text) <= 80 and not el.findall(".//a[@href]") and _tag(el) not in _NOT_META:
             views = match_views(text) if parts.views is None else None
             dateline = match_dateline(text) if parts.dateline is None else None
             if views is not None:
