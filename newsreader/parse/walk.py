@@ -34,7 +34,7 @@ _META = re.compile(r"(?:^|[\s_-])(?:meta|byline|dateline|date|time|views|author|
                    r"published|stats?)(?:$|[\s_-])")
 _STRIP_IN_ROOT = frozenset({"nav", "aside", "footer", "form", "menu"})
 _BOX_TAG = "nr-box"
-_NOT_META = frozenset({"blockquote", "li", "ul", "ol", "h1", "h2", "h3", "figure", "figcaption"})
+_NOT_META = frozenset({"blockquote", "h1", "h2", "h3", "figure", "figcaption"})  # quotes, not meta
 _BLOCKISH = frozenset({"img", "figure", "table", _BOX_TAG})
 _TEXT_LEVEL = frozenset({"p", "pre", "address", "dd", "dt", "td", "th"})
 
