@@ -291,3 +291,16 @@ def test_unopenable_db_falls_back_to_memory(cache_dir: Path):
     assert not list(cache_dir.parent.glob("cache.corrupt-*"))  # nothing moved aside
     cache.put_story("http://m", {"title": "in memory"})
     assert cache.get_story("http://m") == {"title": "in memory"}
+
+
+@pytest.mark.parametrize("on_disk", [True, False])
+def test_delete_story_and_clear(cache_dir: Path, on_disk: bool):
+    cache = open_cache(cache_dir)[0] if on_disk else memory_cache()
+    _fill(cache)
+    assert cache.delete_story("http://a/1") == 2  # parsed story and raw body
+    assert cache.delete_story("http://a/1") == 0
+    assert not cache.has_story("http://a/1")
+    assert cache.get_json("feed:http://a/rss") is not None
+    assert cache.clear() == 1
+    assert cache.stats()["entries"] == 0
+    cache.close()

@@ -74,7 +74,8 @@ class Backend(Protocol):
 
     def get(self, key: str) -> Value | None: ...
     def set(self, key: str, value: Value) -> None: ...
-    def delete(self, key: str) -> None: ...
+    def delete(self, key: str) -> bool: ...
+    def clear(self) -> int: ...
     def contains(self, key: str) -> bool: ...
     def stats(self) -> dict[str, int]: ...
     def close(self) -> None: ...
@@ -107,8 +108,11 @@ class DiskBackend:
     def set(self, key: str, value: Value) -> None:
         self._dc.set(key, value)
 
-    def delete(self, key: str) -> None:
-        self._dc.delete(key)
+    def delete(self, key: str) -> bool:
+        return bool(self._dc.delete(key))
+
+    def clear(self) -> int:
+        return int(self._dc.clear())
 
     def contains(self, key: str) -> bool:
         return key in self._dc
@@ -148,9 +152,16 @@ class MemoryBackend:
             while self._size > self._limit and len(self._data) > 1:
                 self._drop(next(iter(self._data)))  # least recently stored first
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str) -> bool:
         with self._lock:
-            self._drop(key)
+            return self._drop(key)
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._data)
+            self._data.clear()
+            self._size = 0
+            return count
 
     def contains(self, key: str) -> bool:
         with self._lock:
@@ -165,7 +176,9 @@ class MemoryBackend:
             self._data.clear()
             self._size = 0
 
-    def _drop(self, key: str) -> None:
+    def _drop(self, key: str) -> bool:
         old = self._data.pop(key, None)
-        if old is not None:
-            self._size -= len(old)
+        if old is None:
+            return False
+        self._size -= len(old)
+        return True

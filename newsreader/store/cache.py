@@ -142,11 +142,20 @@ class Cache:
             False,
         )
 
+    def delete_story(self, url: str) -> int:
+        """Forget a story's parsed form and raw body; returns how many entries went."""
+        return sum(self._guard(lambda k=k: self._backend.delete(k), False)
+                   for k in (_key("story", url), _key("body", url)))
+
     # -- housekeeping ------------------------------------------------------------------------
-    def delete(self, key: str) -> None:
+    def delete(self, key: str) -> bool:
         """Delete by full key ("v1:body:<url>") or by a get_json/put_json key."""
         full = key if key.startswith(f"{VERSION}:") else _key("json", key)
-        self._guard(lambda: self._backend.delete(full), None)
+        return self._guard(lambda: self._backend.delete(full), False)
+
+    def clear(self) -> int:
+        """Empty the cache (user state lives elsewhere); returns how many entries went."""
+        return self._guard(self._backend.clear, 0)
 
     def stats(self) -> dict[str, Any]:
         stats: dict[str, Any] = self._guard(self._backend.stats, {"size_bytes": 0, "entries": 0})
