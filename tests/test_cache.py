@@ -304,3 +304,21 @@ def test_delete_story_and_clear(cache_dir: Path, on_disk: bool):
     assert cache.clear() == 1
     assert cache.stats()["entries"] == 0
     cache.close()
+
+
+def test_read_only_database_falls_back_without_moving(cache_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    # What a read-only FS gives (root ignores chmod, so the error is injected here).
+    def read_only(self, directory, size_limit):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    cache, _ = open_cache(cache_dir)
+    cache.put_json("keep", 1)
+    cache.close()
+    monkeypatch.setattr(DiskBackend, "__init__", read_only)
+    cache, warning = open_cache(cache_dir)
+    assert warning == ("cache unavailable (attempt to write a readonly database); "
+                       "running without a disk cache")
+    assert not cache.on_disk
+    assert (cache_dir / "cache.db").exists()  # the user's cache is left as it was
+    assert not list(cache_dir.parent.glob("cache.corrupt-*"))
