@@ -153,7 +153,8 @@ async def test_read_state_follows_a_story_whose_guid_changed(site: TestServer) -
 async def test_history_and_marks_survive_reopen(site: TestServer) -> None:
     reader = Reader.open(fixture_config(site))
     await reader.refresh()
-    first, second = reader.headlines()[:2]
+    by_url = {h.url: h for h in reversed(reader.headlines())}
+    first, second = list(by_url.values())[:2]
     reader.history.visit(first.url, list_index=0)
     reader.history.remember(scroll_y=12.0)
     reader.history.visit(second.url, list_index=1)
