@@ -294,3 +294,25 @@ def message_text(screen: MainScreen) -> str:
 
 def status_text(screen: MainScreen) -> str:
     return str(screen.query_one("#status").render())
+
+
+# -- the real Reader on the bundled demo edition --------------------------------------------------
+
+DEMO_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def demo_clock() -> datetime:
+    return DEMO_NOW
+
+
+def demo_reader(*, offline: bool = False, **config: Any) -> Any:
+    """The real Reader on the demo site (served in-process); dirs come from the XDG fixture."""
+    from newsreader.demo import DEMO_SOURCES
+    from newsreader.services.reader import Reader
+
+    return Reader.open(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline)
+
+
+def demo_app(*, offline: bool = False, refresh_on_start: bool = True, **config: Any) -> Any:
+    reader = demo_reader(offline=offline, **config)
+    return NewsreaderApp(reader, clock=demo_clock, refresh_on_start=refresh_on_start)

@@ -95,7 +95,10 @@ class MainScreen(StoryNavigation, Screen[None]):
 
     def reload_headlines(self) -> None:
         folders = {source.name: source.folder for source in self.reader.sources}
-        self.headlines.load(self.reader.headlines(), self.render_row, folders)
+        # Until the reader has moved or opened something, new stories arriving above the top row
+        # keep the highlight on the top row; after that it follows the story it is on.
+        keep = self.story_view.url is not None or bool(self.headlines.highlighted)
+        self.headlines.load(self.reader.headlines(), self.render_row, folders, keep_current=keep)
 
     def action_list_down(self) -> None:
         self.headlines.action_cursor_down()

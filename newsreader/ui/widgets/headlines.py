@@ -43,9 +43,14 @@ class HeadlineList(OptionList):
         headlines: Sequence[Headline],
         render_row: RowRenderer,
         folders: dict[str, str | None] | None = None,
+        *,
+        keep_current: bool = True,
     ) -> None:
-        """Replace the headlines; the highlighted story stays highlighted if it is still there."""
-        keep = self.current
+        """Replace the headlines; the highlighted story stays highlighted if it is still there.
+
+        With `keep_current=False` the highlight goes back to the top row instead.
+        """
+        keep = self.current if keep_current else None
         self._render_row = render_row
         self._folders = dict(folders or {})
         old_rows = self._rows
