@@ -1,0 +1,107 @@
+"""Unit tests of the UI's pure helpers: ages, rows, meta line, status line, browser argv."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsreader.models import Dateline, RelatedLink, Story
+from newsreader.ui.bindings import keymap_from_config
+from newsreader.ui.format import age, headline_row, meta_line, related_row
+from newsreader.ui.links import BrowserError, browser_command, open_in_browser
+from newsreader.ui.widgets.status import status_content
+from tests.ui_fakes import NOW, FakeProgress, headline
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(seconds=30), "now"),
+        (timedelta(minutes=5), "5m"),
+        (timedelta(hours=3, minutes=59), "3h"),
+        (timedelta(days=2), "2d"),
+        (timedelta(days=15), "2w"),
+        (timedelta(hours=-2), "now"),  # a feed dated in the future
+    ],
+)
+def test_age(delta: timedelta, expected: str) -> None:
+    assert age((NOW - delta).isoformat(), NOW) == expected
+
+
+def test_age_of_unknown_or_bad_dates_is_blank() -> None:
+    assert age(None, NOW) == ""
+    assert age("yesterday-ish", NOW) == ""
+    assert age("2025-03-01T10:00:00", NOW) == "2h"  # naive is taken as UTC
+
+
+def test_headline_row_is_literal_and_marks_state() -> None:
+    item = headline("x", "[b]Bold?[/b] \x1b]0;title\x07", 3)
+    unread = headline_row(item, read=False, saved=True, now=NOW).plain
+    assert unread.startswith("● ★   3h Example News")
+    assert "[b]Bold?[/b]" in unread
+    read = headline_row(item, read=True, saved=False, now=NOW).plain
+    assert read.startswith("      3h")
+
+
+def test_meta_line_and_related_row() -> None:
+    story = Story(
+        url="https://x.test/a",
+        published=datetime(2025, 3, 1, 9, 0, tzinfo=UTC).isoformat(),
+        dateline=Dateline("Kyiv", "UNN"),
+        views=1558,
+        authors=["A", "B"],
+    )
+    line = meta_line(story).plain
+    assert line.startswith("Kyiv • UNN  ·  ")
+    assert "1,558 views" in line and line.endswith("by A, B")
+    link = RelatedLink("recall", "", "https://x.test/b", summary="What happened before")
+    assert related_row(2, link, cached=True).plain == ("[2] Recall: What happened before  ✓ cached")
+    assert "not cached" in related_row(1, link, cached=False).plain
+
+
+def test_status_line_shows_progress_errors_and_unread() -> None:
+    running = FakeProgress(
+        sources_total=8,
+        sources_done=3,
+        stories_total=40,
+        stories_done=12,
+        running=True,
+        errors={"BBC": "timeout"},
+    )
+    text = status_content(offline=False, forced_offline=False, progress=running, unread=7).plain
+    assert "online" in text and "3/8 sources, 12/40 stories" in text
+    assert "7 unread" in text and "BBC: timeout" in text
+    down = FakeProgress(sources_total=2, sources_done=2, offline=True)
+    assert (
+        "● offline"
+        in status_content(offline=True, forced_offline=False, progress=down, unread=0).plain
+    )
+
+
+def test_browser_command_never_splices_the_url() -> None:
+    url = "https://x.test/a?b=1&c=$(rm -rf ~)"
+    assert browser_command("firefox --new-tab", url) == ["firefox", "--new-tab", url]
+    assert browser_command("open -a 'My Browser' %s --bg", url) == [
+        "open",
+        "-a",
+        "My Browser",
+        url,
+        "--bg",
+    ]
+    with pytest.raises(BrowserError):
+        browser_command("  ", url)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "-oProxyCommand=x", "https://a b.test/"]
+)
+def test_open_in_browser_refuses_what_is_not_plain_http(url: str) -> None:
+    with pytest.raises(BrowserError):
+        open_in_browser(url, "true")
+
+
+def test_keymap_from_config() -> None:
+    keymap, unknown = keymap_from_config({"next_story": " n , ctrl+n ", "fly": "x"})
+    assert keymap == {"next_story": "n,ctrl+n"}
+    assert unknown == ["fly"]
