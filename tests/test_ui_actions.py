@@ -322,3 +322,31 @@ async def test_ten_thousand_headlines_load_and_filter_with_one_set_options_each(
         assert headlines.option_count == 10_000
         await pilot.press("G")
         assert headlines.highlighted == 9_999
+
+
+async def test_startup_warnings_are_shown_as_notifications() -> None:
+    reader = FakeReader()
+    reader.warnings.append("The cache was damaged and has been moved aside.")
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("moved aside" in n.message for n in app._notifications)
+
+
+async def test_a_refresh_that_raises_does_not_take_the_app_down() -> None:
+    reader = FakeReader()
+
+    async def broken(on_progress: object = None) -> object:
+        raise RuntimeError("bug")
+
+    reader.refresh = broken  # type: ignore[method-assign]
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.is_running
+        assert any("Refresh failed" in n.message for n in app._notifications)
+        await pilot.press("r")  # and another one can start
+        await settle(pilot)
+        assert sum("Refresh failed" in n.message for n in app._notifications) == 2

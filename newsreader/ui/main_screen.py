@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from newsreader.services.reader import Reader
 
 NARROW_WIDTH = 100  # below this the list sits above the story instead of beside it
-AGE_TICK_SECONDS = 60.0
+# Ages ("3h") are re-rendered this often: one set_options of every row, so not every second.
+AGE_TICK_SECONDS = 300.0
 
 
 class MainScreen(StoryNavigation, Screen[None]):
@@ -178,12 +180,18 @@ class MainScreen(StoryNavigation, Screen[None]):
         """Runs behind the UI: keys keep working, the list grows as sources report in."""
         try:
             progress = await self.reader.refresh(on_progress=self._on_progress)
-            self._on_progress(progress)
-        finally:
+        except asyncio.CancelledError:
             self._refreshing = False
-            self.reload_headlines()
-            self.refresh_related_marks()
-            self.update_status()
+            raise
+        except Exception as exc:  # the reader reports per-source errors; this is a bug: survive it
+            self._refreshing = False
+            self.notify(f"Refresh failed: {type(exc).__name__}: {exc}", severity="error")
+            return
+        self._refreshing = False
+        self._on_progress(progress)
+        self.reload_headlines()
+        self.refresh_related_marks()
+        self.update_status()
 
     def _on_progress(self, progress: Any) -> None:
         # Reload only when something new arrived, so a long refresh is not a rebuild per tick.
