@@ -52,6 +52,11 @@ def _looks_html(content: bytes) -> bool:
     return bool(_HTML_START.match(content[:2048]))
 
 
+def _looks_json_feed(content: bytes) -> bool:
+    head = content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{") and b"jsonfeed.org/version" in head
+
+
 def _feedparse(content: bytes, url: str, headers: Mapping[str, str]) -> Any:
     # Bytes plus headers, never a str: feedparser opens a str as a path or a URL.
     response_headers = {k.lower(): v for k, v in headers.items()}
@@ -205,6 +210,8 @@ def parse_feed(
     if not d.get("version") and not d.get("entries"):
         if _looks_html(content):
             raise ParseError(url, "not a feed (got HTML)")
+        if _looks_json_feed(content):
+            raise ParseError(url, "unsupported format (JSON Feed)")
         raise ParseError(url, "not a feed")
     if _fell_back_to_latin(d, content, headers):
         guess = _cyrillic_guess(content)
