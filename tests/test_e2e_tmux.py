@@ -1,0 +1,91 @@
+"""The installed `newsreader --demo` console script, driven in tmux like a person would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def _console_script() -> str:
+    beside = Path(sys.executable).parent / "newsreader"
+    found = str(beside) if beside.exists() else shutil.which("newsreader")
+    assert found, "the newsreader console script is not installed"
+    return found
+
+
+class Tmux:
+    """One tmux server on a private socket, so a user's own tmux is never touched."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"newsreader-test-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                                text=True, timeout=10, env=self.env)
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "main")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "main", *keys)
+
+
+@pytest.fixture
+def tmux(isolated_dirs: dict[str, Path]) -> Iterator[Tmux]:
+    import os
+
+    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    session = Tmux(env)
+    session.run("new-session", "-d", "-s", "main", "-x", "120", "-y", "40",
+                f"{_console_script()} --demo; sleep 30")
+    try:
+        yield session
+    finally:
+        session.run("kill-server")
+
+
+def test_read_a_story_then_its_recall_story_and_come_back(tmux: Tmux) -> None:
+    tmux.wait_for("Central bank keeps")
+    tmux.wait_for("3/3 sources")  # the background refresh through the real fetch path
+    tmux.keys("g", "Enter")
+    screen = tmux.wait_for("Kyiv • RNA")
+    assert "Central bank keeps key rate unchanged, hryvnia steady" in screen
+    assert "1,958 views" in screen
+    tmux.keys("1")  # [1] is the story's Recall link
+    screen = tmux.wait_for("Grain shipments through Odesa ports rise")
+    assert "Odesa • RNA" in screen
+    tmux.keys("BSpace")
+    screen = tmux.wait_for("Central bank keeps key rate unchanged, hryvnia steady")
+    assert "Kyiv • RNA" in screen
+    tmux.keys("q")
+    # The pane runs "newsreader --demo; sleep 30": once `sleep` is in front, the app has quit.
+    deadline = time.monotonic() + 10
+    command = ""
+    while time.monotonic() < deadline:
+        command = tmux.run("list-panes", "-t", "main", "-F", "#{pane_current_command}").strip()
+        if command == "sleep":
+            break
+        time.sleep(0.1)
+    assert command == "sleep", f"newsreader did not quit on q (pane runs {command!r})"
+    assert "Traceback" not in tmux.screen()
