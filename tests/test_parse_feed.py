@@ -83,12 +83,16 @@ def test_empty(body: bytes) -> None:
         _parse(body)
 
 
-@pytest.mark.parametrize("body", [b'{"version": "https://jsonfeed.org/version/1", "items": []}',
-                                  b"\x89PNG\r\n\x1a\n\x00\x00binary", b"just some text"])
-def test_garbage_is_not_a_feed(body: bytes) -> None:
+@pytest.mark.parametrize(("body", "reason"), [
+    (b'{"version": "https://jsonfeed.org/version/1", "items": []}',
+     "unsupported format (JSON Feed)"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a feed"),
+    (b"just some text", "not a feed"),
+])
+def test_garbage_is_not_a_feed(body: bytes, reason: str) -> None:
     with pytest.raises(ParseError) as err:
         _parse(body)
-    assert err.value.reason == "not a feed"
+    assert err.value.reason == reason
 
 
 def test_billion_laughs_does_not_expand() -> None:
