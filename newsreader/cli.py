@@ -158,4 +158,4 @@ def _app(config: Config, *, offline: bool, demo: bool) -> int:
     reader = _open_reader(config, offline=offline, demo=demo)
     from newsreader.ui.app import run_app
 
-    return run_app(reader)
+    return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")

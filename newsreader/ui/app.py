@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,10 +31,16 @@ class NewsreaderApp(App[int]):
     BINDINGS = APP_BINDINGS  # type: ignore[assignment]
 
     def __init__(
-        self, reader: Reader, *, clock: Clock | None = None, refresh_on_start: bool = True
+        self,
+        reader: Reader,
+        *,
+        clock: Clock | None = None,
+        refresh_on_start: bool = True,
+        crash_log: Path | None = None,
     ) -> None:
         super().__init__()
         self.reader = reader
+        self.crash_log = crash_log
         self.clock: Clock = clock or utc_now
         self.refresh_on_start = refresh_on_start
         keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
@@ -61,6 +71,30 @@ class NewsreaderApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.reader.aclose()
+
+    def _fatal_error(self) -> None:
+        """A bug, not an expected failure: keep the traceback in a file, show one line.
+
+        Overrides Textual's handler, which would print a full traceback (with locals) on exit.
+        User state is safe either way: every change was committed when it was made.
+        """
+        error = self._exception
+        details = "".join(traceback.format_exception(error)) if error else "unknown error"
+        where = "the terminal (no crash log path)"
+        if self.crash_log is not None:
+            try:
+                self.crash_log.parent.mkdir(parents=True, exist_ok=True)
+                with self.crash_log.open("a", encoding="utf-8") as log:
+                    log.write(f"--- {datetime.now(UTC).isoformat()}\n{details}\n")
+                where = str(self.crash_log)
+            except OSError:
+                where = "nowhere (the crash log could not be written)"
+        summary = f"{type(error).__name__}: {error}" if error else "unknown error"
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"newsreader: internal error ({summary[:200]}); details in {where}")
+        )
+        self._close_messages_no_wait()
 
     # -- help and palette -------------------------------------------------------------------
 
@@ -125,8 +159,8 @@ class NewsreaderApp(App[int]):
         yield SystemCommand("Help", "Show every key binding", self.action_help)
 
 
-def run_app(reader: Reader) -> int:
+def run_app(reader: Reader, crash_log: Path | None = None) -> int:
     """Run the TUI until the user quits; the exit code is 0 unless the app failed."""
-    app = NewsreaderApp(reader)
+    app = NewsreaderApp(reader, crash_log=crash_log)
     app.run()
     return app.return_code if app.return_code is not None else 0
