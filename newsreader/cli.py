@@ -114,13 +114,17 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         await reader.aclose()
     for name, reason in sorted(progress.errors.items()):
         print(f"newsreader: {name}: {reason}", file=sys.stderr)
-    ok = progress.sources_total - len(progress.errors)
-    print(
+    ok = progress.succeeded
+    summary = (
         f"{ok} of {progress.sources_total} sources refreshed, {progress.new_headlines} new "
         f"headlines, {progress.stories_done - progress.story_errors} of "
         f"{progress.stories_total} stories prefetched"
-        + (" (network looks down: showing cache)" if progress.offline else "")
     )
+    if progress.not_due:
+        summary += f"; {progress.not_due} not due yet (fetch --all refreshes them now)"
+    if progress.offline:
+        summary += " (the network looks down: the cache is unchanged)"
+    print(summary)
     return EXIT_FAILED if progress.sources_total and ok == 0 else EXIT_OK
 
 

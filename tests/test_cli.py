@@ -106,3 +106,27 @@ def test_paths_prints_the_three_locations(isolated_dirs: dict) -> None:
     out = result.stdout
     assert str(isolated_dirs["config"]) in out and str(isolated_dirs["cache"]) in out
     assert str(isolated_dirs["data"]) in out
+
+
+def test_fetch_honours_schedule_and_backoff(site: TestServer) -> None:
+    first = run("fetch")
+    assert first.returncode == 0 and "not due" not in first.stdout
+    again = run("fetch")
+    assert again.returncode == 0
+    assert again.stdout.startswith("0 of 0 sources refreshed") and "not due yet" in again.stdout
+    forced = run("fetch", "--all")
+    sources = forced.stdout.split(" of ")[1].split()[0]
+    assert forced.stdout.startswith(f"{sources} of {sources} sources refreshed")
+
+
+def test_fetch_with_every_source_down_exits_1_then_backs_off(site: TestServer) -> None:
+    config = write_config(site)
+    config.write_text('[[sources]]\nname = "Down"\nurl = "http://127.0.0.1:9/feed"\n')
+    down = run("fetch")
+    assert down.returncode == 1
+    assert down.stderr.strip() == "newsreader: Down: unreachable (connection refused)"
+    assert "0 of 1 sources refreshed" in down.stdout
+    backing_off = run("fetch")
+    assert backing_off.returncode == 0 and "1 not due yet" in backing_off.stdout
+    # Its last error is still reported until it works again.
+    assert "Down: unreachable" in backing_off.stderr

@@ -31,8 +31,10 @@ NETWORK_KINDS = frozenset({"unreachable", "dns", "timeout", "offline"})
 class RefreshProgress:
     """Where a refresh is; the UI's status line and the CLI's progress bar read this."""
 
-    sources_total: int = 0
+    sources_total: int = 0  # sources refreshed in this run (all, or those due)
     sources_done: int = 0
+    succeeded: int = 0
+    not_due: int = 0  # skipped: their interval, ttl or backoff has not run out yet
     stories_total: int = 0
     stories_done: int = 0
     new_headlines: int = 0
@@ -63,7 +65,9 @@ class Refresher:
         async with self._lock:
             now = reader.clock()
             chosen = [s for s in reader.sources if force or self.schedule.is_due(s, now)]
-            progress = RefreshProgress(sources_total=len(chosen), running=True)
+            progress = RefreshProgress(
+                sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen)
+            )
             progress.errors = self.schedule.last_errors(reader.sources)
             self.progress = progress
             _notify(on_progress, progress)
@@ -119,6 +123,7 @@ class Refresher:
                 ttl_minutes = feed.ttl_minutes
                 progress.new_headlines += self._merge(source, feed.headlines)
             progress.errors.pop(source.name, None)
+            progress.succeeded += 1
             self.schedule.succeeded(source, headers, ttl_minutes)
             return None
         except FetchError as exc:

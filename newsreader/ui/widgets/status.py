@@ -23,7 +23,7 @@ def status_content(
     if forced_offline:
         parts.append(("● offline (--offline)", "$warning"))
     elif offline:
-        parts.append(("● offline", "$warning"))
+        parts.append(("● offline, showing cache", "$warning"))
     else:
         parts.append(("● online", "$success"))
     if progress is not None and progress.running:
@@ -31,7 +31,8 @@ def status_content(
         if progress.stories_total:
             parts.append(f", {progress.stories_done}/{progress.stories_total} stories")
     elif progress is not None and progress.sources_total:
-        parts.append(f"  updated {progress.sources_done}/{progress.sources_total} sources")
+        succeeded = getattr(progress, "succeeded", progress.sources_done)
+        parts.append(f"  updated {succeeded}/{progress.sources_total} sources")
         if progress.new_headlines:
             parts.append(f", {progress.new_headlines} new")
     parts += ["  ", (f"{unread} unread", "$accent")]
