@@ -7,7 +7,7 @@ import re
 
 import charset_normalizer
 
-__all__ = ["charset_from_content_type", "decode_bytes", "normalize_encoding"]
+__all__ = ["charset_from_content_type", "decode_bytes", "normalize_encoding", "sniff_bom"]
 
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -60,7 +60,8 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return normalize_encoding(m.group(1)) if m else None
 
 
-def _sniff_bom(content: bytes) -> str | None:
+def sniff_bom(content: bytes) -> str | None:
+    """The codec named by a leading byte-order mark (UTF-8/16/32), or None."""
     for bom, name in _BOMS:
         if content.startswith(bom):
             return name
@@ -129,7 +130,7 @@ def decode_bytes(
     """
     if not content:
         return "", "utf-8"
-    bom = _sniff_bom(content)
+    bom = sniff_bom(content)
     if bom:
         text = content.decode(bom, errors="replace").lstrip("\ufeff")
         return text, "utf-8" if bom == "utf-8" else bom.rsplit("-", 1)[0]

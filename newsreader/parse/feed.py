@@ -16,7 +16,7 @@ import feedparser
 
 from newsreader.errors import ParseError
 from newsreader.models import Headline
-from newsreader.parse.encoding import charset_from_content_type, normalize_encoding
+from newsreader.parse.encoding import charset_from_content_type, normalize_encoding, sniff_bom
 from newsreader.parse.html_util import fragment_text
 from newsreader.parse.sanitize import clean_line, sanitize_text
 from newsreader.parse.urls import safe_url
@@ -32,6 +32,8 @@ _CYRILLIC_CODECS = frozenset({"windows-1251", "koi8-r", "koi8-u", "iso-8859-5", 
 _BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>", re.S)
+# Numeric references feedparser cannot turn into text: it crashes on surrogates (&#xD800;).
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,20});")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -61,7 +63,32 @@ def _feedparse(content: bytes, url: str, headers: Mapping[str, str]) -> Any:
     # Bytes plus headers, never a str: feedparser opens a str as a path or a URL.
     response_headers = {k.lower(): v for k, v in headers.items()}
     response_headers.setdefault("content-location", url)
-    return feedparser.parse(content, response_headers=response_headers, sanitize_html=True)
+    if b"&#" in content:
+        content = _CHARREF.sub(_safe_charref, content)
+    try:
+        return feedparser.parse(content, response_headers=response_headers, sanitize_html=True)
+    except Exception:  # feedparser bugs on hostile bytes must not end the whole refresh
+        raise ParseError(url, "malformed feed (the parser gave up)") from None
+
+
+def _safe_charref(match: re.Match[bytes]) -> bytes:
+    ref = match.group(1)
+    value = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
+    if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+        return b"&#xFFFD;"
+    return match.group(0)
+
+
+def _from_bom(content: bytes, url: str, headers: Mapping[str, str]) -> Any | None:
+    """A document with a byte-order mark is decoded by it (it cannot lie), whatever it declares.
+
+    feedparser 6.0 ignores a UTF-16/32 BOM without a declaration ("not well-formed") and lets
+    a declaration override a UTF-8 BOM (mojibake).
+    """
+    bom = sniff_bom(content)
+    if bom is None:
+        return None
+    return _reparse_as(content, bom, url, headers)
 
 
 def _cyrillic_guess(content: bytes) -> str | None:
@@ -96,7 +123,7 @@ def _fell_back_to_latin(d: Any, content: bytes, headers: Mapping[str, str]) -> b
 
 
 def _reparse_as(content: bytes, encoding: str, url: str, headers: Mapping[str, str]) -> Any:
-    text = content.decode(encoding, errors="replace")
+    text = content.decode(encoding, errors="replace").removeprefix("\ufeff")
     body = _XML_DECL.sub(b"", text.encode("utf-8"), count=1)
     hdrs = {k: v for k, v in headers.items() if k.lower() != "content-type"}
     hdrs["content-type"] = "application/xml; charset=utf-8"
@@ -206,7 +233,9 @@ def parse_feed(
     if not content or not content.strip():
         raise ParseError(url, "empty response")
     warnings: list[str] = []
-    d = _feedparse(content, url, headers)
+    d = _from_bom(content, url, headers)
+    if d is None:
+        d = _feedparse(content, url, headers)
     if not d.get("version") and not d.get("entries"):
         if _looks_html(content):
             raise ParseError(url, "not a feed (got HTML)")
