@@ -186,7 +186,9 @@ class FakeReader:
             return self._remote[url]
         raise FetchError(url, "HTTP 404", kind="http")
 
-    async def refresh(self, on_progress: Callable[[Any], None] | None = None) -> Any:
+    async def refresh(
+        self, on_progress: Callable[[Any], None] | None = None, *, force: bool = True
+    ) -> Any:
         self.refresh_calls += 1
         total = len(self.sources)
         self.progress = FakeProgress(sources_total=total, running=True)

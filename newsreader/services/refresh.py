@@ -6,12 +6,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
 from newsreader.net.client import fetch
-from newsreader.parse.feed import parse_feed
 from newsreader.services.schedule import Schedule
 
 if TYPE_CHECKING:
@@ -65,6 +64,8 @@ class Refresher:
         async with self._lock:
             now = reader.clock()
             chosen = [s for s in reader.sources if force or self.schedule.is_due(s, now)]
+            if not chosen and not force:
+                return self.progress  # nothing due: keep showing the last refresh's outcome
             progress = RefreshProgress(
                 sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen)
             )
@@ -196,6 +197,13 @@ class Refresher:
                     _notify(on_progress, progress)
 
         await asyncio.gather(*(one(url) for url in wanted))
+
+
+def parse_feed(content: bytes, url: str, **kwargs: Any) -> Any:
+    """The feed parser, imported on first use (feedparser costs ~0.1 s at start-up)."""
+    from newsreader.parse.feed import parse_feed as parse
+
+    return parse(content, url, **kwargs)
 
 
 def _older_than(headline: Headline, cutoff: datetime) -> bool:

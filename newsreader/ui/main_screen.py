@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the list sits above the story instead of beside it
 # Ages ("3h") are re-rendered this often: one set_options of every row, so not every second.
 AGE_TICK_SECONDS = 300.0
+SCHEDULE_TICK_SECONDS = 60.0
 
 
 class MainScreen(StoryNavigation, Screen[None]):
@@ -76,10 +78,11 @@ class MainScreen(StoryNavigation, Screen[None]):
         self.restore_last_story()
         self.set_interval(AGE_TICK_SECONDS, self.headlines.refresh_all_rows)
         if not self.reader.offline:
-            minutes = max(1, int(self.reader.config.refresh_minutes))
-            self.set_interval(minutes * 60.0, self.action_refresh)
+            # Each source has its own schedule (interval, ttl, backoff): check every minute
+            # and refresh only those due; `r` refreshes everything at once.
+            self.set_interval(SCHEDULE_TICK_SECONDS, partial(self.action_refresh, force=False))
             if self.refresh_on_start:
-                self.action_refresh()
+                self.action_refresh(force=False)
         self.update_status()
 
     def on_resize(self, event: Resize) -> None:
@@ -166,20 +169,21 @@ class MainScreen(StoryNavigation, Screen[None]):
 
     # -- refresh ----------------------------------------------------------------------------
 
-    def action_refresh(self) -> None:
+    def action_refresh(self, force: bool = True) -> None:
         if self.reader.offline:
-            self.notify("Started with --offline: nothing is fetched.", severity="warning")
+            if force:
+                self.notify("Started with --offline: nothing is fetched.", severity="warning")
             return
         if not self._refreshing:
             self._refreshing = True
             self._loaded_new = -1
-            self._refresh()
+            self._refresh(force)
 
     @work(exclusive=True, group="refresh")
-    async def _refresh(self) -> None:
+    async def _refresh(self, force: bool = True) -> None:
         """Runs behind the UI: keys keep working, the list grows as sources report in."""
         try:
-            progress = await self.reader.refresh(on_progress=self._on_progress)
+            progress = await self.reader.refresh(on_progress=self._on_progress, force=force)
         except asyncio.CancelledError:
             self._refreshing = False
             raise
