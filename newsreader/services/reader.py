@@ -14,7 +14,6 @@ from newsreader.config import Config
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Headline, Source, Story
 from newsreader.net.client import NetSettings, build_client, fetch
-from newsreader.parse.story import parse_story
 from newsreader.paths import Paths, default_paths, ensure_private_dir
 from newsreader.services.history import History
 from newsreader.services.refresh import Refresher, RefreshProgress
@@ -265,6 +264,14 @@ class Reader:
         Never raises for a failing source: its error is in the returned progress.
         """
         return await self.refresher.run(on_progress, force=force)
+
+
+def parse_story(content: bytes, url: str, *, headers: dict[str, str]) -> Story:
+    """The story parser, imported on first use: trafilatura and lxml take ~0.3 s to import,
+    which an offline start that opens nothing (or only parsed stories) never needs."""
+    from newsreader.parse.story import parse_story as parse
+
+    return parse(content, url, headers=headers)
 
 
 def _headlines_key(source_url: str) -> str:
