@@ -55,6 +55,7 @@ class Reader:
         self._headlines: list[Headline] | None = None
         self._by_url: dict[str, Headline] = {}
         self._read_ids: set[str] | None = None
+        self._saved_ids: set[str] | None = None
         self.history = History.from_dict(state.get_history(), on_change=self._save_history)
         self.refresher = Refresher(self)
 
@@ -176,12 +177,22 @@ class Reader:
         reads = self._reads()
         return sum(1 for h in self.headlines() if h.id not in reads)
 
+    def _saved(self) -> set[str]:
+        # One query, then a set: the list asks for every row (10,000 queries at start-up).
+        if self._saved_ids is None:
+            self._saved_ids = self.state.saved_ids()
+        return self._saved_ids
+
     def is_saved(self, headline_id: str) -> bool:
-        return self.state.is_saved(headline_id)
+        return headline_id in self._saved()
 
     def toggle_saved(self, headline: Headline) -> bool:
         saved = not self.state.is_saved(headline.id)
         self.state.set_saved(headline.id, headline.to_dict() if saved else None)
+        if saved:
+            self._saved().add(headline.id)
+        else:
+            self._saved().discard(headline.id)
         return saved
 
     def get_setting(self, key: str, default: Any = None) -> Any:

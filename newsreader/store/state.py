@@ -132,6 +132,9 @@ class UserState:
     def is_saved(self, id: str) -> bool:
         return bool(self._query("SELECT 1 FROM saved WHERE id = ?", (id,)))
 
+    def saved_ids(self) -> set[str]:
+        return {id for (id,) in self._query("SELECT id FROM saved")}
+
     def saved(self) -> list[dict[str, Any]]:
         """Saved headline dicts, most recently saved first; unreadable rows are skipped."""
         out = []
