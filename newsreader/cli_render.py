@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -14,13 +13,14 @@ from rich.rule import Rule
 from rich.text import Text
 
 from newsreader.models import Story
+from newsreader.present import kind_label, meta_parts
 from newsreader.services.refresh import RefreshProgress
 
 
 def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) -> RenderableType:
     """The story as Rich renderables. Every string is wrapped in Text: never parsed as markup."""
     parts: list[RenderableType] = [Text(story.title or "(untitled)", style="bold")]
-    meta = meta_line(story)
+    meta = " • ".join(meta_parts(story))
     if meta:
         parts.append(Text(meta, style="dim"))
     if story.lead:
@@ -44,7 +44,7 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
     if story.related:
         parts.append(Padding(Rule("Related", align="left"), (1, 0, 0, 0)))
         for number, link in enumerate(story.related, 1):
-            label = {"recall": "Recall", "read_also": "Read also"}.get(link.kind, "Related")
+            label = kind_label(link.kind)
             line = Text(f"[{number}] ", style="bold")
             line.append(f"{label}: ", style="dim")
             line.append(link.title or link.summary or link.url)
@@ -55,29 +55,6 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
     for warning in story.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Group(*parts)
-
-
-def meta_line(story: Story) -> str:
-    """'Kyiv • UNN • 23 Feb 2026 14:05 • 1,558 views • By Jane Doe' with what is known."""
-    bits: list[str] = []
-    if story.dateline and (story.dateline.place or story.dateline.agency):
-        bits.append(" • ".join(x for x in (story.dateline.place, story.dateline.agency) if x))
-    elif story.source:
-        bits.append(story.source)
-    if story.published:
-        bits.append(local_time(story.published))
-    if story.views is not None:
-        bits.append(f"{story.views:,} views")
-    if story.authors:
-        bits.append("By " + ", ".join(story.authors))
-    return " • ".join(bits)
-
-
-def local_time(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
-    except ValueError:
-        return iso
 
 
 def print_story(story: Story, cached: Callable[[str], bool] | None = None) -> None:

@@ -65,7 +65,10 @@ class Refresher:
             now = reader.clock()
             chosen = [s for s in reader.sources if force or self.schedule.is_due(s, now)]
             if not chosen and not force:
-                return self.progress  # nothing due: keep showing the last refresh's outcome
+                # Nothing due: keep the last refresh's outcome, noting that all were skipped.
+                self.progress.not_due = len(reader.sources)
+                self.progress.errors = self.schedule.last_errors(reader.sources)
+                return self.progress
             progress = RefreshProgress(
                 sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen)
             )

@@ -1,0 +1,59 @@
+"""How stories and times read to a person, shared by the app and the CLI (stdlib only)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsreader.models import Story
+
+KIND_LABELS = {"recall": "Recall", "read_also": "Read also", "related": "Related"}
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 string as an aware datetime (naive values are taken as UTC), else None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def age(published: str | None, now: datetime) -> str:
+    """A compact age such as "5m", "3h", "2d", "7w"; "" when unknown, "now" for the future."""
+    when = parse_time(published)
+    if when is None:
+        return ""
+    seconds = (now - when).total_seconds()
+    for size, unit in ((7 * 86400, "w"), (86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return "now"
+
+
+def local_time(value: str | None) -> str:
+    """The timestamp in the user's local zone, "2024-05-01 14:05"; "" when unknown."""
+    when = parse_time(value)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").title())
+
+
+def meta_parts(story: Story) -> list[str]:
+    """["Kyiv • UNN", "2024-05-01 14:05", "1,558 views", "by A"], with what is known."""
+    parts: list[str] = []
+    if story.dateline and (story.dateline.place or story.dateline.agency):
+        parts.append(" • ".join(p for p in (story.dateline.place, story.dateline.agency) if p))
+    elif story.source:
+        parts.append(story.source)
+    when = local_time(story.published)
+    if when:
+        parts.append(when)
+    if story.views is not None:
+        parts.append(f"{story.views:,} views")
+    if story.authors:
+        parts.append("by " + ", ".join(story.authors))
+    return parts
