@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
@@ -21,9 +23,10 @@ FEED_ACCEPT = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
 MAX_HEADLINES_PER_SOURCE = 1000
-PREFETCH_CONCURRENCY = 8
+# Prefetch as many stories at once as the client has connections (fetch() still caps each host).
 # Failures that mean "we could not reach it" rather than "it answered badly".
 NETWORK_KINDS = frozenset({"unreachable", "dns", "timeout", "offline"})
+_HOST_PREFIX = re.compile(r"^(?:www|mail|m)\d*\.")
 
 
 @dataclass(slots=True)
@@ -41,6 +44,8 @@ class RefreshProgress:
     offline: bool = False  # every source failed to connect: the network looks down
     errors: dict[str, str] = field(default_factory=dict)  # source name -> last error
     story_errors: int = 0
+    # source name -> what the parser noted ("encoding guessed", "malformed feed"): it worked
+    warnings: dict[str, str] = field(default_factory=dict)
 
 
 class Refresher:
@@ -126,6 +131,8 @@ class Refresher:
                 )
                 ttl_minutes = feed.ttl_minutes
                 progress.new_headlines += self._merge(source, feed.headlines)
+                if feed.warnings:
+                    progress.warnings[source.name] = ", ".join(feed.warnings)
             progress.errors.pop(source.name, None)
             progress.succeeded += 1
             self.schedule.succeeded(source, headers, ttl_minutes)
@@ -157,12 +164,22 @@ class Refresher:
         # A feed that changes an entry's guid but not its link keeps the old id, so read
         # state follows the story instead of showing a duplicate unread.
         old_id_by_url = {h.url: h.id for h in old if h.url}
+        # ... and one whose guid and link moved to https or a www./mail. host keeps it too.
+        old_id_by_alias: dict[str, str] = {}
+        for h in old:
+            for key in (h.id, h.url):
+                alias = _alias(key)
+                if alias:
+                    old_id_by_alias.setdefault(alias, h.id)
         merged: dict[str, Headline] = {}
         added = 0
         for headline in fresh:
             headline.source_url, headline.source_name = source.url, source.name
             if headline.url and headline.id not in old_by_id:
                 headline.id = old_id_by_url.get(headline.url, headline.id)
+            if headline.id not in old_by_id:
+                alias = _alias(headline.id) or _alias(headline.url)
+                headline.id = old_id_by_alias.get(alias or "", headline.id)
             previous = old_by_id.get(headline.id)
             headline.seen = previous.seen if previous and previous.seen else now.isoformat()
             if previous is None:
@@ -187,7 +204,7 @@ class Refresher:
         wanted = list(dict.fromkeys(wanted))
         progress.stories_total = len(wanted)
         _notify(on_progress, progress)
-        limit = asyncio.Semaphore(PREFETCH_CONCURRENCY)
+        limit = asyncio.Semaphore(max(1, reader.net_settings.max_connections))
 
         async def one(url: str) -> None:
             async with limit:
@@ -207,6 +224,20 @@ def parse_feed(content: bytes, url: str, **kwargs: Any) -> Any:
     from newsreader.parse.feed import parse_feed as parse
 
     return parse(content, url, **kwargs)
+
+
+def _alias(value: str) -> str | None:
+    """A URL-like id or link without its scheme and a www./mail./m. host prefix, else None.
+
+    Feedbin's approach to guids that flip http→https or change host: match on what is left.
+    """
+    if not value or "://" not in value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = _HOST_PREFIX.sub("", parts.hostname)
+    return f"{host}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
 
 
 def _older_than(headline: Headline, cutoff: datetime) -> bool:
