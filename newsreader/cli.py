@@ -114,6 +114,8 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         await reader.aclose()
     for name, reason in sorted(progress.errors.items()):
         print(f"newsreader: {name}: {reason}", file=sys.stderr)
+    for name, note in sorted(progress.warnings.items()):
+        print(f"newsreader: {name}: warning: {note}", file=sys.stderr)
     ok = progress.succeeded
     summary = (
         f"{ok} of {progress.sources_total} sources refreshed, {progress.new_headlines} new "
