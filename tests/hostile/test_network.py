@@ -134,7 +134,8 @@ async def test_n1_app_starts_offline_and_shows_the_cache():
         await reader.aclose()
     finally:
         server.close()  # the port is now closed: connection refused
-    reader = open_reader(server, ["/feed.xml"])  # a fresh start of the app
+    reader = open_reader(server, ["/feed.xml"])  # the app started two hours later
+    reader.clock = lambda: time.time() + 7200
     app = NewsreaderApp(reader, refresh_on_start=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
