@@ -89,3 +89,14 @@ def test_read_a_story_then_its_recall_story_and_come_back(tmux: Tmux) -> None:
         time.sleep(0.1)
     assert command == "sleep", f"newsreader did not quit on q (pane runs {command!r})"
     assert "Traceback" not in tmux.screen()
+
+
+def test_filter_typed_at_full_speed_lands_in_the_filter(tmux: Tmux) -> None:
+    tmux.wait_for("3/3 sources")
+    # All six characters arrive in one burst, as from a fast typist or a paste: none may
+    # reach the list's bindings ("y" copies a link, "r" refreshes, "b" pages up).
+    tmux.keys("-l", "/cyber")
+    screen = tmux.wait_for("2 of 14 · /cyber")
+    assert "Cybersecurity agency warn" in screen and "Central bank" not in screen
+    tmux.keys("Escape")
+    tmux.wait_for("Central bank keeps")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from textual.binding import Binding
 
 
-def _bind(keys: str, action: str, short: str, tip: str, *, show: bool = False) -> Binding:
+def _bind(
+    keys: str, action: str, short: str, tip: str, *, show: bool = False, priority: bool = False
+) -> Binding:
     """A binding whose id is its action name (without arguments), so [keys] can rebind it."""
     binding_id = action.replace("(", "_").rstrip(")")
-    return Binding(keys, action, short, show=show, id=binding_id, tooltip=tip)
+    return Binding(keys, action, short, show=show, id=binding_id, tooltip=tip, priority=priority)
 
 
 # Main-screen bindings. A user rebinds one by id in config.toml:  [keys] next_story = "n,ctrl+n"
@@ -30,7 +32,10 @@ MAIN_BINDINGS: list[Binding] = [
     _bind("s", "toggle_saved", "Save", "Save or unsave the story", show=True),
     _bind("m", "toggle_read", "Read/unread", "Mark the story read or unread"),
     _bind("r", "refresh", "Refresh", "Refresh every source in the background", show=True),
-    _bind("slash", "filter", "Filter", "Filter the headlines as you type", show=True),
+    # Priority: it runs before the keys typed after it are dispatched, so "/cyber" typed fast
+    # (or pasted) all lands in the filter instead of firing "y" (copy) and "r" (refresh).
+    _bind("slash", "filter", "Filter", "Filter the headlines as you type",
+          show=True, priority=True),
     _bind("escape", "clear_filter", "Clear filter", "Clear the filter"),
     _bind("f", "cycle_scope", "Source", "Show one folder or source at a time"),
     *(_bind(str(n), f"follow({n})", f"Link {n}", f"Follow related link {n}") for n in range(1, 10)),
