@@ -20,6 +20,7 @@ import diskcache
 
 from newsreader.errors import NewsreaderError
 from newsreader.store.backends import Backend, DiskBackend, MemoryBackend
+from newsreader.store.files import move_aside
 
 T = TypeVar("T")
 VERSION = "v1"  # bump to orphan every old entry when a value format changes
@@ -269,16 +270,6 @@ def _prepare_dir(directory: Path) -> None:
         directory.chmod(0o700)  # cached pages reveal what the user reads
 
 
-def _move_aside(directory: Path) -> Path:
-    target = directory.with_name(f"{directory.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = target.with_name(f"{target.name.split('~')[0]}~{n}")
-    directory.rename(target)
-    return target
-
-
 def _try_open(directory: Path, size_limit: int) -> DiskBackend:
     _prepare_dir(directory)
     backend = DiskBackend(directory, size_limit)
@@ -302,7 +293,7 @@ def _open_backend(
                 return MemoryBackend(), f"cache unavailable ({_short(exc)}); " \
                     "running without a disk cache"
     try:
-        aside = _move_aside(directory)
+        aside = move_aside(directory)
         backend = _try_open(directory, size_limit)
     except Exception as exc:
         return MemoryBackend(), f"cache was corrupt and could not be rebuilt ({_short(exc)}); " \

@@ -14,6 +14,7 @@ from typing import Any
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Headline
+from newsreader.store.files import move_aside
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -68,7 +69,7 @@ class UserState:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and not _looks_corrupt(exc):
                 raise StateError(f"cannot open {path}: {exc}") from None
-            aside = _move_aside(path)
+            aside = move_aside(path, companions=("-wal", "-shm"))
             warning = f"user state was corrupt; moved aside to {aside} and started fresh"
             try:
                 con = _connect(path)
@@ -271,18 +272,3 @@ def _connect(path: Path) -> sqlite3.Connection:
         con.close()
         raise
     return con
-
-
-def _move_aside(path: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}~{n}")
-    path.rename(target)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(target.with_name(target.name + suffix))
-    return target
