@@ -5,7 +5,10 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-__all__ = ["BLOCK_TAGS", "DROP_TAGS", "fragment_text", "iter_text", "parse_document"]
+__all__ = [
+    "BLOCK_TAGS", "DROP_TAGS", "fragment_text", "iter_text", "parse_document",
+    "parse_document_checked",
+]
 
 # Elements whose content is never reader text (and may carry hostile payloads).
 DROP_TAGS = frozenset({
@@ -30,13 +33,20 @@ def _parser() -> lxml.html.HTMLParser:
 
 def parse_document(text: str) -> lxml.html.HtmlElement | None:
     """Parse an HTML document (str, already decoded); None when nothing parseable is left."""
+    return parse_document_checked(text)[0]
+
+
+def parse_document_checked(text: str) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """Like parse_document, also saying whether libxml2 stopped at its nesting limit (2048)."""
     if not text.strip():
-        return None
+        return None, False
+    parser = _parser()
     try:
-        root = etree.fromstring(text, _parser())
+        root = etree.fromstring(text, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-    return root
+        return None, False
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return root, too_deep
 
 
 def iter_text(el: etree._Element, *, skip: frozenset[str] = DROP_TAGS) -> str:
