@@ -169,3 +169,21 @@ async def test_history_and_marks_survive_reopen(site: TestServer) -> None:
     assert again.is_saved(second.id)
     assert again.unread_count() == len(again.headlines()) - 1
     await again.aclose()
+
+
+async def test_saved_story_survives_a_cleared_cache(site: TestServer) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    headline = next(h for h in reader.headlines() if h.url)
+    story = await reader.open_story(headline.url)
+    assert reader.toggle_saved(headline) is True
+    reader.cache.clear()
+    reader.invalidate_headlines()
+    await reader.aclose()
+    offline = Reader.open(fixture_config(site), offline=True)
+    listed = offline.headlines()
+    assert [h.id for h in listed] == [headline.id], "a saved story stays listed"
+    again = await offline.open_story(headline.url)
+    assert again.to_dict() == story.to_dict(), "and readable offline from its own copy"
+    assert offline.is_saved(headline.id)
+    await offline.aclose()

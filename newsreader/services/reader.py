@@ -16,6 +16,7 @@ from newsreader.models import Headline, Source, Story
 from newsreader.net.client import NetSettings, build_client, fetch
 from newsreader.paths import Paths, default_paths, ensure_private_dir
 from newsreader.services.history import History
+from newsreader.services.parsing import StoryParser
 from newsreader.services.refresh import Refresher, RefreshProgress
 from newsreader.store.cache import Cache, open_cache
 from newsreader.store.state import UserState
@@ -58,6 +59,7 @@ class Reader:
         self._saved_ids: set[str] | None = None
         self.history = History.from_dict(state.get_history(), on_change=self._save_history)
         self.refresher = Refresher(self)
+        self.parser = StoryParser()
 
     # ---------------------------------------------------------------- construction
 
@@ -112,6 +114,7 @@ class Reader:
         self.close()
 
     def close(self) -> None:
+        self.parser.close()
         self.cache.close()
         self.state.close()
 
@@ -124,6 +127,13 @@ class Reader:
             for source in self.sources:
                 for headline in self.cached_headlines(source):
                     merged.setdefault(headline.id, headline)
+            # Saved stories stay listed even when the cache no longer has their feed's entry.
+            for saved in self.state.saved():
+                try:
+                    headline = Headline.from_dict(saved.get("headline") or saved)
+                except (TypeError, KeyError):
+                    continue
+                merged.setdefault(headline.id, headline)
             self._set_headlines(list(merged.values()))
         return list(self._headlines or [])
 
@@ -187,13 +197,29 @@ class Reader:
         return headline_id in self._saved()
 
     def toggle_saved(self, headline: Headline) -> bool:
+        """Save or unsave; a saved story keeps its own copy, safe from cache eviction."""
         saved = not self.state.is_saved(headline.id)
-        self.state.set_saved(headline.id, headline.to_dict() if saved else None)
+        record = None
+        if saved:
+            story = self.cached_story(headline.url) if headline.url else None
+            record = {"headline": headline.to_dict(), "story": story.to_dict() if story else None}
+        self.state.set_saved(headline.id, record)
         if saved:
             self._saved().add(headline.id)
         else:
             self._saved().discard(headline.id)
         return saved
+
+    def saved_story(self, url: str) -> Story | None:
+        """The copy kept with a saved story, if any (used when the cache lost it)."""
+        for record in self.state.saved():
+            headline, story = record.get("headline") or {}, record.get("story")
+            if isinstance(story, dict) and url in (headline.get("url"), story.get("url")):
+                try:
+                    return Story.from_dict(story)
+                except (KeyError, TypeError, ValueError):
+                    return None
+        return None
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         return self.state.get_setting(key, default)
@@ -229,12 +255,23 @@ class Reader:
             return await self._parse_and_store(
                 url, body.content, body.final_url or url, body.content_type
             )
+        saved = self.saved_story(url)
+        if saved is not None:
+            return saved
         if self.offline:
             raise NotInCache(url)
         return await self.fetch_story(url)
 
-    async def fetch_story(self, url: str) -> Story:
-        """Download, cache and parse one story page. Raises FetchError or ParseError."""
+    async def fetch_story(self, url: str, *, bulk: bool = False) -> Story:
+        """Download, cache and parse one story page. Raises FetchError or ParseError.
+
+        `bulk` (prefetch) parses in the worker processes instead of a thread.
+        """
+        content, final_url, content_type = await self.download_story(url)
+        return await self._parse_and_store(url, content, final_url, content_type, bulk=bulk)
+
+    async def download_story(self, url: str) -> tuple[bytes, str, str | None]:
+        """Download and cache one story page: (content, final URL, Content-Type)."""
         try:
             result = await fetch(self.client, url, settings=self.net_settings, accept=STORY_ACCEPT)
         except FetchError:
@@ -250,14 +287,21 @@ class Reader:
             etag=result.etag,
             last_modified=result.last_modified,
         )
-        return await self._parse_and_store(url, result.content, result.final_url, content_type)
+        return result.content, result.final_url, content_type
+
+    async def parse_downloaded(
+        self, url: str, content: bytes, final_url: str, content_type: str | None
+    ) -> Story:
+        """Parse and cache a page `download_story` returned, in the worker processes (prefetch)."""
+        return await self._parse_and_store(url, content, final_url, content_type, bulk=True)
 
     async def _parse_and_store(
-        self, url: str, content: bytes, final_url: str, content_type: str | None
+        self, url: str, content: bytes, final_url: str, content_type: str | None,
+        *, bulk: bool = False,
     ) -> Story:
         headers = {"content-type": content_type} if content_type else {}
         # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
-        story = await asyncio.to_thread(parse_story, content, final_url, headers=headers)
+        story = await self.parser.parse(content, final_url, headers, bulk=bulk)
         self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
         return story
 
@@ -275,14 +319,6 @@ class Reader:
         Never raises for a failing source: its error is in the returned progress.
         """
         return await self.refresher.run(on_progress, force=force)
-
-
-def parse_story(content: bytes, url: str, *, headers: dict[str, str]) -> Story:
-    """The story parser, imported on first use: trafilatura and lxml take ~0.3 s to import,
-    which an offline start that opens nothing (or only parsed stories) never needs."""
-    from newsreader.parse.story import parse_story as parse
-
-    return parse(content, url, headers=headers)
 
 
 def _headlines_key(source_url: str) -> str:
