@@ -204,12 +204,18 @@ class Refresher:
         wanted = list(dict.fromkeys(wanted))
         progress.stories_total = len(wanted)
         _notify(on_progress, progress)
-        limit = asyncio.Semaphore(max(1, reader.net_settings.max_connections))
+        connections = max(1, reader.net_settings.max_connections)
+        limit = asyncio.Semaphore(connections)
+        # Downloaded but not yet parsed pages wait here: the network slot is free again (parsing
+        # is CPU, the network is latency), yet memory stays bounded.
+        pending = asyncio.Semaphore(connections * 2)
 
         async def one(url: str) -> None:
-            async with limit:
+            async with pending:
                 try:
-                    await reader.fetch_story(url)
+                    async with limit:
+                        page = await reader.download_story(url)
+                    await reader.parse_downloaded(url, *page)
                 except NewsreaderError:
                     progress.story_errors += 1  # the story shows its own error when opened
                 finally:
