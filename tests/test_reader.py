@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from newsreader.errors import FetchError, NotInCache
@@ -187,3 +189,21 @@ async def test_saved_story_survives_a_cleared_cache(site: TestServer) -> None:
     assert again.to_dict() == story.to_dict(), "and readable offline from its own copy"
     assert offline.is_saved(headline.id)
     await offline.aclose()
+
+
+async def test_read_stories_expire_after_keep_days_but_saved_and_unread_stay(
+    site: TestServer,
+) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    source = reader.sources[0]
+    read, saved, unread = reader.cached_headlines(source)[:3]
+    reader.set_read(read.id)
+    reader.set_read(saved.id)
+    reader.toggle_saved(saved)
+    reader.clock = lambda: time.time() + (reader.config.keep_days + 1) * 86400
+    assert reader.refresher.expire() >= 1
+    left = {h.id for h in reader.cached_headlines(source)}
+    assert read.id not in left and not reader.is_cached(read.url)
+    assert saved.id in left and unread.id in left
+    await reader.aclose()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from newsreader.errors import ParseError
-from newsreader.models import Headline, Source, Story
+from newsreader.models import Source, Story
 from newsreader.net.client import fetch
 from newsreader.parse.discover import find_feed_links
 from newsreader.parse.feed import parse_feed
@@ -82,27 +82,6 @@ def clear_cache(reader: Reader, source: Source | None = None) -> int:
     count += reader.cache.delete_story(source.url)
     reader.store_headlines(source, [])
     return count
-
-
-def expire_read(reader: Reader, now: datetime | None = None) -> int:
-    """Forget read stories older than keep_days; saved stories are never expired."""
-    now = now or datetime.now(UTC)
-    cutoff = now - timedelta(days=reader.config.keep_days)
-    removed = 0
-    for source in reader.sources:
-        kept: list[Headline] = []
-        headlines = reader.cached_headlines(source)
-        for headline in headlines:
-            old = _timestamp(headline.seen or headline.published or "") < cutoff.timestamp()
-            if old and reader.is_read(headline.id) and not reader.is_saved(headline.id):
-                if headline.url:
-                    reader.cache.delete_story(headline.url)
-                removed += 1
-            else:
-                kept.append(headline)
-        if len(kept) != len(headlines):
-            reader.store_headlines(source, kept)
-    return removed
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ class Refresher:
             )
             if reader.config.prefetch and not progress.offline:
                 await self._prefetch(on_progress)
+            with contextlib.suppress(NewsreaderError):  # housekeeping never fails a refresh
+                self.expire()
             progress.running = False
             _notify(on_progress, progress)
             return progress
@@ -193,6 +196,31 @@ class Refresher:
         kept = list(merged.values())[:MAX_HEADLINES_PER_SOURCE]
         reader.store_headlines(source, kept)
         return added
+
+    def expire(self) -> int:
+        """Forget read stories first seen more than keep_days ago; saved ones never expire."""
+        reader = self.reader
+        cutoff = datetime.fromtimestamp(reader.clock(), UTC) - timedelta(
+            days=reader.config.keep_days
+        )
+        removed = 0
+        for source in reader.sources:
+            headlines = reader.cached_headlines(source)
+            kept = []
+            for headline in headlines:
+                if (
+                    _older_than(headline, cutoff)
+                    and reader.is_read(headline.id)
+                    and not reader.is_saved(headline.id)
+                ):
+                    if headline.url:
+                        reader.cache.delete_story(headline.url)
+                    removed += 1
+                else:
+                    kept.append(headline)
+            if len(kept) != len(headlines):
+                reader.store_headlines(source, kept)
+        return removed
 
     async def _prefetch(self, on_progress: Callable[[RefreshProgress], None] | None) -> None:
         reader, progress = self.reader, self.progress
