@@ -1,8 +1,9 @@
-"""Catalogue C (F1–F12): hostile feeds served from 127.0.0.1 through Reader.refresh() and the CLI."""
+"""Catalogue C (F1–F12): hostile feeds served on 127.0.0.1 through Reader.refresh() and the CLI."""
 
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 from pathlib import Path
 
@@ -98,9 +99,8 @@ async def test_f3_malformed_feed_keeps_old_items(http_server: TestServer, damage
 # -- F5 -------------------------------------------------------------------------------------
 async def test_f5_50k_items_keep_newest_500_off_the_event_loop(http_server: TestServer):
     """F5: 50,000 items (~3 MB) → newest 500 kept; parsed off the loop (it stays responsive)."""
-    many = [{"title": f"n{i}", "guid": f"n{i}",
-             "pubDate": f"Mon, 01 Jan 2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} GMT"}
-            for i in range(50_000)]
+    many = [{"title": f"n{i}", "guid": f"n{i}", "pubDate": "Mon, 01 Jan 2024 "
+             f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} GMT"} for i in range(50_000)]
     body = rss(many)
     assert len(body) > 3_000_000
     http_server.route("/feed.xml", body, content_type="application/rss+xml")
@@ -226,10 +226,17 @@ DANGEROUS = ["javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/pass
 
 async def test_f10_dangerous_links_are_not_openable(http_server: TestServer):
     """F10: javascript:/data:/file:/option/smb:/ssh: and tab/newline links → never openable."""
-    entries = [{"title": f"link {i}", "guid": f"f10-{i}", "link": u.replace("<", "&lt;")
-                .replace(">", "&gt;"), "enclosure url=\"" + u.replace("\"", "") + "\" /": ""}
-               for i, u in enumerate(DANGEROUS)]
-    body = rss(entries).replace(b"></enclosure url", b"><enclosure_x").replace(b"enclosure_x", b"x-")
+    def attr(u: str) -> str:
+        return html.escape(u, quote=True).replace("\t", "&#9;").replace("\n", "&#10;")
+
+    entries = "".join(
+        f"<item><title>link {i}</title><guid>f10-{i}</guid><link>{html.escape(u)}</link>"
+        f'<enclosure url="{attr(u)}" type="audio/mpeg" length="1"/>'
+        f'<atom:link href="{attr(u)}" rel="alternate"/></item>'
+        for i, u in enumerate(DANGEROUS)
+    )
+    body = ('<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
+            f"<channel><title>x</title>{entries}</channel></rss>")
     http_server.route("/feed.xml", body, content_type="application/rss+xml")
     reader = open_reader(http_server, ["/feed.xml"])
     await reader.refresh()
