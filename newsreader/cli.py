@@ -66,9 +66,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from newsreader.demo import DEMO_SOURCES
 
         config.sources = list(DEMO_SOURCES)
+        config.path = None  # the demo never writes the user's config file
     try:
         if args.command == "paths":
             return _paths(config_path, demo)
+        writes_config = args.command == "import-opml" or (
+            args.command == "sources" and args.action in ("add", "remove")
+        )
+        if demo and writes_config:
+            print("newsreader: the demo edition's sources are fixed", file=sys.stderr)
+            return EXIT_USAGE
         if args.command in MANAGE_COMMANDS:
             return run_manage(
                 args, config, config_path,

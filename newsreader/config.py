@@ -64,7 +64,7 @@ _SOURCE_KEYS = {"name", "url", "folder", "refresh_minutes"}
 def load_config(path: Path | None) -> Config:
     """Read and validate `path`; a missing file gives the defaults. Raises ConfigError."""
     if path is None or not path.exists():
-        return Config(path=None)
+        return Config(path=path)  # where a first `sources add` will create it
     shown = str(path)
     try:
         if path.is_dir():

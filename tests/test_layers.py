@@ -22,7 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "net": {"models", "errors", "__init__"},
     "store": {"models", "errors"},
     "demo": {"models", "errors"},
-    "services": {"models", "errors", "paths", "config", "parse", "net", "store", "demo"},
+    "services": {
+        "models", "errors", "paths", "config", "config_write", "parse", "net", "store", "demo",
+    },
     "present": {"models"},
     "cli_render": {"models", "errors", "services", "present"},
     "ui": {"models", "errors", "paths", "config", "parse", "services", "present", "__init__"},

@@ -6,7 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsreader.errors import ParseError
+from newsreader.config_write import add_sources
+from newsreader.config_write import remove_source as remove_source_from_file
+from newsreader.errors import ConfigError, ParseError
 from newsreader.models import Source, Story
 from newsreader.net.client import fetch
 from newsreader.parse.discover import find_feed_links
@@ -134,3 +136,26 @@ def _timestamp(value: str) -> float:
         return datetime.fromisoformat(value).timestamp()
     except ValueError:
         return 0.0
+
+
+def add_source(reader: Reader, source: Source) -> bool:
+    """Add a source to the config file and to the running reader; False if already there."""
+    if reader.config.path is None:
+        raise ConfigError("config.toml", "no config file here (demo edition?); nothing added")
+    added, _ = add_sources(reader.config.path, [source])
+    if not added:
+        return False
+    if not any(s.url == source.url for s in reader.sources):
+        reader.sources.append(source)
+    reader.config.sources = list(reader.sources)
+    return True
+
+
+def remove_source(reader: Reader, source: Source) -> None:
+    """Remove a source from the config file and the running reader (its cache stays)."""
+    if reader.config.path is None:
+        raise ConfigError("config.toml", "no config file here (demo edition?); nothing removed")
+    remove_source_from_file(reader.config.path, source.url)
+    reader.sources = [s for s in reader.sources if s.url != source.url]
+    reader.config.sources = list(reader.sources)
+    reader.invalidate_headlines()
