@@ -105,6 +105,8 @@ class Refresher:
         headers: dict[str, str] = {}
         try:
             cached = reader.cache.get_body(source.url)
+            if cached is not None and not reader.cached_headlines(source):
+                cached = None  # headlines lost (damaged/evicted): a 304 could never rebuild them
             result = await fetch(
                 reader.client,
                 source.url,
