@@ -24,12 +24,15 @@ PER_FEED = 25
 ITERATIONS = int(os.environ.get("HOSTILE_KILL_ITERATIONS", "20"))
 
 
-def slow_site(server: TestServer) -> list[str]:
-    """Feeds whose stories answer after a short pause, so a fetch takes a few seconds."""
+def slow_site(server: TestServer, edition: int = 0) -> list[str]:
+    """Feeds whose stories answer after a short pause, so a fetch takes a few seconds.
+
+    Each `edition` links new story URLs, so every run has stories left to prefetch.
+    """
     paths = []
     for f in range(FEEDS):
-        entries = [{"title": f"f{f} story {i}", "guid": f"f{f}-{i}",
-                    "link": server.url(f"/s/{f}/{i}"),
+        entries = [{"title": f"f{f} story {i}", "guid": f"f{f}-{i}-{edition}",
+                    "link": server.url(f"/s/{f}/{i}?edition={edition}"),
                     "pubDate": f"Mon, {1 + i % 28:02d} Jan 2024 10:00:00 GMT"}
                    for i in range(PER_FEED)]
         server.route(f"/feed{f}.xml", rss(entries), content_type="application/rss+xml")
@@ -92,6 +95,7 @@ def test_kill_9_mid_fetch_loses_no_mark(http_server: TestServer):
     with UserState.open(dirs.state_db) as state:
         for it in range(ITERATIONS):
             http_server.requests.clear()
+            slow_site(http_server, it)
             proc = start_fetch()
             # Kill at varied moments: during start-up, mid-feeds, mid-prefetch.
             mode = it % 3
