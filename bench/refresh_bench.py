@@ -1,0 +1,146 @@
+"""Bench 4: refresh of 200 feeds + prefetch of 4,000 stories (100 ms per response) vs its floor.
+
+The floor is ceil(requests / allowed concurrency) x latency per phase (feeds, then the stories
+they list) plus the parse CPU the refresh itself did, divided by the cores. Allowed concurrency
+is the client's: min(max_connections, hosts x max_per_host) with the feeds spread over
+127.0.0.1-127.0.0.50. Parse CPU is measured in the same run by re-parsing, single-threaded,
+every body the refresh parsed (each distinct body once, times its count). The second refresh
+asks again with the cached validators: every feed answers 304, nothing is left to prefetch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    N_HOSTS,
+    Row,
+    bench_paths,
+    build_corpus,
+    emit,
+    machine,
+    server_stats,
+    start_server,
+    stop_server,
+)
+from newsreader.config import load_config
+from newsreader.net.client import NetSettings
+
+LATENCY = 0.1
+RATIO_TARGET = 1.3
+SECOND_TARGET = 0.2
+
+
+def parse_cpu(reader: object, story_urls: list[str]) -> tuple[float, float, int]:
+    """Seconds of single-threaded CPU to parse the feeds and the stories the refresh parsed."""
+    from newsreader.parse.feed import parse_feed
+    from newsreader.parse.story import parse_story
+
+    cache = reader.cache  # type: ignore[attr-defined]
+    feeds = 0.0
+    for source in reader.sources:  # type: ignore[attr-defined]
+        body = cache.get_body(source.url)
+        if body is None:
+            continue
+        start = time.thread_time()
+        parse_feed(body.content, source.url, source_name=source.name,
+                   headers={"content-type": body.content_type or ""})
+        feeds += time.thread_time() - start
+    parsed = [u for u in story_urls if cache.get_story(u) is not None]
+    counts: dict[str, tuple[int, object, str]] = {}
+    for url in parsed:
+        body = cache.get_body(url)
+        if body is None:
+            continue
+        digest = hashlib.md5(body.content).hexdigest()
+        n, _, _ = counts.get(digest, (0, body, url))
+        counts[digest] = (n + 1, body, url)
+    stories = 0.0
+    for n, body, url in counts.values():
+        start = time.thread_time()
+        parse_story(body.content, url, headers={"content-type": body.content_type or ""})  # type: ignore[attr-defined]
+        stories += (time.thread_time() - start) * n
+    return feeds, stories, len(parsed)
+
+
+async def refresh_twice(paths: object) -> dict[str, object]:
+    from newsreader.services.reader import Reader
+
+    config = load_config(paths.config_file)  # type: ignore[attr-defined]
+    reader = Reader.open(config, paths=paths)  # type: ignore[arg-type]
+    try:
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        first = await reader.refresh(force=True)
+        t1, cpu1 = time.perf_counter(), time.process_time()
+        second = await reader.refresh(force=True)
+        t2 = time.perf_counter()
+        wanted = [h.url for s in reader.sources for h in reader.cached_headlines(s)
+                  if h.url.rsplit("/", 1)[-1].startswith("n")]
+        feeds_cpu, stories_cpu, parsed = parse_cpu(reader, wanted)
+        return {"first": t1 - t0, "second": t2 - t1, "cpu": cpu1 - cpu0,
+                "stories": first.stories_total, "story_errors": first.story_errors,
+                "errors": len(first.errors), "second_stories": second.stories_total,
+                "feeds_cpu": feeds_cpu, "stories_cpu": stories_cpu, "parsed": parsed,
+                "sources": len(reader.sources)}
+    finally:
+        await reader.aclose()
+
+
+def measure(quick: bool) -> tuple[list[Row], dict[str, object]]:
+    feed_items = 5 if quick else 20
+    server, port = start_server(LATENCY, feed_items)
+    root = Path(tempfile.mkdtemp(prefix="nrbench-refresh-"))
+    try:
+        build_corpus(root, 2_000 if quick else 10_000, port=port, parsed_stories=False,
+                     config={"prefetch_per_source": feed_items})
+        result = asyncio.run(refresh_twice(bench_paths(root)))
+        stats = server_stats(port)
+    finally:
+        stop_server(server)
+        shutil.rmtree(root, ignore_errors=True)
+    net = NetSettings()
+    concurrency = min(net.max_connections, N_HOSTS * net.max_per_host)
+    sources, stories = int(result["sources"]), int(result["stories"])  # type: ignore[call-overload]
+    cores = os.cpu_count() or 1
+    parse = float(result["feeds_cpu"]) + float(result["stories_cpu"])  # type: ignore[arg-type]
+    floor = (math.ceil(sources / concurrency) + math.ceil(stories / concurrency)) * LATENCY \
+        + parse / cores
+    first, second = float(result["first"]), float(result["second"])  # type: ignore[arg-type]
+    note = (f"{sources} feeds + {stories} stories, concurrency {concurrency}, parse CPU "
+            f"{parse:.1f} s ({result['parsed']} stories parsed during refresh) / {cores} cores; "
+            f"process CPU {float(result['cpu']):.1f} s; server: {stats['requests']:.0f} requests, "  # type: ignore[arg-type]
+            f"max {stats['max_in_flight']:.0f} in flight, {stats['cpu_seconds']:.1f} s CPU; "
+            f"errors {result['errors']}/{result['story_errors']}")
+    rows = [
+        Row(f"refresh {sources} feeds + prefetch {stories}", first, "s", floor,
+            f"<= {RATIO_TARGET}x floor", first <= RATIO_TARGET * floor, note),
+        Row("second refresh (all 304)", second, "s", first, f"<= {SECOND_TARGET}x first",
+            second <= SECOND_TARGET * first,
+            f"floor column = the first refresh; {stats['not_modified']:.0f} answered 304"),
+    ]
+    return rows, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 stories per feed, 2k corpus")
+    parser.add_argument("--json", action="store_true", help="one JSON line for run_all.py")
+    args = parser.parse_args()
+    print(f"machine: {machine()}", file=sys.stderr)
+    rows, _ = measure(args.quick)
+    emit(rows, args.json)
+
+
+if __name__ == "__main__":
+    main()
