@@ -140,15 +140,29 @@ def _timestamp(value: str) -> float:
 
 def add_source(reader: Reader, source: Source) -> bool:
     """Add a source to the config file and to the running reader; False if already there."""
-    if reader.config.path is None:
+    added, _ = import_sources(reader, [source])
+    return bool(added)
+
+
+def import_sources(reader: Reader, sources: list[Source]) -> tuple[list[Source], list[Source]]:
+    """Add sources (by URL, skipping known ones) to the config file and the running reader.
+
+    Returns (added, duplicates). As in the config file, the first sources added replace the
+    built-in defaults, so the running reader lists what the file will list after a restart.
+    """
+    path = reader.config.path
+    if path is None:
         raise ConfigError("config.toml", "no config file here (demo edition?); nothing added")
-    added, _ = add_sources(reader.config.path, [source])
-    if not added:
-        return False
-    if not any(s.url == source.url for s in reader.sources):
-        reader.sources.append(source)
-    reader.config.sources = list(reader.sources)
-    return True
+    had_file = path.exists()
+    added, duplicates = add_sources(path, sources)
+    if added:
+        current = list(reader.sources) if had_file else []
+        known = {s.url for s in current}
+        current += [s for s in added if s.url not in known]
+        reader.sources = current
+        reader.config.sources = list(current)
+        reader.invalidate_headlines()
+    return added, duplicates
 
 
 def remove_source(reader: Reader, source: Source) -> None:

@@ -156,6 +156,13 @@ class NewsreaderApp(App[int]):
                 f"Key: {binding.key}",
                 partial(main.run_action, binding.action),
             )
+        yield SystemCommand(
+            "Import OPML…", "Add the feeds of an OPML file", partial(main.run_action, "import_opml")
+        )
+        yield SystemCommand(
+            "Export OPML…", "Write the sources to an OPML file",
+            partial(main.run_action, "export_opml"),
+        )
         yield SystemCommand("Help", "Show every key binding", self.action_help)
 
 

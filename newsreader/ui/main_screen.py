@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Input, OptionList
 from newsreader.models import Headline
 from newsreader.ui.bindings import MAIN_BINDINGS
 from newsreader.ui.format import Clock, headline_row
+from newsreader.ui.manage import SourceActions
 from newsreader.ui.navigation import StoryNavigation
 from newsreader.ui.widgets.headlines import HeadlineList
 from newsreader.ui.widgets.status import StatusLine
@@ -30,7 +31,7 @@ AGE_TICK_SECONDS = 300.0
 SCHEDULE_TICK_SECONDS = 60.0
 
 
-class MainScreen(StoryNavigation, Screen[None]):
+class MainScreen(StoryNavigation, SourceActions, Screen[None]):
     """Everything the reader looks at; the story-navigation half lives in StoryNavigation."""
 
     BINDINGS = MAIN_BINDINGS  # type: ignore[assignment]

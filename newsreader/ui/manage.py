@@ -1,0 +1,196 @@
+"""Sources, OPML, search and scope for the main screen: the actions that open the dialogs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.content import Content
+
+from newsreader.models import Source
+from newsreader.services.manage import SearchHit, remove_source
+from newsreader.ui.dialogs import (
+    AddSourceScreen,
+    ConfirmScreen,
+    ImportSummary,
+    OpmlScreen,
+    PickScreen,
+    one_line,
+    source_choices,
+)
+from newsreader.ui.search import SearchScreen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from newsreader.services.reader import Reader
+    from newsreader.ui.widgets.headlines import HeadlineList, Scope
+
+ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read as "cancelled")
+NAMES_SHOWN = 5
+
+
+def _names(items: list[str]) -> str:
+    more = len(items) - NAMES_SHOWN
+    return "; ".join(items[:NAMES_SHOWN]) + (f"; and {more} more" if more > 0 else "")
+
+
+class SourceActions:
+    """Mixed into MainScreen (a Screen): add/remove sources, OPML, search, pick a scope."""
+
+    reader: Reader
+    headlines: HeadlineList
+    app: App[Any]
+
+    if TYPE_CHECKING:  # provided by MainScreen, StoryNavigation and Screen
+        def reload_headlines(self) -> None: ...
+        def action_refresh(self, force: bool = True) -> None: ...
+        def open_list_index(self, index: int) -> None: ...
+        def open_url(self, url: str, *, list_index: int | None = None,
+                     title: str | None = None) -> None: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+
+    def _sources_changed(self) -> None:
+        """Reload the list (a removed source's rows go) and start fetching a new source."""
+        self.reload_headlines()
+        if self.headlines.scope not in self.headlines.scopes():
+            self.headlines.set_scope(None)
+        self.action_refresh(force=False)  # only the sources that are due: a new one is
+
+    # -- add ----------------------------------------------------------------------------------
+
+    def action_add_source(self) -> None:
+        self.app.push_screen(AddSourceScreen(self.reader), self._source_added)
+
+    def _source_added(self, source: Source | None) -> None:
+        if source is None:
+            return
+        where = f" in {source.folder}" if source.folder else ""
+        self.notify(f"Added {source.name}{where}", markup=False)
+        self._sources_changed()
+
+    # -- remove -------------------------------------------------------------------------------
+
+    def action_remove_source(self) -> None:
+        if not self.reader.sources:
+            self.notify("There are no sources to remove.", timeout=3)
+            return
+        choices = source_choices(self.reader.sources)
+        current = self.headlines.current
+        selected = 0
+        if current is not None:
+            selected = next(
+                (i for i, (_, s) in enumerate(choices) if s.url == current.source_url),
+                next((i for i, (_, s) in enumerate(choices) if s.name == current.source_name),
+                     0),
+            )
+        picker = PickScreen("Remove which source? — Esc cancels", choices, selected=selected,
+                            id="pick-source")
+        self.app.push_screen(picker, self._confirm_remove)
+
+    def _confirm_remove(self, source: Source | None) -> None:
+        if source is None:
+            return
+        question = Content.assemble(
+            "Remove ", (source.name, "bold"), "? Its cached stories stay until they expire. ",
+            ("[y/N]", "bold"),
+        )
+        self.app.push_screen(
+            ConfirmScreen(question, title="Remove source"), partial(self._remove, source)
+        )
+
+    def _remove(self, source: Source, yes: bool | None) -> None:
+        if not yes:
+            self.notify(f"Kept {source.name}", timeout=2, markup=False)
+            return
+        self._remove_worker(source)
+
+    @work(group="sources")
+    async def _remove_worker(self, source: Source) -> None:
+        try:
+            await asyncio.to_thread(remove_source, self.reader, source)
+        except Exception as exc:  # ConfigError: demo edition, unwritable or hand-made file
+            self.notify(one_line(exc), severity="error", markup=False)
+            return
+        self.notify(f"Removed {source.name}", markup=False)
+        self._sources_changed()
+
+    # -- OPML ---------------------------------------------------------------------------------
+
+    def action_import_opml(self) -> None:
+        self.app.push_screen(OpmlScreen(self.reader, export=False), self._imported)
+
+    def _imported(self, summary: ImportSummary | Path | None) -> None:
+        if not isinstance(summary, ImportSummary):
+            return
+        self.notify(summary.line(), title="Import OPML", markup=False)
+        if summary.duplicates:
+            names = _names([s.name for s in summary.duplicates])
+            self.notify(f"Already sources (skipped): {names}", timeout=8, markup=False)
+        if summary.refused:
+            self.notify(f"Refused: {_names(summary.refused)}", severity="warning", timeout=12,
+                        markup=False)
+        if summary.added:
+            self._sources_changed()
+
+    def action_export_opml(self) -> None:
+        self.app.push_screen(OpmlScreen(self.reader, export=True), self._exported)
+
+    def _exported(self, path: ImportSummary | Path | None) -> None:
+        if isinstance(path, Path):
+            count = len(self.reader.sources)
+            self.notify(f"Wrote {count} sources to {path}", markup=False)
+
+    # -- search -------------------------------------------------------------------------------
+
+    def action_search_stories(self) -> None:
+        self.app.push_screen(SearchScreen(self.reader), self._open_hit)
+
+    def _open_hit(self, hit: SearchHit | None) -> None:
+        """Open a result as the list would: the row is highlighted if the list shows it."""
+        if hit is None or not hit.url:
+            return
+        headline = self.reader.headline_for_url(hit.url)
+        index = self.headlines.index_of(headline.id) if headline else None
+        if index is not None:
+            self.open_list_index(index)
+        else:
+            self.open_url(hit.url, title=hit.title)
+
+    # -- scope ----------------------------------------------------------------------------------
+
+    def action_pick_scope(self) -> None:
+        """Every folder, with its sources under it, then the sources in no folder."""
+        counts = Counter(h.source_name for h in self.reader.headlines())
+        folder_of = {s.name: s.folder for s in self.reader.sources}
+        names = list(dict.fromkeys([*(s.name for s in self.reader.sources), *counts]))
+        folders = sorted({f for f in folder_of.values() if f}, key=str.casefold)
+
+        def label(text: str, count: int, indent: str = "", style: str = "") -> Content:
+            return Content.assemble(indent, (text, style), (f"  {count}", "dim"))
+
+        choices: list[tuple[Content, tuple[str, str]]] = [
+            (label("All sources", sum(counts.values()), style="bold"), ALL_SOURCES)
+        ]
+        for folder in folders:
+            members = [n for n in names if folder_of.get(n) == folder]
+            choices.append((label(folder + "/", sum(counts[n] for n in members), style="bold"),
+                            ("folder", folder)))
+            choices += [(label(n, counts[n], "    "), ("source", n)) for n in members]
+        choices += [(label(n, counts[n]), ("source", n)) for n in names if not folder_of.get(n)]
+        scope = self.headlines.scope or ALL_SOURCES
+        selected = next((i for i, (_, value) in enumerate(choices) if value == scope), 0)
+        picker = PickScreen("Show which folder or source? — Esc cancels", choices,
+                            selected=selected, id="pick-scope")
+        self.app.push_screen(picker, self._scope_picked)
+
+    def _scope_picked(self, value: tuple[str, str] | None) -> None:
+        if value is None:
+            return
+        scope: Scope = None if value == ALL_SOURCES else value
+        self.headlines.set_scope(scope)
+        self.notify(f"Showing: {scope[1] if scope else 'all sources'}", timeout=2, markup=False)

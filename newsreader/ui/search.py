@@ -1,0 +1,131 @@
+"""Full-text search over the cached stories: type, see matches, Enter opens one in the story view.
+
+The search itself (services.manage.search) is synchronous and reads the cache, so it runs in a
+thread, debounced: each keystroke cancels the previous, still-waiting search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from newsreader.services.manage import SearchHit, search
+from newsreader.ui.dialogs import Dialog
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
+
+DEBOUNCE_SECONDS = 0.15
+MAX_RESULTS = 200
+NO_MATCH = "No cached story matches."
+
+
+def hit_row(hit: SearchHit) -> Content:
+    """Title, source, then the snippet on its own line: plain Content, never markup."""
+    return Content.assemble(
+        (hit.title or hit.url, "bold"), ("  " + hit.source, "dim"), "\n", ("  " + hit.snippet, "")
+    )
+
+
+class SearchScreen(Dialog[SearchHit | None]):
+    """Dismisses with the chosen SearchHit (Enter), or None (Esc)."""
+
+    DEFAULT_CSS = """
+    SearchScreen > .dialog {
+        width: 110;
+        height: 90%;
+    }
+    SearchScreen #search-results {
+        height: 1fr;
+        max-height: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "focus_results", "Results", show=False, id="search_results"),
+    ]
+
+    def __init__(self, reader: Reader, query: str = "") -> None:
+        super().__init__(id="search")
+        self.reader = reader
+        self.query_text = query
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Search the cached stories — Esc closes"
+            yield Input(self.query_text, placeholder="Words to find (all of them)",
+                        id="search-input")
+            yield OptionList(id="search-results", markup=False)
+            yield Static(Content("Type to search; ↓ then Enter opens a story."),
+                         classes="status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input").focus()
+        if self.query_text.strip():
+            self._search(self.query_text)
+
+    @property
+    def results(self) -> OptionList:
+        return self.query_one("#search-results", OptionList)
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        """Enter in the box opens the highlighted (by default the first) result."""
+        if self.hits:
+            index = self.results.highlighted or 0
+            self.dismiss(self.hits[index])
+        else:
+            self._search(self.query_one("#search-input", Input).value, wait=False)
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if 0 <= event.option_index < len(self.hits):
+            self.dismiss(self.hits[event.option_index])
+
+    def action_focus_results(self) -> None:
+        """↓ in the box moves into the results (the list's own ↓ wins once it has focus)."""
+        if self.hits:
+            self.results.focus()
+
+    @work(exclusive=True, group="search")
+    async def _search(self, query: str, wait: bool = True) -> None:
+        if wait:
+            await asyncio.sleep(DEBOUNCE_SECONDS)  # the next keystroke cancels this one
+        if not query.strip():
+            self._show([], "Type to search; ↓ then Enter opens a story.")
+            return
+        self.show_status("Searching…")
+        try:
+            hits = await asyncio.to_thread(search, self.reader, query, MAX_RESULTS)
+        except Exception as exc:  # a damaged cache entry must not take the app down
+            self.show_status(f"Search failed: {type(exc).__name__}", error=True)
+            return
+        if get_current_worker().is_cancelled:
+            return
+        if not hits:
+            self._show([], NO_MATCH)
+        else:
+            more = "+" if len(hits) >= MAX_RESULTS else ""
+            noun = "story" if len(hits) == 1 else "stories"
+            self._show(hits, f"{len(hits)}{more} {noun}; Enter opens the highlighted one.")
+
+    def _show(self, hits: list[SearchHit], status: str) -> None:
+        self.hits = hits
+        self.results.set_options(Option(hit_row(hit)) for hit in hits)
+        if hits:
+            self.results.highlighted = 0
+        self.show_status(status)
