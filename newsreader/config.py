@@ -43,6 +43,7 @@ class Config:
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None  # the file it came from, if any
+    warnings: list[str] = field(default_factory=list)  # e.g. unknown keys, which are ignored
 
 
 # key -> (expected python type(s), description for messages, (min, max) for ints)
@@ -95,7 +96,9 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
     config = Config(path=path)
     for key, value in data.items():
         if key not in _TOP_LEVEL:
-            raise ConfigError(shown, "unknown key", line=_line_of(text, key), key=key)
+            # A warning, not an error: a typo or a newer version's key must not stop the app.
+            config.warnings.append(_where(shown, _line_of(text, key), key, "unknown key ignored"))
+            continue
         expected, description, bounds = _TOP_LEVEL[key]
         _check_type(value, expected, description, bounds, shown, _line_of(text, key), key)
     if "mark_read" in data and data["mark_read"] not in MARK_READ_POLICIES:
@@ -126,7 +129,7 @@ def _source(table: Any, index: int, text: str, shown: str, config: Config) -> So
         raise ConfigError(shown, "expected a [[sources]] table", line=line, key=where)
     for key in table:
         if key not in _SOURCE_KEYS:
-            raise ConfigError(shown, "unknown key", line=line, key=f"{where}.{key}")
+            config.warnings.append(_where(shown, line, f"{where}.{key}", "unknown key ignored"))
     for key in ("name", "url"):
         if not isinstance(table.get(key), str) or not table[key].strip():
             raise ConfigError(shown, "is required (a string)", line=line, key=f"{where}.{key}")
@@ -160,6 +163,10 @@ def _check_type(
         raise ConfigError(
             shown, f"must be between {bounds[0]} and {bounds[1]}, got {value}", line=line, key=key
         )
+
+
+def _where(shown: str, line: int | None, key: str, message: str) -> str:
+    return f"{shown}:{line}: [{key}] {message}" if line else f"{shown}: [{key}] {message}"
 
 
 def _line_of(text: str, key: str) -> int | None:
