@@ -102,6 +102,7 @@ def _open_reader(config: Config, *, offline: bool, demo: bool):  # -> Reader
     from newsreader.services.reader import Reader
 
     reader = Reader.open(config, offline=offline, demo=demo)
+    reader.warnings[:0] = config.warnings  # shown once: here, or by the app at start-up
     for warning in reader.warnings:
         print(f"newsreader: warning: {warning}", file=sys.stderr)
     return reader
