@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the list sits above the story instead of beside it
 # Ages ("3h") are re-rendered this often: one set_options of every row, so not every second.
 AGE_TICK_SECONDS = 300.0
+RELOAD_EVERY = 2.0  # seconds between list rebuilds while a refresh brings in headlines
 SCHEDULE_TICK_SECONDS = 60.0
 
 
@@ -43,6 +45,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.refresh_on_start = refresh_on_start
         self._refreshing = False
         self._loaded_new = -1  # progress.new_headlines when the list was last reloaded
+        self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
 
     def compose(self) -> ComposeResult:
@@ -204,11 +207,17 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.update_status()
 
     def _on_progress(self, progress: Any) -> None:
-        # Reload only when something new arrived, so a long refresh is not a rebuild per tick.
+        # Reload only when something new arrived, so a long refresh is not a rebuild per tick,
+        # and at most every RELOAD_EVERY seconds while it runs: rebuilding 10,000 rows holds
+        # the event loop for ~0.3 s, once per source was seconds of dead keys (the refresh's
+        # end always reloads).
+        now = time.monotonic()
         if progress.new_headlines != self._loaded_new and (
-            progress.new_headlines or not progress.running
+            (progress.new_headlines and now - self._reloaded_at >= RELOAD_EVERY)
+            or not progress.running
         ):
             self._loaded_new = progress.new_headlines
+            self._reloaded_at = now
             self.reload_headlines()
         self.update_status(progress)
 
