@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
 __all__ = ["MAX_URL_LEN", "is_openable_url", "safe_url"]
 
@@ -41,8 +41,16 @@ def _host_to_ascii(host: str) -> str | None:
     return host
 
 
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # "http://[" (an unclosed IPv6 literal) raises
+        return None
+
+
 def _is_http_base(base: str | None) -> bool:
-    return bool(base) and urlsplit(base.strip()).scheme.lower() in _SCHEMES  # type: ignore[union-attr]
+    parts = _split(base.strip()) if base else None
+    return parts is not None and parts.scheme.lower() in _SCHEMES
 
 
 def safe_url(url: str | None, base: str | None = None) -> str | None:
@@ -57,7 +65,9 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     url = url.strip(" \t\r\n\f\v")
     if not url or len(url) > MAX_URL_LEN or url.startswith("-") or _FORBIDDEN.search(url):
         return None
-    parts = urlsplit(url)
+    parts = _split(url)
+    if parts is None:
+        return None
     if not parts.scheme:
         # Relative: only resolvable against an http(s) base (never `<base href="javascript:">`).
         if not _is_http_base(base):
@@ -65,8 +75,13 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
         base_url = safe_url(base)
         if base_url is None:
             return None
-        url = urljoin(base_url, url)
-        parts = urlsplit(url)
+        try:
+            url = urljoin(base_url, url)
+        except ValueError:
+            return None
+        parts = _split(url)
+        if parts is None:
+            return None
     if parts.scheme.lower() not in _SCHEMES or not parts.netloc:
         return None
     if "@" in parts.netloc:
