@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,22 @@ ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read a
 NAMES_SHOWN = 5
 
 
+def in_folder(folder: str | None, path: str) -> bool:
+    """True when `folder` is `path` or inside it ("News/Ukraine" is in "News")."""
+    if not folder:
+        return False
+    return folder == path or folder.startswith(path + "/")
+
+
+def folder_paths(folders: Iterable[str]) -> list[str]:
+    """Every folder and each of its parents, as a tree in order: A, A/B, A/B/C, B."""
+    paths: set[str] = set()
+    for folder in folders:
+        parts = [p for p in folder.split("/") if p]
+        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return sorted(paths, key=lambda p: [part.casefold() for part in p.split("/")])
+
+
 def _names(items: list[str]) -> str:
     more = len(items) - NAMES_SHOWN
     return "; ".join(items[:NAMES_SHOWN]) + (f"; and {more} more" if more > 0 else "")
@@ -57,8 +74,13 @@ class SourceActions:
     def _sources_changed(self) -> None:
         """Reload the list (a removed source's rows go) and start fetching a new source."""
         self.reload_headlines()
-        if self.headlines.scope not in self.headlines.scopes():
-            self.headlines.set_scope(None)
+        scope = self.headlines.scope
+        if scope is not None and not any(
+            (scope[0] == "source" and s.name == scope[1])
+            or (scope[0] == "folder" and in_folder(s.folder, scope[1]))
+            for s in self.reader.sources
+        ):
+            self.headlines.set_scope(None)  # the folder or source shown is gone
         self.action_refresh(force=False)  # only the sources that are due: a new one is
 
     # -- add ----------------------------------------------------------------------------------
@@ -164,23 +186,25 @@ class SourceActions:
     # -- scope ----------------------------------------------------------------------------------
 
     def action_pick_scope(self) -> None:
-        """Every folder, with its sources under it, then the sources in no folder."""
+        """The folder tree (a folder shows its subfolders too), each folder's sources under it,
+        then the sources in no folder; each row with its number of headlines."""
         counts = Counter(h.source_name for h in self.reader.headlines())
         folder_of = {s.name: s.folder for s in self.reader.sources}
         names = list(dict.fromkeys([*(s.name for s in self.reader.sources), *counts]))
-        folders = sorted({f for f in folder_of.values() if f}, key=str.casefold)
 
-        def label(text: str, count: int, indent: str = "", style: str = "") -> Content:
-            return Content.assemble(indent, (text, style), (f"  {count}", "dim"))
+        def label(text: str, count: int, depth: int = 0, style: str = "") -> Content:
+            return Content.assemble("    " * depth, (text, style), (f"  {count}", "dim"))
 
         choices: list[tuple[Content, tuple[str, str]]] = [
             (label("All sources", sum(counts.values()), style="bold"), ALL_SOURCES)
         ]
-        for folder in folders:
-            members = [n for n in names if folder_of.get(n) == folder]
-            choices.append((label(folder + "/", sum(counts[n] for n in members), style="bold"),
-                            ("folder", folder)))
-            choices += [(label(n, counts[n], "    "), ("source", n)) for n in members]
+        for path in folder_paths(f for f in folder_of.values() if f):
+            depth = path.count("/")
+            inside = [n for n in names if in_folder(folder_of.get(n), path)]
+            choices.append((label(path.rsplit("/", 1)[-1] + "/", sum(counts[n] for n in inside),
+                                  depth, "bold"), ("folder", path)))
+            choices += [(label(n, counts[n], depth + 1), ("source", n))
+                        for n in names if folder_of.get(n) == path]
         choices += [(label(n, counts[n]), ("source", n)) for n in names if not folder_of.get(n)]
         scope = self.headlines.scope or ALL_SOURCES
         selected = next((i for i, (_, value) in enumerate(choices) if value == scope), 0)

@@ -85,8 +85,9 @@ class HeadlineList(OptionList):
         if self.scope is None:
             return True
         kind, name = self.scope
-        if kind == "folder":
-            return self._folders.get(headline.source_name) == name
+        if kind == "folder":  # a folder holds its subfolders: "News" shows "News/Ukraine"
+            folder = self._folders.get(headline.source_name) or ""
+            return folder == name or folder.startswith(name + "/")
         return headline.source_name == name
 
     def _apply(self, keep_id: str | None) -> None:

@@ -1,0 +1,144 @@
+"""Pilot tests for full-text search (S) and the folder/source chooser (F) on the real Reader."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Static
+
+from newsreader.ui.dialogs import PickScreen
+from newsreader.ui.main_screen import MainScreen
+from newsreader.ui.search import NO_MATCH, SearchScreen
+from tests.http_server import TestServer
+from tests.ui_fakes import SIZE, main, settle
+from tests.ui_manage_site import HOSTILE_TITLE, SECRET_WORD, open_app, serve, write_config
+
+
+def result_rows(app) -> list[str]:  # type: ignore[no-untyped-def]
+    results = app.screen.query_one("#search-results", OptionList)
+    return [str(option.prompt) for option in results.options]
+
+
+def status_of(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(".status", Static).render())
+
+
+async def type_query(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*text)
+    await settle(pilot)  # the debounced search runs in a worker
+
+
+async def refreshed_app(server: TestServer):  # type: ignore[no-untyped-def]
+    serve(server)
+    config = write_config(server, ("Feed A", "/a.xml", "World"), ("Feed B", "/b.xml", None),
+                          ("Feed C", "/c.xml", "World/Politics"))
+    return open_app(config, refresh_on_start=True)  # the refresh prefetches every story
+
+
+async def test_search_finds_a_word_of_a_cached_body_and_enter_opens_it(
+    http_server: TestServer,
+) -> None:
+    app = await refreshed_app(http_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert app.reader.is_cached(http_server.url("/story/harbour"))
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await type_query(pilot, SECRET_WORD)
+        rows = result_rows(app)
+        assert len(rows) == 2 and "2 stories" in status_of(app)
+        harbour = next(i for i, row in enumerate(rows) if row.startswith("Harbour reopens"))
+        assert SECRET_WORD in rows[harbour] and "Feed A" in rows[harbour]
+        # ↓ moves into the results; Enter opens the highlighted one.
+        await pilot.press("down")
+        assert app.focused is app.screen.query_one("#search-results")
+        app.screen.query_one("#search-results", OptionList).highlighted = harbour
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        url = http_server.url("/story/harbour")
+        assert screen.story_view.url == url
+        assert screen.story_view.story is not None
+        assert screen.story_view.story.title == "Harbour reopens after storm"
+        # The normal open path: the row is highlighted, history visited, marked read.
+        assert screen.headlines.current is not None and screen.headlines.current.url == url
+        assert app.reader.history.current is not None and app.reader.history.current.url == url
+        assert app.reader.is_read(screen.headlines.current.id)
+
+
+async def test_a_hostile_title_in_results_is_literal_and_no_match_says_so(
+    http_server: TestServer,
+) -> None:
+    app = await refreshed_app(http_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        await type_query(pilot, "deposit")
+        rows = result_rows(app)
+        assert len(rows) == 1 and rows[0].startswith(HOSTILE_TITLE)
+        await pilot.press("enter")  # Enter in the box opens the first result
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        title = str(main(app).story_view.query_one("#story-title").render())
+        assert HOSTILE_TITLE in title
+        await pilot.press("S")
+        await pilot.pause()
+        await type_query(pilot, "nothing-like-this")
+        assert result_rows(app) == [] and status_of(app) == NO_MATCH
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_typing_fast_runs_one_search(http_server: TestServer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import newsreader.ui.search as search_module
+
+    calls: list[str] = []
+    real = search_module.search
+
+    def counting(reader, query, limit=100):  # type: ignore[no-untyped-def]
+        calls.append(query)
+        return real(reader, query, limit)
+
+    monkeypatch.setattr(search_module, "search", counting)
+    app = await refreshed_app(http_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press(*"harbour")  # each key within the debounce of the one before
+        await settle(pilot)
+        assert calls == ["harbour"]
+        assert app.screen.query_one("#search-input", Input).value == "harbour"
+
+
+async def test_shift_f_chooses_a_folder_or_source(http_server: TestServer) -> None:
+    app = await refreshed_app(http_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        await pilot.press("F")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        picker = app.screen.query_one("#choices", OptionList)
+        labels = [str(option.prompt) for option in picker.options]
+        assert labels[0].startswith("All sources") and labels[0].endswith("4")
+        # The folder tree A–Z, each folder's sources under it, sources in no folder last.
+        assert [label.rstrip() for label in labels] == [
+            "All sources  4", "World/  3", "    Feed A  2", "    Politics/  1",
+            "        Feed C  1", "Feed B  1",
+        ]
+        picker.highlighted = 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert headlines.scope == ("folder", "World")
+        assert {h.source_name for h in headlines.shown} == {"Feed A", "Feed C"}, "subfolders too"
+        await pilot.press("F")
+        await pilot.pause()
+        picker = app.screen.query_one("#choices", OptionList)
+        assert picker.highlighted == 1, "the current scope is preselected"
+        picker.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert headlines.scope is None and len(headlines.shown) == 4
