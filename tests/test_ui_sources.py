@@ -323,3 +323,18 @@ async def test_palette_and_help_offer_the_new_actions(http_server: TestServer) -
         assert rows["D"].startswith("Remove a source")
         assert rows["S"].startswith("Full-text search")
         assert rows["F"].startswith("Choose the folder")
+
+
+async def test_offline_the_add_dialog_never_touches_the_network(http_server: TestServer) -> None:
+    serve(http_server)
+    config = write_config(http_server, ("Feed A", "/a.xml", None))
+    reader = Reader.open(load_config(config), offline=True)
+    app = NewsreaderApp(reader, clock=fixed_clock, refresh_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await submit(pilot, "#source-url", http_server.url("/b.xml"))
+        assert has_error(app) and "--offline" in status_of(app)
+    assert http_server.requests == []
+    assert urls(config) == [http_server.url("/a.xml")]

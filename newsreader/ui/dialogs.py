@@ -122,6 +122,10 @@ class AddSourceScreen(Dialog[Source | None]):
     def _submitted(self) -> None:
         if self.busy:
             return
+        if self.reader.offline:
+            self.show_status("Started with --offline: newsreader cannot look for feeds.",
+                             error=True)
+            return
         raw = self.query_one("#source-url", Input).value.strip()
         if not raw:
             self.show_status("Type the address of a feed or a site's home page.", error=True)
