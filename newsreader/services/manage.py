@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from newsreader.config_write import add_sources
 from newsreader.config_write import remove_source as remove_source_from_file
@@ -150,26 +151,64 @@ def import_sources(reader: Reader, sources: list[Source]) -> tuple[list[Source],
     Returns (added, duplicates). As in the config file, the first sources added replace the
     built-in defaults, so the running reader lists what the file will list after a restart.
     """
-    path = reader.config.path
-    if path is None:
-        raise ConfigError("config.toml", "no config file here (demo edition?); nothing added")
-    had_file = path.exists()
-    added, duplicates = add_sources(path, sources)
-    if added:
-        current = list(reader.sources) if had_file else []
-        known = {s.url for s in current}
-        current += [s for s in added if s.url not in known]
-        reader.sources = current
-        reader.config.sources = list(current)
-        reader.invalidate_headlines()
+    had_file, added, duplicates = _write_added(_config_path(reader, "added"), sources)
+    _adopt_added(reader, added, had_file)
     return added, duplicates
 
 
 def remove_source(reader: Reader, source: Source) -> None:
     """Remove a source from the config file and the running reader (its cache stays)."""
+    remove_source_from_file(_config_path(reader, "removed"), source.url)
+    _adopt_removed(reader, source)
+
+
+# The app's versions: the config file is written in a thread (it is fsynced), while the
+# reader's own lists change on the event loop, never under a refresh that is reading them.
+
+
+async def add_source_async(reader: Reader, source: Source) -> bool:
+    added, _ = await import_sources_async(reader, [source])
+    return bool(added)
+
+
+async def import_sources_async(
+    reader: Reader, sources: list[Source]
+) -> tuple[list[Source], list[Source]]:
+    path = _config_path(reader, "added")
+    had_file, added, duplicates = await asyncio.to_thread(_write_added, path, sources)
+    _adopt_added(reader, added, had_file)
+    return added, duplicates
+
+
+async def remove_source_async(reader: Reader, source: Source) -> None:
+    await asyncio.to_thread(remove_source_from_file, _config_path(reader, "removed"), source.url)
+    _adopt_removed(reader, source)
+
+
+def _config_path(reader: Reader, verb: str) -> Path:
     if reader.config.path is None:
-        raise ConfigError("config.toml", "no config file here (demo edition?); nothing removed")
-    remove_source_from_file(reader.config.path, source.url)
+        raise ConfigError("config.toml", f"no config file here (demo edition?); nothing {verb}")
+    return reader.config.path
+
+
+def _write_added(path: Path, sources: list[Source]) -> tuple[bool, list[Source], list[Source]]:
+    had_file = path.exists()
+    added, duplicates = add_sources(path, sources)
+    return had_file, added, duplicates
+
+
+def _adopt_added(reader: Reader, added: list[Source], had_file: bool) -> None:
+    if not added:
+        return
+    current = list(reader.sources) if had_file else []
+    known = {s.url for s in current}
+    current += [s for s in added if s.url not in known]
+    reader.sources = current
+    reader.config.sources = list(current)
+    reader.invalidate_headlines()
+
+
+def _adopt_removed(reader: Reader, source: Source) -> None:
     reader.sources = [s for s in reader.sources if s.url != source.url]
     reader.config.sources = list(reader.sources)
     reader.invalidate_headlines()

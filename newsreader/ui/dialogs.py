@@ -26,9 +26,9 @@ from textual.widgets.option_list import Option
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
-from newsreader.parse.opml import parse_opml, write_opml
+from newsreader.parse.opml import OpmlImport, parse_opml, write_opml
 from newsreader.parse.urls import safe_url
-from newsreader.services.manage import add_source, discover_feeds, import_sources
+from newsreader.services.manage import add_source_async, discover_feeds, import_sources_async
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
@@ -182,8 +182,7 @@ class AddSourceScreen(Dialog[Source | None]):
         folder = self.query_one("#source-folder", Input).value.strip().strip("/") or None
         source = Source(" ".join(name.split()), feed_url, folder)
         try:
-            # A small file write, but still file I/O: off the event loop.
-            added = await asyncio.to_thread(add_source, self.reader, source)
+            added = await add_source_async(self.reader, source)  # the file is written in a thread
         except Exception as exc:  # ConfigError (no config file, unwritable); never a crash
             self.busy = False
             self.show_status(one_line(exc), error=True)
@@ -285,13 +284,9 @@ class ImportSummary:
                 f"{len(self.refused)} refused")
 
 
-def import_opml_file(reader: Reader, path: Path) -> ImportSummary:
-    """Read, parse and add in one go (call it in a thread). Raises NewsreaderError or OSError;
-    a file that does not parse changes nothing."""
-    content = path.read_bytes()
-    found = parse_opml(content, str(path))
-    added, duplicates = import_sources(reader, found.sources)
-    return ImportSummary(added, duplicates, list(found.skipped))
+def read_opml_file(path: Path) -> OpmlImport:
+    """Read and parse (call it in a thread). Raises OpmlError (file:line:col) or OSError."""
+    return parse_opml(path.read_bytes(), str(path))
 
 
 def export_opml_file(sources: Sequence[Source], path: Path) -> None:
@@ -351,7 +346,10 @@ class OpmlScreen(Dialog[ImportSummary | Path | None]):
                 await asyncio.to_thread(export_opml_file, list(self.reader.sources), path)
                 result: ImportSummary | Path = path
             else:
-                result = await asyncio.to_thread(import_opml_file, self.reader, path)
+                found = await asyncio.to_thread(read_opml_file, path)
+                # Only a file that parsed gets here: a broken one has changed nothing.
+                added, duplicates = await import_sources_async(self.reader, found.sources)
+                result = ImportSummary(added, duplicates, list(found.skipped))
         except OSError as exc:
             self.busy = False
             verb = "cannot write" if self.export else "cannot read"

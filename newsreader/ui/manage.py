@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from functools import partial
@@ -13,7 +12,7 @@ from textual import work
 from textual.content import Content
 
 from newsreader.models import Source
-from newsreader.services.manage import SearchHit, remove_source
+from newsreader.services.manage import SearchHit, remove_source_async
 from newsreader.ui.dialogs import (
     AddSourceScreen,
     ConfirmScreen,
@@ -134,7 +133,7 @@ class SourceActions:
     @work(group="sources")
     async def _remove_worker(self, source: Source) -> None:
         try:
-            await asyncio.to_thread(remove_source, self.reader, source)
+            await remove_source_async(self.reader, source)  # the file is written in a thread
         except Exception as exc:  # ConfigError: demo edition, unwritable or hand-made file
             self.notify(one_line(exc), severity="error", markup=False)
             return
