@@ -36,6 +36,12 @@ def hit_row(hit: SearchHit) -> Content:
     )
 
 
+def _retrieve(future: asyncio.Future[list[SearchHit]]) -> None:
+    """Fetch the outcome of a search nobody awaited any more, so asyncio never warns about it."""
+    if not future.cancelled():
+        future.exception()
+
+
 class SearchScreen(Dialog[SearchHit | None]):
     """Dismisses with the chosen SearchHit (Enter), or None (Esc)."""
 
@@ -59,6 +65,7 @@ class SearchScreen(Dialog[SearchHit | None]):
         self.reader = reader
         self.query_text = query
         self.hits: list[SearchHit] = []
+        self._search_future: asyncio.Future[list[SearchHit]] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
@@ -108,9 +115,16 @@ class SearchScreen(Dialog[SearchHit | None]):
         if not query.strip():
             self._show([], "Type to search; ↓ then Enter opens a story.")
             return
+        # A thread cannot be cancelled: wait for the one still running (a search typed over)
+        # before starting the next, so fast typing never piles threads up over a big cache.
+        if self._search_future is not None and not self._search_future.done():
+            await asyncio.wait({self._search_future})
         self.show_status("Searching…")
+        running = asyncio.ensure_future(asyncio.to_thread(search, self.reader, query, MAX_RESULTS))
+        running.add_done_callback(_retrieve)
+        self._search_future = running
         try:
-            hits = await asyncio.to_thread(search, self.reader, query, MAX_RESULTS)
+            hits = await asyncio.shield(running)  # cancelling this worker leaves it to finish
         except Exception as exc:  # a damaged cache entry must not take the app down
             self.show_status(f"Search failed: {type(exc).__name__}", error=True)
             return
