@@ -141,6 +141,8 @@ class AddSourceScreen(Dialog[Source | None]):
     @work(exclusive=True, group="add-source")
     async def _discover(self, url: str) -> None:
         self.busy = True
+        self.feeds = []
+        self.query_one("#feed-choices").display = False  # a new address: a new choice
         self.show_status("Looking for feeds…")
         try:
             feeds = await discover_feeds(self.reader, url)
