@@ -54,12 +54,19 @@ class NewsreaderApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         elif theme:
-            self.notify(f"Unknown theme {theme!r}; using {self.theme}.", severity="warning")
+            self.notify(
+                f"Unknown theme {theme!r}; using {self.theme}.", severity="warning", markup=False
+            )
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self._unknown_keys:
             names = ", ".join(sorted(self._unknown_keys))
-            self.notify(f"Unknown action(s) in [keys]: {names}", severity="warning", timeout=10)
+            self.notify(
+                f"Unknown action(s) in [keys]: {names}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         self.push_screen(
             MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
         )

@@ -78,7 +78,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.reload_headlines()  # from the cache, at once: no network before the first paint
         self.headlines.focus()
         for warning in self.reader.warnings:
-            self.notify(warning, title="newsreader", severity="warning", timeout=10)
+            self.notify(warning, title="newsreader", severity="warning", timeout=10, markup=False)
         self.restore_last_story()
         self.set_interval(AGE_TICK_SECONDS, self.headlines.refresh_all_rows)
         if not self.reader.offline:
@@ -127,7 +127,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         position = scopes.index(current) if current in scopes else 0
         scope = scopes[(position + 1) % len(scopes)]
         self.headlines.set_scope(scope)
-        self.notify(f"Showing: {scope[1] if scope else 'all sources'}", timeout=2)
+        self.notify(f"Showing: {scope[1] if scope else 'all sources'}", timeout=2, markup=False)
 
     # -- filter -----------------------------------------------------------------------------
 
@@ -198,7 +198,9 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
             raise
         except Exception as exc:  # the reader reports per-source errors; this is a bug: survive it
             self._refreshing = False
-            self.notify(f"Refresh failed: {type(exc).__name__}: {exc}", severity="error")
+            self.notify(
+                f"Refresh failed: {type(exc).__name__}: {exc}", severity="error", markup=False
+            )
             return
         self._refreshing = False
         self._on_progress(progress)
