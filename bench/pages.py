@@ -147,7 +147,9 @@ def _agency(rng: random.Random, index: int, path: str, base: str, n_paras: int) 
     body = list(story.body)
     cut = max(1, len(body) // 2)
     story = dataclasses.replace(story, path=path, body=body[:cut] + extra + body[cut:],
-                                variant=rng.randrange(4))
+                                # Legacy-charset pages keep their own layout (its bullets encode).
+                                variant=rng.randrange(4) if story.encoding == "utf-8"
+                                else story.variant)
     titles = _titles(stories) | {path: story.title}
     page = _render_story(story, base, titles)
     return page.body.decode(story.encoding), story.encoding
