@@ -26,6 +26,7 @@ __all__ = ["FeedResult", "parse_feed"]
 SUMMARY_MAX = 400
 TITLE_MAX = 300
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_PY_CODECS = {"x-mac-cyrillic": "mac_cyrillic"}
 _CYRILLIC_CODECS = frozenset({"windows-1251", "koi8-r", "koi8-u", "iso-8859-5", "ibm866",
                               "x-mac-cyrillic"})
 # Not "malformed": feedparser's notes about a missing Content-Type or a guessed encoding.
@@ -148,7 +149,9 @@ def _fell_back_to_latin(d: Any, content: bytes, headers: Mapping[str, str]) -> b
 
 
 def _reparse_as(content: bytes, encoding: str, url: str, headers: Mapping[str, str]) -> Any:
-    text = content.decode(encoding, errors="replace").removeprefix("\ufeff")
+    # WHATWG names are not always Python codec names ("x-mac-cyrillic": found by fuzzing).
+    codec = _PY_CODECS.get(encoding, encoding)
+    text = content.decode(codec, errors="replace").removeprefix("\ufeff")
     body = _XML_DECL.sub(b"", text.encode("utf-8"), count=1)
     hdrs = {k: v for k, v in headers.items() if k.lower() != "content-type"}
     hdrs["content-type"] = "application/xml; charset=utf-8"
