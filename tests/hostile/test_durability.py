@@ -42,7 +42,7 @@ def slow_site(server: TestServer, edition: int = 0) -> list[str]:
             + "</article></body></html>").encode()
 
     def story(h) -> None:  # type: ignore[no-untyped-def]
-        if server.stopping.wait(0.15):
+        if server.stopping.wait(0.1):
             return
         h.send_response(200)
         h.send_header("Content-Type", "text/html; charset=utf-8")

@@ -139,7 +139,7 @@ async def test_h4_deep_nesting(http_server: TestServer, depth: int):
         assert exc.reason == "article too complex"
     else:
         assert "article truncated" in story.warnings or story.blocks
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 20  # ~3 s idle; generous for a loaded CI machine
 
 
 # -- H5 -------------------------------------------------------------------------------------
