@@ -1,11 +1,17 @@
-"""The story view: headline, meta line, lead, body blocks and the numbered related links."""
+"""The story view: headline, meta line, lead, body blocks and the numbered related links.
+
+The body is ONE widget (StoryBody) that renders every block as a single pre-wrapped Content,
+so opening a story updates a fixed set of widgets instead of mounting one widget per block.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
@@ -13,6 +19,8 @@ from newsreader.models import Block, Story
 from newsreader.ui.format import meta_line, related_row
 
 PLACEHOLDER = "Pick a headline and press Enter to read it."
+QUOTE_BAR = "▌"
+_BLANK = Content("")
 
 
 def _static(content: Content | str, classes: str) -> Static:
@@ -20,23 +28,108 @@ def _static(content: Content | str, classes: str) -> Static:
     return Static(content, classes=classes, markup=False)
 
 
-def block_widget(block: Block) -> Widget | None:
-    """One body block as a widget; styling comes from the .tcss by class."""
+def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
+    return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
+
+
+def block_lines(block: Block, width: int) -> list[Content]:
+    """One body block as lines wrapped to `width` cells (fetched text stays literal)."""
+    width = max(width, 8)
     if block.type == "heading":
-        return _static(block.text, "heading") if block.text else None
+        if not block.text:
+            return []
+        return Content.styled(block.text, "bold underline $text-secondary").wrap(width)
     if block.type == "quote":
-        parts: list[str | tuple[str, str]] = [(f"“{block.text}”", "italic")]
+        # Quote: margin 2, a bar, padding 1 on both sides, margin 2 on the right.
+        inner = max(width - 6, 4)
+        lines = Content.styled(f"“{block.text}”", "italic").wrap(inner)
         if block.attribution:
-            parts += ["\n", (f"— {block.attribution}", "$text-muted")]
-        return _static(Content.assemble(*parts), "quote")
+            lines += Content.styled(f"— {block.attribution}", "$text-muted").wrap(inner)
+        bar = Content.assemble("  ", (QUOTE_BAR, "$secondary"), " ")
+        return _indent(lines, bar, bar)
     if block.type == "image":
         # Images are never fetched: the alt text or caption stands in for them.
         label = block.caption or block.alt or block.src or ""
-        return _static(Content.assemble(("[image] ", "bold $text-muted"), label), "image")
+        return Content.assemble(("[image] ", "bold $text-muted"), (label, "$text-muted")).wrap(
+            width
+        )
     if block.type == "list":
         items = [item for item in block.items if item.strip()] or [block.text]
-        return _static(Content("\n".join(f"• {item}" for item in items)), "list")
-    return _static(block.text, "paragraph") if block.text else None
+        out: list[Content] = []
+        for item in items:
+            wrapped = Content(item).wrap(max(width - 4, 4))
+            out += _indent(wrapped, Content("  • "), Content("    "))
+        return out
+    return Content(block.text).wrap(width) if block.text else []
+
+
+def body_lines(blocks: Sequence[Block], width: int) -> list[Content]:
+    """All blocks, one blank line after each (what the per-block margins used to give)."""
+    out: list[Content] = []
+    for block in blocks:
+        lines = block_lines(block, width)
+        if lines:
+            out += lines
+            out.append(_BLANK)
+    return out
+
+
+class StoryBody(Widget):
+    """Every body block in one widget: wrapped once per width, only visible lines painted.
+
+    Line API: `render_line` turns just the requested line into a Strip (cached until the
+    blocks or the width change), so a long story costs what the screen shows, not its length.
+    """
+
+    DEFAULT_CSS = "StoryBody { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.blocks: tuple[Block, ...] = ()
+        self._lines: tuple[int, list[Content]] = (-1, [])
+        self._strips: dict[int, Strip] = {}
+
+    def set_blocks(self, blocks: Sequence[Block]) -> None:
+        self.blocks = tuple(blocks)
+        self._lines = (-1, [])
+        self._strips.clear()
+        self.clear_cached_dimensions()
+        self.refresh(layout=True)
+
+    def lines(self, width: int) -> list[Content]:
+        if self._lines[0] != width:
+            self._lines = (width, body_lines(self.blocks, width) if width > 0 else [])
+            self._strips.clear()
+        return self._lines[1]
+
+    @property
+    def plain(self) -> str:
+        """The body as plain text at the current width (for tests and debugging)."""
+        return "\n".join(line.plain for line in self.lines(self.content_size.width or 80))
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+        return len(self.lines(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines(self.content_size.width))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or style change: colours must be resolved again
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self.lines(width)
+        strip = self._strips.get(y)
+        if strip is None:
+            if 0 <= y < len(lines):
+                style = self.visual_style
+                strips = Visual.to_strips(self, lines[y], width, 1, style, pad=True)
+                strip = strips[0] if strips else Strip.blank(width, style.rich_style)
+            else:
+                strip = Strip.blank(width, self.visual_style.rich_style)
+            self._strips[y] = strip
+        return strip
 
 
 class RelatedList(OptionList):
@@ -53,21 +146,41 @@ class StoryView(VerticalScroll):
         super().__init__(id=id)
         self.story: Story | None = None
         self.url: str | None = None
+        self._state = ""
+        self._has_lead = self._has_related = False
 
     def compose(self):  # type: ignore[override]
         yield _static(PLACEHOLDER, "placeholder")
         yield Static(id="story-title", markup=False)
         yield Static(id="story-meta", markup=False)
         yield Static(id="story-lead", markup=False)
-        yield Vertical(id="story-body")
+        yield StoryBody(id="story-body")
         yield Static(id="story-message", markup=False)
         yield Static("Related stories", id="related-heading", markup=False)
         yield RelatedList()
 
     def _set_state(self, state: str) -> None:
-        """One of "empty", "story", "loading", "message": the .tcss shows what fits."""
-        for name in ("empty", "story", "loading", "message"):
-            self.set_class(name == state, f"-{name}")
+        """One of "empty", "story", "loading", "message": show only the children that fit.
+
+        Sets `display` on the few fixed children (no CSS class on the view, so switching
+        states restyles nothing).
+        """
+        self._state = state
+        story = state == "story"
+        shown = {
+            ".placeholder": state == "empty",
+            "#story-title": story,
+            "#story-meta": story,
+            "#story-lead": story and self._has_lead,
+            "#story-body": story,
+            "#story-message": state in ("loading", "message"),
+            "#related-heading": story and self._has_related,
+            "#related": story and self._has_related,
+        }
+        for selector, visible in shown.items():
+            widget = self.query_one(selector)
+            if widget.display != visible:
+                widget.display = visible
 
     async def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
         """Render `story`; `cached[i]` tells whether related link i is in the cache."""
@@ -76,12 +189,8 @@ class StoryView(VerticalScroll):
         self.query_one("#story-meta", Static).update(meta_line(story))
         lead = self.query_one("#story-lead", Static)
         lead.update(Content(story.lead or ""))
-        lead.display = bool(story.lead)
-        body = self.query_one("#story-body", Vertical)
-        await body.remove_children()
-        widgets = [w for w in (block_widget(b) for b in story.blocks) if w is not None]
-        if widgets:
-            await body.mount_all(widgets)
+        self._has_lead = bool(story.lead)
+        self.query_one(StoryBody).set_blocks(story.blocks)
         self.set_related(story, cached)
         self._set_state("story")
         self.border_title = Content(story.source or "")
@@ -93,11 +202,11 @@ class StoryView(VerticalScroll):
             related_row(i, link, cached=bool(cached[i - 1]) if i - 1 < len(cached) else False)
             for i, link in enumerate(story.related, 1)
         )
-        has_related = bool(story.related)
-        if has_related:
+        self._has_related = bool(story.related)
+        if self._has_related:
             related.highlighted = 0  # so Enter follows a link as soon as the list has focus
-        related.display = has_related
-        self.query_one("#related-heading").display = has_related
+        if self._state == "story":
+            self._set_state("story")
 
     def restore_scroll(self, scroll_y: float) -> None:
         """Scroll once the new content has been laid out (before that the height is unknown)."""
