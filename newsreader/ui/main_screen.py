@@ -30,6 +30,7 @@ NARROW_WIDTH = 100  # below this the list sits above the story instead of beside
 # Ages ("3h") are re-rendered this often: one set_options of every row, so not every second.
 AGE_TICK_SECONDS = 300.0
 RELOAD_EVERY = 2.0  # seconds between list rebuilds while a refresh brings in headlines
+STATUS_EVERY = 0.25  # seconds between status-line updates while a refresh runs (≤ 4 a second)
 SCHEDULE_TICK_SECONDS = 60.0
 
 
@@ -45,6 +46,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.refresh_on_start = refresh_on_start
         self._refreshing = False
         self._loaded_new = -1  # progress.new_headlines when the list was last reloaded
+        self._status_at = 0.0  # time.monotonic() of the last status update from a progress tick
         self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
 
@@ -221,6 +223,11 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
             self._loaded_new = progress.new_headlines
             self._reloaded_at = now
             self.reload_headlines()
+        # Progress ticks come per source and per story: repaint the line at most 4 times a
+        # second while running; the final state (not running) always shows.
+        if progress.running and now - self._status_at < STATUS_EVERY:
+            return
+        self._status_at = now
         self.update_status(progress)
 
     # -- status -----------------------------------------------------------------------------

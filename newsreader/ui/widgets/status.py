@@ -53,6 +53,11 @@ class StatusLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
+        self._shown: tuple[str, tuple[Any, ...]] | None = None
 
     def show(self, **kwargs: Any) -> None:
-        self.update(status_content(**kwargs))
+        content = status_content(**kwargs)
+        key = (content.plain, tuple(content.spans))
+        if key != self._shown:  # an unchanged line is not repainted
+            self._shown = key
+            self.update(content)
