@@ -46,12 +46,14 @@ class HeadlineList(OptionList):
         10,000 rows after every `set_options` or prompt change. Rows here are one line by
         construction (`text-wrap: nowrap`, no dividers, no padding), so option i is line i.
         """
-        if not self.scrollable_content_region:
-            return
         cache = self._line_cache
         lines = cache.lines
         count = len(self.options)
         start = len(lines)
+        if start == count and self.virtual_size.height == count and count:
+            return  # up to date (a resize clears the cache): called once per painted line
+        if not self.scrollable_content_region:
+            return
         if start < count:
             new = range(start, count)
             lines.extend((index, 0) for index in new)
