@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import time
 from collections.abc import Callable
@@ -319,7 +320,10 @@ class Reader:
         except (httpx.HTTPError, OSError) as exc:  # belt and braces: fetch() should wrap these
             raise FetchError(url, f"network error: {exc}", kind="unreachable") from None
         content_type = result.headers.get("content-type")
-        self.cache.put_body(
+        # Writing a big body to diskcache takes milliseconds of disk I/O: off the event loop
+        # (Cache is thread-safe), so keys stay live during a refresh's prefetch.
+        await asyncio.to_thread(
+            self.cache.put_body,
             url,
             final_url=result.final_url,
             content=result.content,
@@ -342,7 +346,8 @@ class Reader:
         headers = {"content-type": content_type} if content_type else {}
         # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
         story = await self.parser.parse(content, final_url, headers, bulk=bulk)
-        self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
+        record = {"parser": PARSER_VERSION, "story": story.to_dict()}
+        await asyncio.to_thread(self.cache.put_story, url, record)  # disk I/O off the loop
         return story
 
     # ---------------------------------------------------------------- refresh
