@@ -252,7 +252,12 @@ class StoryNavigation:
         try:
             open_in_browser(url, self.reader.config.browser)
         except BrowserError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        # Show exactly what was opened (the canonical, punycode form) so a look-alike shows.
+        self.app.call_from_thread(
+            self.notify, f"Opened in the browser: {url}", timeout=4, markup=False
+        )
 
     def action_copy_link(self) -> None:
         url = self._story_link()

@@ -79,8 +79,6 @@ async def test_l1_no_openable_link_is_reported_in_the_app():
         assert any("no http(s) link" in n.message for n in app._notifications)
 
 
-@pytest.mark.xfail(strict=True, reason="UI: opening a link reports failure but never success "
-                   "and does not show the URL first (navigation.py _open_browser)")
 async def test_l1_open_reports_success_and_shows_the_url(tmp_path: Path):
     """L1: an allowed link opens off the UI thread, the URL shown and success reported."""
     browser, log = _recorder(tmp_path)
