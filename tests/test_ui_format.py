@@ -79,6 +79,18 @@ def test_status_line_shows_progress_errors_and_unread() -> None:
     )
 
 
+def test_status_line_notes_feeds_that_worked_with_a_caveat() -> None:
+    from newsreader.services.refresh import RefreshProgress
+
+    done = RefreshProgress(sources_total=2, sources_done=2, succeeded=2,
+                           warnings={"Регіони": "encoding guessed"})
+    text = status_content(offline=False, forced_offline=False, progress=done, unread=1).plain
+    assert "updated 2/2 sources" in text and "ⓘ Регіони: encoding guessed" in text
+    done.errors = {"BBC": "timed out"}
+    text = status_content(offline=False, forced_offline=False, progress=done, unread=1).plain
+    assert "BBC: timed out" in text and "encoding guessed" not in text  # errors come first
+
+
 def test_browser_command_never_splices_the_url() -> None:
     url = "https://x.test/a?b=1&c=$(rm -rf ~)"
     assert browser_command("firefox --new-tab", url) == ["firefox", "--new-tab", url]

@@ -43,6 +43,13 @@ def status_content(
         if len(shown) > MAX_ERROR_CHARS * 2:
             shown = shown[: MAX_ERROR_CHARS * 2 - 1] + "…"
         parts += ["  ", (f"⚠ {len(errors)} failing: ", "$error"), shown]
+    notes: dict[str, str] = dict(getattr(progress, "warnings", None) or {})
+    if notes and not errors:
+        # Feeds that worked with a caveat ("encoding guessed", "malformed feed"): say so briefly.
+        shown = "; ".join(f"{name}: {message}" for name, message in notes.items())
+        if len(shown) > MAX_ERROR_CHARS:
+            shown = shown[: MAX_ERROR_CHARS - 1] + "…"
+        parts += ["  ", ("ⓘ ", "$warning"), (shown, "$text-muted")]
     if note:
         parts += ["  ", (note, "$text-muted")]
     return Content.assemble(*parts)
