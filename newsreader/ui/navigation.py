@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from newsreader.ui.widgets.headlines import HeadlineList
     from newsreader.ui.widgets.story import StoryView
 
+LOADING_DELAY = 0.08  # seconds before an uncached story shows "Loading…"
 OFFLINE_TITLE = "Not available offline"
 OFFLINE_DETAIL = (
     "This story was never downloaded, and newsreader is offline. "
@@ -26,7 +27,7 @@ OFFLINE_DETAIL = (
 class StoryNavigation:
     """Mixed into MainScreen (a Screen): everything that changes which story is shown.
 
-    History is the reader's (browser-like, persisted on every change); this class only says
+    History is the reader's (browser-like, persisted within 0.5 s of a change); this class only says
     where the reader is — `remember` before leaving a story, `visit` when opening a new one.
     """
 
@@ -73,7 +74,7 @@ class StoryNavigation:
 
     @work(exclusive=True, group="story")
     async def _load(self, url: str, title: str | None, scroll_y: float) -> None:
-        """Show `url` from the cache at once, else fetch and parse it while "Loading…" shows.
+        """Show `url` from the cache at once, else fetch and parse it ("Loading…" after 80 ms).
 
         Exclusive: opening another story cancels this one, so fast n/n/n never shows a stale
         story over a newer one.
@@ -81,7 +82,9 @@ class StoryNavigation:
         view = self.story_view
         story = self.reader.cached_story(url)
         if story is None:
-            view.show_loading(url, title)
+            # "Loading…" only if the story is not ready soon: a cached page parses in tens of
+            # ms, and painting a loading frame first would only delay the story's own frame.
+            loading = self.set_timer(LOADING_DELAY, lambda: view.show_loading(url, title))
             try:
                 story = await self.reader.open_story(url)
             except NotInCache:
@@ -94,6 +97,8 @@ class StoryNavigation:
             except Exception as exc:  # a bug in one page must not take the whole app down
                 view.show_message(url, "Could not open this story", f"{type(exc).__name__}")
                 return
+            finally:
+                loading.stop()
         if get_current_worker().is_cancelled:
             return
         cached = [self.reader.is_cached(link.url) for link in story.related]
