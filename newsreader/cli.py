@@ -57,19 +57,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "config", None) and not config_path.exists():
         print(f"newsreader: config file not found: {config_path}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "paths":
+        return _paths(config_path, demo)  # works even when the config is broken: find it
     try:
         config = load_config(config_path)
     except ConfigError as exc:
         print(f"newsreader: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command:
+        # Headless commands say it at once; the app shows them with its start-up notices.
+        for warning in config.warnings:
+            print(f"newsreader: warning: {warning}", file=sys.stderr)
+        config.warnings = []
     if demo:
         from newsreader.demo import DEMO_SOURCES
 
         config.sources = list(DEMO_SOURCES)
         config.path = None  # the demo never writes the user's config file
     try:
-        if args.command == "paths":
-            return _paths(config_path, demo)
         writes_config = args.command == "import-opml" or (
             args.command == "sources" and args.action in ("add", "remove")
         )
@@ -131,11 +136,16 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         f"{progress.stories_total} stories prefetched"
     )
     if progress.not_due:
-        summary += f"; {progress.not_due} not due yet (fetch --all refreshes them now)"
+        summary += (
+            f"; {progress.not_due} not due yet or waiting to retry after an error"
+            " (fetch --all refreshes them now)"
+        )
     if progress.offline:
         summary += " (the network looks down: the cache is unchanged)"
     print(summary)
-    return EXIT_FAILED if progress.sources_total and ok == 0 else EXIT_OK
+    # Any source still failing (just now, or earlier and waiting to retry) makes it exit 1,
+    # so cron and scripts notice; the cache and the other sources are fine either way.
+    return EXIT_FAILED if progress.errors else EXIT_OK
 
 
 async def _read(

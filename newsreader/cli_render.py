@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.rule import Rule
 from rich.text import Text
 
 from newsreader.models import Story
@@ -42,7 +41,7 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
         else:
             parts.append(Padding(Text(block.text), (1, 0, 0, 0)))
     if story.related:
-        parts.append(Padding(Rule("Related", align="left"), (1, 0, 0, 0)))
+        parts.append(Text("\nRelated", style="bold underline"))
         for number, link in enumerate(story.related, 1):
             label = kind_label(link.kind)
             line = Text(f"[{number}] ", style="bold")
@@ -58,9 +57,16 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
 
 
 def print_story(story: Story, cached: Callable[[str], bool] | None = None) -> None:
-    console = Console(highlight=False, soft_wrap=False)
-    console.print(story_renderable(story, cached))
-    console.print()
+    if sys.stdout.isatty():
+        Console(highlight=False).print(story_renderable(story, cached), "")
+        return
+    # Piped: one line per paragraph, no padding to a width, URLs never broken mid-way.
+    console = Console(highlight=False, soft_wrap=True, no_color=True)
+    for line in console.render_lines(story_renderable(story, cached), pad=False,
+                                     new_lines=False,
+                                     options=console.options.update(width=1_000_000)):
+        sys.stdout.write("".join(segment.text for segment in line).rstrip() + "\n")
+    sys.stdout.write("\n")
 
 
 @contextmanager

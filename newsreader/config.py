@@ -86,7 +86,9 @@ def load_config(path: Path | None) -> Config:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        if match is None and "end of document" in message:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1) or 1
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         col = f"col {match.group(2)}: " if match else ""
         raise ConfigError(shown, f"{col}TOML syntax error: {reason}", line=line) from None
     return _validate(data, text, shown, path)

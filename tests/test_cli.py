@@ -127,6 +127,7 @@ def test_fetch_with_every_source_down_exits_1_then_backs_off(site: TestServer) -
     assert down.stderr.strip() == "newsreader: Down: unreachable (connection refused)"
     assert "0 of 1 sources refreshed" in down.stdout
     backing_off = run("fetch")
-    assert backing_off.returncode == 0 and "1 not due yet" in backing_off.stdout
+    # Still failing while it waits to retry: exit 1 again, so cron notices.
+    assert backing_off.returncode == 1 and "1 not due yet" in backing_off.stdout
     # Its last error is still reported until it works again.
     assert "Down: unreachable" in backing_off.stderr

@@ -101,27 +101,45 @@ def search(reader: Reader, query: str, limit: int = 100) -> list[SearchHit]:
     if not words:
         return []
     hits: list[SearchHit] = []
+    listed: set[str] = set()
     for headline in reader.headlines():
+        listed.add(headline.url)
         story = reader.cached_story(headline.url) if headline.url else None
         text = _story_text(story) if story else f"{headline.title}\n{headline.summary}"
-        folded = text.casefold()
-        if all(word in folded for word in words):
-            hits.append(
-                SearchHit(headline.url, headline.title, headline.source_name,
-                          _snippet(text, folded, words[0]))
-            )
+        _match(hits, words, text, headline.url, headline.title, headline.source_name)
+        if len(hits) >= limit:
+            return hits
+    # Stories reached through Recall / Read also links are cached but in no feed: the history
+    # knows them.
+    for entry in reader.history.entries:
+        if entry.url in listed:
+            continue
+        listed.add(entry.url)
+        story = reader.cached_story(entry.url)
+        if story is not None:
+            _match(hits, words, _story_text(story), entry.url, story.title, story.source or "")
             if len(hits) >= limit:
                 break
     return hits
 
 
+def _match(
+    hits: list[SearchHit], words: list[str], text: str, url: str, title: str, source: str
+) -> None:
+    folded = text.casefold()
+    if all(word in folded for word in words):
+        hits.append(SearchHit(url, title, source, _snippet(text, folded, words[0])))
+
+
 def _story_text(story: Story) -> str:
-    parts = [story.title, story.lead or ""]
+    # The title is searched too, but the snippet should show the body: put it last.
+    parts = [story.lead or ""]
     for block in story.blocks:
         parts.append(block.text)
         parts.extend(block.items)
         if block.caption:
             parts.append(block.caption)
+    parts.append(story.title)
     return "\n".join(p for p in parts if p)
 
 
@@ -187,7 +205,7 @@ async def remove_source_async(reader: Reader, source: Source) -> None:
 
 def _config_path(reader: Reader, verb: str) -> Path:
     if reader.config.path is None:
-        raise ConfigError("config.toml", f"no config file here (demo edition?); nothing {verb}")
+        raise ConfigError("config.toml", f"the demo edition's sources are fixed; nothing {verb}")
     return reader.config.path
 
 

@@ -145,7 +145,12 @@ class NewsreaderApp(App[int]):
                 tips[group] = binding.tooltip or binding.description
         tips["follow"] = "Follow related link N (Recall / Read also)"
         rank = {g: order.get(g, order.get("follow_1", 0)) for g in keys}
-        return [(" ".join(keys[g]), tips[g]) for g in sorted(keys, key=rank.__getitem__)]
+        # The action name is what [keys] in config.toml rebinds: show it with each row.
+        names = {g: "follow_1 … follow_9" if g == "follow" else g for g in keys}
+        return [
+            (" ".join(keys[g]), f"{tips[g]}  [{names[g]}]")
+            for g in sorted(keys, key=rank.__getitem__)
+        ]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
