@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -99,8 +98,10 @@ class NewsreaderApp(App[int]):
             except OSError:
                 where = "nowhere (the crash log could not be written)"
         summary = f"{type(error).__name__}: {error}" if error else "unknown error"
-        with contextlib.suppress(Exception):  # already failing: never mask the original error
+        try:
             self.reader.flush_history()
+        except Exception:  # noqa: BLE001 - already failing; never mask the original error
+            pass
         self.bell()
         self._exit_renderables.append(
             Text(f"newsreader: internal error ({summary[:200]}); details in {where}")
