@@ -64,10 +64,6 @@ class Reader:
         self._unread: int | None = None
         self._read_ids: set[str] | None = None
         self._saved_ids: set[str] | None = None
-        # History moves on every open; the SQLite write is coalesced and deferred (see
-        # _save_history) so it never sits between a keypress and the story's first frame.
-        self._history_dirty = False
-        self._history_flush: asyncio.TimerHandle | None = None
         self.history = History.from_dict(state.get_history(), on_change=self._save_history)
         self.refresher = Refresher(self)
         self.parser = StoryParser()
@@ -125,7 +121,6 @@ class Reader:
         self.close()
 
     def close(self) -> None:
-        self.flush_history()
         self.parser.close()
         self.cache.close()
         self.state.close()
@@ -273,31 +268,8 @@ class Reader:
     def set_setting(self, key: str, value: Any) -> None:
         self.state.set_setting(key, value)
 
-    HISTORY_FLUSH_DELAY = 0.5  # seconds: at most one history write per this interval
-
     def _save_history(self, history: History) -> None:
-        """Mark history dirty; one write follows shortly (or at once with no running loop).
-
-        close()/aclose() always flush, so history survives a restart.
-        """
-        self._history_dirty = True
-        if self._history_flush is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.flush_history()
-            return
-        self._history_flush = loop.call_later(self.HISTORY_FLUSH_DELAY, self.flush_history)
-
-    def flush_history(self) -> None:
-        """Write pending history changes now (idempotent)."""
-        if self._history_flush is not None:
-            self._history_flush.cancel()
-            self._history_flush = None
-        if self._history_dirty:
-            self._history_dirty = False
-            self.state.set_history(self.history.to_dict())
+        self.state.set_history(history.to_dict())
 
     # ---------------------------------------------------------------- stories
 

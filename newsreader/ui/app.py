@@ -83,8 +83,7 @@ class NewsreaderApp(App[int]):
         """A bug, not an expected failure: keep the traceback in a file, show one line.
 
         Overrides Textual's handler, which would print a full traceback (with locals) on exit.
-        User state is safe either way: every change was committed when it was made (history
-        within half a second; any pending history write is flushed here).
+        User state is safe either way: every change was committed when it was made.
         """
         error = self._exception
         details = "".join(traceback.format_exception(error)) if error else "unknown error"
@@ -98,10 +97,6 @@ class NewsreaderApp(App[int]):
             except OSError:
                 where = "nowhere (the crash log could not be written)"
         summary = f"{type(error).__name__}: {error}" if error else "unknown error"
-        try:
-            self.reader.flush_history()
-        except Exception:  # noqa: BLE001 - already failing; never mask the original error
-            pass
         self.bell()
         self._exit_renderables.append(
             Text(f"newsreader: internal error ({summary[:200]}); details in {where}")
