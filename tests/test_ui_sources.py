@@ -321,7 +321,7 @@ async def test_palette_and_help_offer_the_new_actions(http_server: TestServer) -
         rows = dict(row for _, section in app.help_rows() for row in section)
         assert rows["a"].startswith("Add a source")
         assert rows["D"].startswith("Remove a source")
-        assert rows["S"].startswith("Full-text search")
+        assert rows["S"].startswith("Search the full text")
         assert rows["F"].startswith("Choose the folder")
 
 

@@ -139,12 +139,12 @@ class NewsreaderApp(App[int]):
                 group = "follow" if binding.id.startswith("follow_") else binding.id
                 keys.setdefault(group, []).append(self.get_key_display(binding.with_key(key)))
                 tips[group] = binding.tooltip or binding.description
-        tips["follow"] = "Follow related link N (Recall / Read also)"
+        tips["follow"] = "Follow related link N (Recall, Read also)"
         rank = {g: order.get(g, order.get("follow_1", 0)) for g in keys}
         # The action name is what [keys] in config.toml rebinds: show it with each row.
-        names = {g: "follow_1 … follow_9" if g == "follow" else g for g in keys}
+        names = {g: "follow_1…9" if g == "follow" else g for g in keys}
         return [
-            (" ".join(keys[g]), f"{tips[g]}  [{names[g]}]")
+            (" ".join(keys[g]), f"{tips[g]} [{names[g]}]")
             for g in sorted(keys, key=rank.__getitem__)
         ]
 

@@ -39,7 +39,7 @@ MAIN_BINDINGS: list[Binding] = [
     _bind("escape", "clear_filter", "Clear filter", "Clear the filter"),
     _bind("f", "cycle_scope", "Source", "Show one folder or source at a time"),
     _bind("F", "pick_scope", "Show folder/source…", "Choose the folder or source to show"),
-    _bind("S", "search_stories", "Search stories…", "Full-text search across the cached stories"),
+    _bind("S", "search_stories", "Search stories…", "Search the full text of cached stories"),
     _bind("a", "add_source", "Add source…", "Add a source: a feed or a site's home page"),
     _bind("D", "remove_source", "Remove source…", "Remove a source (asks first)"),
     *(_bind(str(n), f"follow({n})", f"Link {n}", f"Follow related link {n}") for n in range(1, 10)),

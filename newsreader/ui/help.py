@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEY_WIDTH = 24
+KEY_WIDTH = 14
 
 
 def help_content(rows: Iterable[tuple[str, list[tuple[str, str]]]]) -> Content:
