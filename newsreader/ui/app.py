@@ -11,16 +11,21 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import App, SystemCommand
+from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 
 from newsreader.ui.bindings import APP_BINDINGS, BUILTIN_HELP, MAIN_BINDINGS, keymap_from_config
 from newsreader.ui.format import Clock, utc_now
+from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.help import HelpScreen
 from newsreader.ui.main_screen import MainScreen
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
+
+
+GC_TICK_SECONDS = 0.5
 
 
 class NewsreaderApp(App[int]):
@@ -43,6 +48,7 @@ class NewsreaderApp(App[int]):
         self.crash_log = crash_log
         self.clock: Clock = clock or utc_now
         self.refresh_on_start = refresh_on_start
+        self.gc_pacer = GcPacer()
         keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
         if keymap:
             self.set_keymap(keymap)
@@ -70,6 +76,13 @@ class NewsreaderApp(App[int]):
         self.push_screen(
             MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
         )
+        self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp)):
+            self.gc_pacer.note_input()
+        await super().on_event(event)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
@@ -77,6 +90,7 @@ class NewsreaderApp(App[int]):
             self.reader.set_setting("theme", name)
 
     async def on_unmount(self) -> None:
+        self.gc_pacer.stop()
         await self.reader.aclose()
 
     def _fatal_error(self) -> None:

@@ -90,6 +90,8 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
             if self.refresh_on_start:
                 self.action_refresh(force=False)
         self.update_status()
+        # After the first paint: what exists now (the whole list) lives as long as the app.
+        self.call_after_refresh(self.app.gc_pacer.start)  # type: ignore[attr-defined]
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
