@@ -240,3 +240,34 @@ async def test_history_survives_an_app_restart(tmp_path: Path) -> None:
         await settle(pilot)
         assert screen.story_view.url == url("a")
         assert second.is_read("a")
+
+
+async def test_moving_the_highlight_repaints_the_rows_it_left_and_reached() -> None:
+    """Only two rows are repainted per move; the painted screen must still show one highlight."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        highlight = headlines.get_visual_style(
+            "option-list--option", "option-list--option-highlighted"
+        ).rich_style.bgcolor
+        top = headlines.content_region.y
+
+        def painted_highlight_rows() -> list[int]:
+            strips = app.screen._compositor.render_strips()
+            rows = []
+            for index in range(headlines.option_count):
+                strip = strips[top + index]
+                x = headlines.content_region.x + 2
+                cells = strip.crop(x, x + 1)
+                if any(seg.style and seg.style.bgcolor == highlight for seg in cells):
+                    rows.append(index)
+            return rows
+
+        assert painted_highlight_rows() == [0]
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        assert painted_highlight_rows() == [3]
+        await pilot.press("k")
+        await settle(pilot)
+        assert painted_highlight_rows() == [2]

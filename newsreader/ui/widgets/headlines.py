@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -24,6 +25,11 @@ class HeadlineList(OptionList):
     matching Option objects and hands them to one `set_options` call.
     """
 
+    # OptionList repaints the whole list when the highlight moves (~37 rows re-rendered per
+    # key); here only the row left and the row reached are repainted (a scroll still repaints
+    # everything, as it must).
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
     def __init__(self, *, id: str | None = None) -> None:
         # markup=False: a headline is literal text even if it looks like "[b]markup[/]".
         super().__init__(id=id, markup=False)
@@ -38,6 +44,12 @@ class HeadlineList(OptionList):
         self._render_row: RowRenderer = lambda h: Content(h.title)
         self.filter_text = ""
         self.scope: Scope = None
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self.refresh_line(index)  # one line per row, see _update_lines
+        super().watch_highlighted(new)
 
     # -- line cache: every row is exactly one line ---------------------------------------------
 
