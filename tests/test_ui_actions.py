@@ -25,7 +25,7 @@ from tests.ui_fakes import (
 
 
 def rows(headlines: HeadlineList) -> list[str]:
-    return [str(option.prompt) for option in headlines.options]
+    return headlines.row_texts()
 
 
 async def test_slash_filters_as_you_type_and_escape_clears() -> None:

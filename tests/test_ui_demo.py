@@ -54,7 +54,7 @@ async def test_demo_markup_headline_is_literal() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        rows = [str(option.prompt) for option in main(app).headlines.options]
+        rows = main(app).headlines.row_texts()
         assert any("[bold red]markup[/]" in row for row in rows)
         await open_url(pilot, f"{DEMO_BASE}/news/cyber-agency-warns-of-fake-links")
         title = str(main(app).story_view.query_one("#story-title").render())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from newsreader.services.parsing import StoryParser
 from newsreader.services.refresh import Refresher, RefreshProgress
 from newsreader.store.cache import Cache, open_cache
 from newsreader.store.state import UserState
+from newsreader.store.writer import CacheWriter
 
 # Bump when the parser's output changes so stale parsed stories are re-parsed from cached HTML.
 PARSER_VERSION = 1
@@ -50,6 +50,7 @@ class Reader:
         self.offline = offline
         self.warnings = list(warnings or [])
         self.cache = cache
+        self.cache_writer = CacheWriter()
         self.state = state
         self.net_settings = net_settings or NetSettings()
         self.clock = clock
@@ -122,6 +123,7 @@ class Reader:
 
     def close(self) -> None:
         self.parser.close()
+        self.cache_writer.close(last=self.cache.close)
         self.cache.close()
         self.state.close()
 
@@ -177,6 +179,15 @@ class Reader:
 
     def store_headlines(self, source: Source, headlines: list[Headline]) -> None:
         self.cache.put_json(_headlines_key(source.url), [h.to_dict() for h in headlines])
+        self._hold_headlines(source, headlines)
+
+    async def save_headlines(self, source: Source, headlines: list[Headline]) -> None:
+        """`store_headlines` with the cache write on the writer thread (a refresh uses this)."""
+        records = [h.to_dict() for h in headlines]
+        await self.cache_writer.run(self.cache.put_json, _headlines_key(source.url), records)
+        self._hold_headlines(source, headlines)
+
+    def _hold_headlines(self, source: Source, headlines: list[Headline]) -> None:
         # Only this source changes; the merged list is rebuilt from memory when next asked.
         self._per_source[source.url] = [copy.copy(h) for h in headlines]
         self._headlines = None
@@ -320,9 +331,7 @@ class Reader:
         except (httpx.HTTPError, OSError) as exc:  # belt and braces: fetch() should wrap these
             raise FetchError(url, f"network error: {exc}", kind="unreachable") from None
         content_type = result.headers.get("content-type")
-        # Writing a big body to diskcache takes milliseconds of disk I/O: off the event loop
-        # (Cache is thread-safe), so keys stay live during a refresh's prefetch.
-        await asyncio.to_thread(
+        await self.cache_writer.run(
             self.cache.put_body,
             url,
             final_url=result.final_url,
@@ -347,7 +356,7 @@ class Reader:
         # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
         story = await self.parser.parse(content, final_url, headers, bulk=bulk)
         record = {"parser": PARSER_VERSION, "story": story.to_dict()}
-        await asyncio.to_thread(self.cache.put_story, url, record)  # disk I/O off the loop
+        await self.cache_writer.run(self.cache.put_story, url, record)
         return story
 
     # ---------------------------------------------------------------- refresh

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsreader.errors import FetchError, NewsreaderError, ParseError
@@ -117,16 +117,16 @@ class Refresher:
             )
             headers = result.headers
             if result.not_modified:
-                reader.cache.touch_body(source.url)
+                await reader.cache_writer.run(reader.cache.touch_body, source.url)
             else:
-                feed = await asyncio.to_thread(
-                    parse_feed,
+                feed = await reader.parser.parse_feed(
                     result.content,
                     result.final_url,
                     source_name=source.name,
                     headers=result.headers,
                 )
-                reader.cache.put_body(
+                await reader.cache_writer.run(
+                    reader.cache.put_body,
                     source.url,
                     final_url=result.final_url,
                     content=result.content,
@@ -135,33 +135,36 @@ class Refresher:
                     last_modified=result.last_modified,
                 )
                 ttl_minutes = feed.ttl_minutes
-                progress.new_headlines += self._merge(source, feed.headlines)
+                added, kept = self._merge(source, feed.headlines)
+                await reader.save_headlines(source, kept)
+                progress.new_headlines += added
                 if feed.warnings:
                     progress.warnings[source.name] = ", ".join(feed.warnings)
             progress.errors.pop(source.name, None)
             progress.succeeded += 1
-            self.schedule.succeeded(source, headers, ttl_minutes)
+            await self.schedule.succeeded(source, headers, ttl_minutes)
             return None
         except FetchError as exc:
-            return self._failed(source, exc.reason, exc.kind, getattr(exc, "retry_after", None))
+            retry_after = getattr(exc, "retry_after", None)
+            return await self._failed(source, exc.reason, exc.kind, retry_after)
         except ParseError as exc:
             # Old headlines stay: a feed that fails to parse never empties the list.
-            return self._failed(source, exc.reason, "parse")
+            return await self._failed(source, exc.reason, "parse")
         except NewsreaderError as exc:  # e.g. the cache could not be written (disk full)
-            return self._failed(source, str(exc), "store")
+            return await self._failed(source, str(exc), "store")
         finally:
             progress.sources_done += 1
             _notify(on_progress, progress)
 
-    def _failed(
+    async def _failed(
         self, source: Source, reason: str, kind: str, retry_after: float | None = None
     ) -> str:
         self.progress.errors[source.name] = reason
-        self.schedule.failed(source, reason, retry_after)
+        await self.schedule.failed(source, reason, retry_after)
         return kind
 
-    def _merge(self, source: Source, fresh: list[Headline]) -> int:
-        """Merge a feed's entries into what we knew; returns how many are new."""
+    def _merge(self, source: Source, fresh: list[Headline]) -> tuple[int, list[Headline]]:
+        """Merge a feed's entries into what we knew: (how many are new, the list to keep)."""
         reader = self.reader
         now = datetime.fromtimestamp(reader.clock(), UTC)
         old = reader.cached_headlines(source)
@@ -195,9 +198,7 @@ class Refresher:
         for headline in old:
             if headline.id not in merged and not _older_than(headline, cutoff):
                 merged[headline.id] = headline
-        kept = list(merged.values())[:MAX_HEADLINES_PER_SOURCE]
-        reader.store_headlines(source, kept)
-        return added
+        return added, list(merged.values())[:MAX_HEADLINES_PER_SOURCE]
 
     def expire(self) -> int:
         """Forget read stories first seen more than keep_days ago; saved ones never expire."""
@@ -253,13 +254,6 @@ class Refresher:
                     _notify(on_progress, progress)
 
         await asyncio.gather(*(one(url) for url in wanted))
-
-
-def parse_feed(content: bytes, url: str, **kwargs: Any) -> Any:
-    """The feed parser, imported on first use (feedparser costs ~0.1 s at start-up)."""
-    from newsreader.parse.feed import parse_feed as parse
-
-    return parse(content, url, **kwargs)
 
 
 def _alias(value: str) -> str | None:

@@ -47,15 +47,17 @@ class Schedule:
                 errors[source.name] = error
         return errors
 
-    def succeeded(self, source: Source, headers: dict[str, str], ttl_minutes: int | None) -> None:
+    async def succeeded(
+        self, source: Source, headers: dict[str, str], ttl_minutes: int | None
+    ) -> None:
         now = self.reader.clock()
         wait = self.interval(source)
         hint = max(_cache_hint(headers, now), 60.0 * (ttl_minutes or 0))
         wait = max(wait, min(hint, MAX_SERVER_HINT_SECONDS))
-        self._write(source, {"next_due": now + wait, "failures": 0, "last_error": None,
-                             "last_success": now})
+        meta = {"next_due": now + wait, "failures": 0, "last_error": None, "last_success": now}
+        await self.reader.cache_writer.run(self._write, source, meta)
 
-    def failed(self, source: Source, reason: str, retry_after: float | None) -> None:
+    async def failed(self, source: Source, reason: str, retry_after: float | None) -> None:
         now = self.reader.clock()
         meta = self._meta(source)
         failures = int(meta.get("failures") or 0) + 1
@@ -64,7 +66,7 @@ class Schedule:
         if retry_after:
             wait = max(wait, min(retry_after, 3600.0))
         meta.update(next_due=now + wait, failures=failures, last_error=reason)
-        self._write(source, meta)
+        await self.reader.cache_writer.run(self._write, source, meta)
 
     def _write(self, source: Source, meta: dict) -> None:
         # Timing is an optimisation: a full disk must not fail the refresh over it.

@@ -31,7 +31,7 @@ class GcPacer:
         self.collections = 0
 
     def start(self) -> None:
-        """After the first paint: settle and freeze the start-up heap, take over full collections."""
+        """After the first paint: freeze the start-up heap, take over full collections."""
         if self._saved_threshold is not None:
             return
         gc.collect()

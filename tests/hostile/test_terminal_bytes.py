@@ -105,7 +105,7 @@ async def test_f9_markup_in_titles_is_literal(http_server: TestServer):
         for literal in ("[bold red]x[/] markup", "[@click=app.quit]Read", "[link=file:///"):
             assert literal in text, literal
         screen = main(app)
-        rows = [str(o.prompt) for o in screen.headlines.options]
+        rows = screen.headlines.row_texts()
         index = next(i for i, row in enumerate(rows) if "Read more" in row)
         screen.headlines.move_to(index)
         await pilot.press("enter")

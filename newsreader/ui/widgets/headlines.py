@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from newsreader.models import Headline
 
+_PENDING = Content(" ")  # the prompt of a row not rendered yet (see render_line)
 RowRenderer = Callable[[Headline], Content]
 # ("folder", "World") or ("source", "BBC World"); None shows every source.
 Scope = tuple[str, str] | None
@@ -108,9 +109,13 @@ class HeadlineList(OptionList):
             self._by_id[headline.id] = headline
             self._keys.append(f"{headline.title} {headline.source_name}".casefold())
             # A row already built is reused as it is: its read/saved marks are kept current.
-            self._rows[headline.id] = old_rows.get(headline.id) or Option(
-                render_row(headline), id=headline.id
-            )
+            # A new one is rendered when first painted: a refresh that brings 1,000 stories
+            # must not render 1,000 rows nobody has scrolled to.
+            row = old_rows.get(headline.id)
+            if row is None:
+                row = Option(_PENDING, id=headline.id)
+                self._stale.add(headline.id)
+            self._rows[headline.id] = row
         self._apply(keep.id if keep else None)
 
     def set_filter(self, text: str) -> None:
@@ -204,7 +209,7 @@ class HeadlineList(OptionList):
         option = self._rows[headline_id]
         option._set_prompt(self._render_row(headline))
         cache = self._option_render_cache
-        for key in [key for key in cache.keys() if key[0] is option]:
+        for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118 (LRUCache has no __iter__)
             cache.discard(key)
         index = self._index_of.get(headline_id)
         if index is not None:
@@ -222,13 +227,23 @@ class HeadlineList(OptionList):
 
     def render_line(self, y: int) -> Strip:
         if self._stale:
-            index = self.scroll_offset.y + y  # one line per row, see _update_lines
-            if 0 <= index < len(self._shown):
-                headline = self._shown[index]
-                if headline.id in self._stale:
-                    self._stale.discard(headline.id)
-                    self._rows[headline.id]._set_prompt(self._render_row(headline))
+            self.row_prompt(self.scroll_offset.y + y)  # one line per row, see _update_lines
         return super().render_line(y)
+
+    def row_prompt(self, index: int) -> Content | None:
+        """Row `index` as painted, rendered now if it was pending or stale."""
+        headline = self.headline_at(index)
+        if headline is None:
+            return None
+        row = self._rows[headline.id]
+        if headline.id in self._stale:
+            self._stale.discard(headline.id)
+            row._set_prompt(self._render_row(headline))
+        return row.prompt  # type: ignore[return-value]
+
+    def row_texts(self) -> list[str]:
+        """Every shown row as plain text (renders pending rows: for tests and tools)."""
+        return [str(self.row_prompt(index)) for index in range(len(self._shown))]
 
     def move_to(self, index: int) -> None:
         if self._shown:
