@@ -54,7 +54,7 @@ async def test_second_refresh_is_all_304_and_parses_nothing(
     calls: list[str] = []
     real_parse = reader.parser.parse_feed
 
-    async def counting(content: bytes, url: str, **kwargs):
+    async def counting(content: bytes, url: str, **kwargs):  # bulk= passes through kwargs
         calls.append(url)
         return await real_parse(content, url, **kwargs)
 

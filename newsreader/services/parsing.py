@@ -78,11 +78,17 @@ class StoryParser:
                 return Story.from_dict(result)
         return await asyncio.to_thread(parse_story, content, url, headers=headers)
 
-    async def parse_feed(self, content: bytes, url: str, **kwargs: Any) -> Any:
-        """Parse a feed in the worker processes (a thread when there are none)."""
-        done, result = await self._in_pool(_feed_in_worker, content, url, kwargs)
-        if done:
-            return result
+    async def parse_feed(
+        self, content: bytes, url: str, *, bulk: bool = False, **kwargs: Any
+    ) -> Any:
+        """Parse a feed; `bulk` (a refresh of many sources) uses the worker processes.
+
+        A few feeds parse faster in a thread than it takes to start the pool (~0.5 s a worker).
+        """
+        if bulk or self._pool is not None:
+            done, result = await self._in_pool(_feed_in_worker, content, url, kwargs)
+            if done:
+                return result
         return await asyncio.to_thread(parse_feed, content, url, **kwargs)
 
     async def _in_pool(self, parse: Callable[..., Any], *args: Any) -> tuple[bool, Any]:

@@ -24,6 +24,7 @@ FEED_ACCEPT = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
 MAX_HEADLINES_PER_SOURCE = 1000
+FEW_SOURCES = 10  # up to this many feeds parse in threads: starting worker processes costs more
 # Prefetch as many stories at once as the client has connections (fetch() still caps each host).
 # Failures that mean "we could not reach it" rather than "it answered badly".
 NETWORK_KINDS = frozenset({"unreachable", "dns", "timeout", "offline"})
@@ -122,6 +123,7 @@ class Refresher:
                 feed = await reader.parser.parse_feed(
                     result.content,
                     result.final_url,
+                    bulk=progress.sources_total > FEW_SOURCES,
                     source_name=source.name,
                     headers=result.headers,
                 )
