@@ -3,9 +3,14 @@
 Textual builds many short-lived Strips whose caches refer back to themselves, so they die as
 cyclic garbage. Left to itself, CPython's oldest-generation collection then lands at random
 moments and takes 50-170 ms (measured in bench/open_bench.py: 8 such pauses per 60 opens), far
-over a frame. Here the start-up heap is frozen once (it lives as long as the app), automatic
-oldest-generation collections are switched off, and the app collects itself when the user has
-paused, or after FORCE_AFTER seconds at the latest so memory stays bounded.
+over a frame. Here automatic oldest-generation collections are switched off and the app
+collects itself, from a timer:
+
+- when the user has paused: the whole heap is collected, then frozen (`gc.freeze`), so later
+  collections skip what survived;
+- while keys keep arriving, every FORCE_AFTER seconds: only what was allocated since the last
+  freeze is collected (tens of ms, not hundreds), then frozen too. Anything frozen that dies
+  later is reclaimed by the next whole-heap collection, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 import gc
 import time
 
-IDLE_AFTER = 1.0  # seconds without input before a collection may run
-COLLECT_EVERY = 5.0  # seconds between collections while the user is idle
-FORCE_AFTER = 30.0  # seconds: collect even while keys keep arriving
+IDLE_AFTER = 1.0  # seconds without input before the whole heap may be collected
+COLLECT_EVERY = 30.0  # seconds between whole-heap collections while the user is idle
+FORCE_AFTER = 5.0  # seconds: collect what is new even while keys keep arriving
+WHOLE_AT_LATEST = 300.0  # seconds: the whole heap even if the user never pauses
 # The oldest generation is collected automatically after this many younger collections; a
 # count the app never reaches leaves those collections to `tick`.
 NEVER = 1_000_000_000
@@ -27,19 +33,17 @@ class GcPacer:
     def __init__(self) -> None:
         self._saved_threshold: tuple[int, int, int] | None = None
         self._last_input = time.monotonic()
-        self._last_collect = time.monotonic()
+        self._last_collect = self._last_whole = time.monotonic()
         self.collections = 0
 
     def start(self) -> None:
         """After the first paint: freeze the start-up heap, take over full collections."""
         if self._saved_threshold is not None:
             return
-        gc.collect()
-        gc.freeze()
         self._saved_threshold = gc.get_threshold()
         young, middle, _ = self._saved_threshold
         gc.set_threshold(young, middle, NEVER)
-        self._last_collect = time.monotonic()
+        self._collect(whole=True)
 
     def stop(self) -> None:
         """Give the collector back its own schedule (the app is closing)."""
@@ -53,15 +57,27 @@ class GcPacer:
         self._last_input = time.monotonic()
 
     def tick(self) -> bool:
-        """Collect if the user is idle and it is time, or if it is long overdue; True if it ran."""
+        """Collect if the user is idle and it is time, or if it is overdue; True if it ran."""
         if self._saved_threshold is None:
             return False
         now = time.monotonic()
-        since_collect = now - self._last_collect
         idle = now - self._last_input >= IDLE_AFTER
-        if (idle and since_collect >= COLLECT_EVERY) or since_collect >= FORCE_AFTER:
-            gc.collect()
-            self._last_collect = time.monotonic()
-            self.collections += 1
-            return True
-        return False
+        if (idle and now - self._last_whole >= COLLECT_EVERY) or (
+            now - self._last_whole >= WHOLE_AT_LATEST
+        ):
+            self._collect(whole=True)
+        elif now - self._last_collect >= FORCE_AFTER:
+            self._collect(whole=False)
+        else:
+            return False
+        return True
+
+    def _collect(self, *, whole: bool) -> None:
+        if whole:
+            gc.unfreeze()  # what was frozen and has died since is reclaimed now
+        gc.collect()
+        gc.freeze()
+        self._last_collect = time.monotonic()
+        if whole:
+            self._last_whole = self._last_collect
+        self.collections += 1

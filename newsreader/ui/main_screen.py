@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the list sits above the story instead of beside it
 # Ages ("3h") are re-rendered this often: one set_options of every row, so not every second.
 AGE_TICK_SECONDS = 300.0
-RELOAD_EVERY = 2.0  # seconds between list rebuilds while a refresh brings in headlines
+RELOAD_EVERY = 5.0  # seconds between list rebuilds while a refresh brings in headlines
 STATUS_EVERY = 0.25  # seconds between status-line updates while a refresh runs (≤ 4 a second)
 SCHEDULE_TICK_SECONDS = 60.0
 
@@ -49,6 +49,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self._status_at = 0.0  # time.monotonic() of the last status update from a progress tick
         self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
+        self._unread_shown = 0  # the unread count of the list as last loaded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,6 +113,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         # keep the highlight on the top row; after that it follows the story it is on.
         keep = self.story_view.url is not None or bool(self.headlines.highlighted)
         self.headlines.load(self.reader.headlines(), self.render_row, folders, keep_current=keep)
+        self._unread_shown = self.reader.unread_count()
 
     def action_list_down(self) -> None:
         self.headlines.action_cursor_down()
@@ -230,16 +232,20 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         if progress.running and now - self._status_at < STATUS_EVERY:
             return
         self._status_at = now
-        self.update_status(progress)
+        # The count of the list on screen: recounting here would rebuild and re-sort 10,000
+        # headlines after every source stored (tens of ms, several times a second).
+        self.update_status(progress, recount=False)
 
     # -- status -----------------------------------------------------------------------------
 
-    def update_status(self, progress: Any = None) -> None:
+    def update_status(self, progress: Any = None, *, recount: bool = True) -> None:
         progress = progress if progress is not None else self.reader.progress
+        if recount:
+            self._unread_shown = self.reader.unread_count()
         self.query_one(StatusLine).show(
             offline=bool(progress and progress.offline),
             forced_offline=self.reader.offline,
             progress=progress,
-            unread=self.reader.unread_count(),
+            unread=self._unread_shown,
             note=self._note,
         )
