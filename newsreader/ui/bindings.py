@@ -15,8 +15,8 @@ def _bind(
 
 # Main-screen bindings. A user rebinds one by id in config.toml:  [keys] next_story = "n,ctrl+n"
 MAIN_BINDINGS: list[Binding] = [
-    _bind("j", "list_down", "Down", "Move down the headline list"),
-    _bind("k", "list_up", "Up", "Move up the headline list"),
+    _bind("j", "list_down", "Down", "Move down the list (scroll a focused story)"),
+    _bind("k", "list_up", "Up", "Move up the list (scroll a focused story)"),
     _bind("g", "list_first", "First", "Go to the first headline"),
     _bind("G", "list_last", "Last", "Go to the last headline"),
     _bind("l", "open_selected", "Open", "Open the highlighted headline", show=True),
