@@ -118,6 +118,8 @@ async def test_m_toggles_read() -> None:
         assert "4 unread" in status_text(main(app))
         await pilot.press("m")
         assert not reader.is_read("b")
+        toasts = [n.message for n in app._notifications]
+        assert toasts[-2:] == ["Marked read.", "Marked unread."]
 
 
 async def test_refresh_runs_behind_the_ui_and_keys_keep_working() -> None:
