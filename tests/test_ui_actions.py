@@ -252,6 +252,18 @@ async def test_command_palette_offers_every_action() -> None:
             assert expected in titles
 
 
+async def test_command_palette_names_keys_as_the_help_does() -> None:
+    config = Config(sources=FakeReader().sources, keys={"next_unread": "u,ctrl+u"})
+    app = make_app(FakeReader(config=config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        helps = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert helps["Back"] == "Key: ⌫ / h"
+        assert helps["Forward"] == "Key: L / alt+→"
+        assert helps["Filter"] == "Key: /"
+        assert helps["Next unread"] == "Key: u / ^u"  # [keys] overrides included
+
+
 async def test_o_opens_the_browser_in_a_thread_and_y_copies(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

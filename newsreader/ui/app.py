@@ -128,39 +128,39 @@ class NewsreaderApp(App[int]):
     def help_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """The live bindings (with [keys] overrides), grouped: reading, application, built in."""
         main = self._main_screen()
-        main_rows = self._binding_rows(self._live_bindings(main), MAIN_BINDINGS) if main else []
-        app_rows = self._binding_rows(self._live_bindings(self), APP_BINDINGS)
+        main_rows = self._binding_rows(self._live_keys(main), MAIN_BINDINGS) if main else []
+        app_rows = self._binding_rows(self._live_keys(self), APP_BINDINGS)
         return [("Reading", main_rows), ("Application", app_rows), ("Everywhere", BUILTIN_HELP)]
 
-    def _live_bindings(self, node: App | Screen) -> Iterable[tuple[str, list[Binding]]]:
+    def _live_keys(self, node: App | Screen) -> dict[str, list[str]]:
+        """Binding id -> the keys that fire it now, as the help and the palette show them."""
         # Textual applies the keymap to a copy at dispatch time; do the same to show it.
         bindings = node._bindings.copy()
         if self._keymap:
             bindings.apply_keymap(self._keymap)
-        return bindings.key_to_bindings.items()
+        keys: dict[str, list[str]] = {}
+        for key, key_bindings in bindings.key_to_bindings.items():
+            for binding in key_bindings:
+                if binding.id:
+                    shown = self.get_key_display(binding.with_key(key))
+                    keys.setdefault(binding.id, []).append(shown)
+        return keys
 
-    def _binding_rows(
-        self, items: Iterable[tuple[str, list[Binding]]], ours: list[Binding]
-    ) -> list[tuple[str, str]]:
+    @staticmethod
+    def _binding_rows(live: dict[str, list[str]], ours: list[Binding]) -> list[tuple[str, str]]:
         """One row per action in `ours` order; the nine "follow related link" keys share one."""
-        order = {binding.id: i for i, binding in enumerate(ours)}
         keys: dict[str, list[str]] = {}
         tips: dict[str, str] = {}
-        for key, bindings in items:
-            for binding in bindings:
-                if binding.id not in order:
-                    continue  # Textual's own screen bindings are listed under "Everywhere"
-                group = "follow" if binding.id.startswith("follow_") else binding.id
-                keys.setdefault(group, []).append(self.get_key_display(binding.with_key(key)))
-                tips[group] = binding.tooltip or binding.description
+        for binding in ours:
+            if not binding.id or binding.id not in live:
+                continue
+            group = "follow" if binding.id.startswith("follow_") else binding.id
+            keys.setdefault(group, []).extend(live[binding.id])
+            tips[group] = binding.tooltip or binding.description
         tips["follow"] = "Follow related link N (Recall, Read also)"
-        rank = {g: order.get(g, order.get("follow_1", 0)) for g in keys}
         # The action name is what [keys] in config.toml rebinds: show it with each row.
         names = {g: "follow_1…9" if g == "follow" else g for g in keys}
-        return [
-            (" ".join(keys[g]), f"{tips[g]} [{names[g]}]")
-            for g in sorted(keys, key=rank.__getitem__)
-        ]
+        return [(" ".join(keys[g]), f"{tips[g]} [{names[g]}]") for g in keys]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -172,14 +172,16 @@ class NewsreaderApp(App[int]):
         main = self._main_screen()
         if main is None:
             return
+        live = self._live_keys(main)  # the keys as the help shows them, [keys] included
         seen: set[str] = set()
         for binding in MAIN_BINDINGS:
             if binding.action in seen or binding.action == "clear_filter":
                 continue
             seen.add(binding.action)
+            keys = live.get(binding.id or "", [])
             yield SystemCommand(
                 binding.description,
-                f"Key: {binding.key}",
+                f"Key: {' / '.join(keys)}" if keys else binding.tooltip,
                 partial(main.run_action, binding.action),
             )
         yield SystemCommand(
