@@ -217,6 +217,17 @@ async def test_config_keys_override_bindings_and_the_help_shows_them() -> None:
         assert line.split()[0] == "u"
 
 
+async def test_a_key_bound_to_two_actions_in_config_keys_is_warned_about() -> None:
+    config = Config(sources=FakeReader().sources, keys={"quit": "n"})
+    app = make_app(FakeReader(config=config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert [n.message for n in warnings] == [
+            '[keys] "n" is bound to both quit and next_story'
+        ]
+
+
 async def test_theme_is_remembered_and_restored() -> None:
     reader = FakeReader()
     app = make_app(reader)

@@ -15,7 +15,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from newsreader.ui.bindings import APP_BINDINGS, BUILTIN_HELP, MAIN_BINDINGS, keymap_from_config
+from newsreader.ui.bindings import (
+    APP_BINDINGS,
+    BUILTIN_HELP,
+    MAIN_BINDINGS,
+    clash_message,
+    keymap_clashes,
+    keymap_from_config,
+)
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.help import HelpScreen
@@ -50,6 +57,7 @@ class NewsreaderApp(App[int]):
         self.refresh_on_start = refresh_on_start
         self.gc_pacer = GcPacer()
         keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
+        self._key_clashes = keymap_clashes(keymap)
         if keymap:
             self.set_keymap(keymap)
         if reader.offline:
@@ -65,6 +73,14 @@ class NewsreaderApp(App[int]):
             )
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._warn_about_keys()
+        self.push_screen(
+            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
+        )
+        self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
+
+    def _warn_about_keys(self) -> None:
+        """A [keys] mistake would otherwise only show as a key that does something else."""
         if self._unknown_keys:
             names = ", ".join(sorted(self._unknown_keys))
             self.notify(
@@ -73,10 +89,13 @@ class NewsreaderApp(App[int]):
                 timeout=10,
                 markup=False,
             )
-        self.push_screen(
-            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
-        )
-        self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
+        if self._key_clashes:
+            self.notify(
+                "\n".join(clash_message(key, ids) for key, ids in self._key_clashes),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
