@@ -118,6 +118,8 @@ async def test_m_toggles_read() -> None:
         assert "4 unread" in status_text(main(app))
         await pilot.press("m")
         assert not reader.is_read("b")
+        toasts = [n.message for n in app._notifications]
+        assert toasts[-2:] == ["Marked read.", "Marked unread."]
 
 
 async def test_refresh_runs_behind_the_ui_and_keys_keep_working() -> None:
@@ -215,6 +217,17 @@ async def test_config_keys_override_bindings_and_the_help_shows_them() -> None:
         assert line.split()[0] == "u"
 
 
+async def test_a_key_bound_to_two_actions_in_config_keys_is_warned_about() -> None:
+    config = Config(sources=FakeReader().sources, keys={"quit": "n"})
+    app = make_app(FakeReader(config=config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert [n.message for n in warnings] == [
+            '[keys] "n" is bound to both quit and next_story'
+        ]
+
+
 async def test_theme_is_remembered_and_restored() -> None:
     reader = FakeReader()
     app = make_app(reader)
@@ -248,6 +261,18 @@ async def test_command_palette_offers_every_action() -> None:
             "Theme",
         ):
             assert expected in titles
+
+
+async def test_command_palette_names_keys_as_the_help_does() -> None:
+    config = Config(sources=FakeReader().sources, keys={"next_unread": "u,ctrl+u"})
+    app = make_app(FakeReader(config=config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        helps = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert helps["Back"] == "Key: ⌫ / h"
+        assert helps["Forward"] == "Key: L / alt+→"
+        assert helps["Filter"] == "Key: /"
+        assert helps["Next unread"] == "Key: u / ^u"  # [keys] overrides included
 
 
 async def test_o_opens_the_browser_in_a_thread_and_y_copies(

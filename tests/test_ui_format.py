@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsreader.models import Dateline, RelatedLink, Story
-from newsreader.ui.bindings import keymap_from_config
+from newsreader.ui.bindings import clash_message, keymap_clashes, keymap_from_config
 from newsreader.ui.format import age, headline_row, meta_line, related_row
 from newsreader.ui.links import BrowserError, browser_command, open_in_browser
 from newsreader.ui.widgets.status import status_content
@@ -117,3 +117,21 @@ def test_keymap_from_config() -> None:
     keymap, unknown = keymap_from_config({"next_story": " n , ctrl+n ", "fly": "x"})
     assert keymap == {"next_story": "n,ctrl+n"}
     assert unknown == ["fly"]
+
+
+def test_keymap_clashes_name_every_action_sharing_a_key() -> None:
+    assert keymap_clashes({}) == []  # the defaults never clash
+    assert keymap_clashes({"next_story": "x", "quit": "n"}) == []  # n was freed first
+    assert keymap_clashes({"quit": "n"}) == [("n", ["quit", "next_story"])]
+    # "?" is Textual's "question_mark"; one action may take a key from another on a screen.
+    assert keymap_clashes({"refresh": "?", "back": "p"}) == [
+        ("p", ["back", "previous_story"]),
+        ("question_mark", ["refresh", "help"]),
+    ]
+
+
+def test_clash_message() -> None:
+    assert clash_message("n", ["quit", "next_story"]) == (
+        '[keys] "n" is bound to both quit and next_story'
+    )
+    assert clash_message("x", ["a", "b", "c"]) == '[keys] "x" is bound to a, b and c'

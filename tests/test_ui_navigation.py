@@ -52,6 +52,29 @@ async def test_j_k_g_G_move_and_l_opens() -> None:
         assert main(app).story_view.url == url("b")
 
 
+async def test_j_k_scroll_the_story_when_it_has_focus_and_move_the_list_otherwise() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab")  # focus the story
+        await pilot.press("j", "j", "j")
+        await pilot.wait_for_scheduled_animations()
+        assert screen.story_view.scroll_y == 3
+        await pilot.press("k")
+        await pilot.wait_for_scheduled_animations()
+        assert screen.story_view.scroll_y == 2
+        assert screen.headlines.highlighted == 0
+        await pilot.press("shift+tab")  # back on the list: j moves it, the story stays put
+        await pilot.press("j")
+        await pilot.wait_for_scheduled_animations()
+        assert screen.headlines.highlighted == 1
+        assert screen.story_view.scroll_y == 2
+        assert screen.story_view.url == url("a")
+
+
 async def test_n_and_p_open_next_and_previous_without_going_back_to_the_list() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

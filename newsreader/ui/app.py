@@ -15,7 +15,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from newsreader.ui.bindings import APP_BINDINGS, BUILTIN_HELP, MAIN_BINDINGS, keymap_from_config
+from newsreader.ui.bindings import (
+    APP_BINDINGS,
+    BUILTIN_HELP,
+    MAIN_BINDINGS,
+    clash_message,
+    keymap_clashes,
+    keymap_from_config,
+)
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.help import HelpScreen
@@ -50,6 +57,7 @@ class NewsreaderApp(App[int]):
         self.refresh_on_start = refresh_on_start
         self.gc_pacer = GcPacer()
         keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
+        self._key_clashes = keymap_clashes(keymap)
         if keymap:
             self.set_keymap(keymap)
         if reader.offline:
@@ -65,6 +73,14 @@ class NewsreaderApp(App[int]):
             )
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._warn_about_keys()
+        self.push_screen(
+            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
+        )
+        self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
+
+    def _warn_about_keys(self) -> None:
+        """A [keys] mistake would otherwise only show as a key that does something else."""
         if self._unknown_keys:
             names = ", ".join(sorted(self._unknown_keys))
             self.notify(
@@ -73,10 +89,13 @@ class NewsreaderApp(App[int]):
                 timeout=10,
                 markup=False,
             )
-        self.push_screen(
-            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
-        )
-        self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
+        if self._key_clashes:
+            self.notify(
+                "\n".join(clash_message(key, ids) for key, ids in self._key_clashes),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
@@ -128,39 +147,39 @@ class NewsreaderApp(App[int]):
     def help_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """The live bindings (with [keys] overrides), grouped: reading, application, built in."""
         main = self._main_screen()
-        main_rows = self._binding_rows(self._live_bindings(main), MAIN_BINDINGS) if main else []
-        app_rows = self._binding_rows(self._live_bindings(self), APP_BINDINGS)
+        main_rows = self._binding_rows(self._live_keys(main), MAIN_BINDINGS) if main else []
+        app_rows = self._binding_rows(self._live_keys(self), APP_BINDINGS)
         return [("Reading", main_rows), ("Application", app_rows), ("Everywhere", BUILTIN_HELP)]
 
-    def _live_bindings(self, node: App | Screen) -> Iterable[tuple[str, list[Binding]]]:
+    def _live_keys(self, node: App | Screen) -> dict[str, list[str]]:
+        """Binding id -> the keys that fire it now, as the help and the palette show them."""
         # Textual applies the keymap to a copy at dispatch time; do the same to show it.
         bindings = node._bindings.copy()
         if self._keymap:
             bindings.apply_keymap(self._keymap)
-        return bindings.key_to_bindings.items()
+        keys: dict[str, list[str]] = {}
+        for key, key_bindings in bindings.key_to_bindings.items():
+            for binding in key_bindings:
+                if binding.id:
+                    shown = self.get_key_display(binding.with_key(key))
+                    keys.setdefault(binding.id, []).append(shown)
+        return keys
 
-    def _binding_rows(
-        self, items: Iterable[tuple[str, list[Binding]]], ours: list[Binding]
-    ) -> list[tuple[str, str]]:
+    @staticmethod
+    def _binding_rows(live: dict[str, list[str]], ours: list[Binding]) -> list[tuple[str, str]]:
         """One row per action in `ours` order; the nine "follow related link" keys share one."""
-        order = {binding.id: i for i, binding in enumerate(ours)}
         keys: dict[str, list[str]] = {}
         tips: dict[str, str] = {}
-        for key, bindings in items:
-            for binding in bindings:
-                if binding.id not in order:
-                    continue  # Textual's own screen bindings are listed under "Everywhere"
-                group = "follow" if binding.id.startswith("follow_") else binding.id
-                keys.setdefault(group, []).append(self.get_key_display(binding.with_key(key)))
-                tips[group] = binding.tooltip or binding.description
+        for binding in ours:
+            if not binding.id or binding.id not in live:
+                continue
+            group = "follow" if binding.id.startswith("follow_") else binding.id
+            keys.setdefault(group, []).extend(live[binding.id])
+            tips[group] = binding.tooltip or binding.description
         tips["follow"] = "Follow related link N (Recall, Read also)"
-        rank = {g: order.get(g, order.get("follow_1", 0)) for g in keys}
         # The action name is what [keys] in config.toml rebinds: show it with each row.
         names = {g: "follow_1…9" if g == "follow" else g for g in keys}
-        return [
-            (" ".join(keys[g]), f"{tips[g]} [{names[g]}]")
-            for g in sorted(keys, key=rank.__getitem__)
-        ]
+        return [(" ".join(keys[g]), f"{tips[g]} [{names[g]}]") for g in keys]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -172,14 +191,16 @@ class NewsreaderApp(App[int]):
         main = self._main_screen()
         if main is None:
             return
+        live = self._live_keys(main)  # the keys as the help shows them, [keys] included
         seen: set[str] = set()
         for binding in MAIN_BINDINGS:
             if binding.action in seen or binding.action == "clear_filter":
                 continue
             seen.add(binding.action)
+            keys = live.get(binding.id or "", [])
             yield SystemCommand(
                 binding.description,
-                f"Key: {binding.key}",
+                f"Key: {' / '.join(keys)}" if keys else binding.tooltip,
                 partial(main.run_action, binding.action),
             )
         yield SystemCommand(

@@ -15,8 +15,8 @@ def _bind(
 
 # Main-screen bindings. A user rebinds one by id in config.toml:  [keys] next_story = "n,ctrl+n"
 MAIN_BINDINGS: list[Binding] = [
-    _bind("j", "list_down", "Down", "Move down the headline list"),
-    _bind("k", "list_up", "Up", "Move up the headline list"),
+    _bind("j", "list_down", "Down", "Move down the list (scroll a focused story)"),
+    _bind("k", "list_up", "Up", "Move up the list (scroll a focused story)"),
     _bind("g", "list_first", "First", "Go to the first headline"),
     _bind("G", "list_last", "Last", "Go to the last headline"),
     _bind("l", "open_selected", "Open", "Open the highlighted headline", show=True),
@@ -77,3 +77,30 @@ def keymap_from_config(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]
         if parts:
             keymap[action] = ",".join(parts)
     return keymap, unknown
+
+
+def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Keys that fire two or more of our actions once `keymap` applies: [(key, [ids])].
+
+    The main screen's and the app's bindings are live together, so a clash across them counts
+    too; Textual resolves any clash silently, leaving one of the actions without its key.
+    The actions the config rebinds are named first: they are what the user just changed.
+    """
+    ours = [(b.id, b) for b in (*MAIN_BINDINGS, *APP_BINDINGS) if b.id]
+    ours.sort(key=lambda pair: pair[0] not in keymap)
+    ids_by_key: dict[str, list[str]] = {}
+    for binding_id, binding in ours:
+        keys = keymap.get(binding_id, binding.key)
+        # make_bindings spells keys as Textual matches them ("?" -> "question_mark").
+        for single in Binding.make_bindings([Binding(keys, binding.action)]):
+            ids = ids_by_key.setdefault(single.key, [])
+            if binding_id not in ids:
+                ids.append(binding_id)
+    return [(key, ids) for key, ids in ids_by_key.items() if len(ids) > 1]
+
+
+def clash_message(key: str, ids: list[str]) -> str:
+    """'[keys] "n" is bound to both quit and next_story' (or "to a, b and c")."""
+    *rest, last = ids
+    names = f"both {rest[0]}" if len(rest) == 1 else ", ".join(rest)
+    return f'[keys] "{key}" is bound to {names} and {last}'

@@ -115,11 +115,19 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.headlines.load(self.reader.headlines(), self.render_row, folders, keep_current=keep)
         self._unread_shown = self.reader.unread_count()
 
+    # j/k follow focus, as in less or newsboat's article view: reading a story they scroll it
+    # a line; on the list they move the highlight. n/p open stories from either place.
     def action_list_down(self) -> None:
-        self.headlines.action_cursor_down()
+        if self.story_view.has_focus_within:
+            self.story_view.scroll_down()
+        else:
+            self.headlines.action_cursor_down()
 
     def action_list_up(self) -> None:
-        self.headlines.action_cursor_up()
+        if self.story_view.has_focus_within:
+            self.story_view.scroll_up()
+        else:
+            self.headlines.action_cursor_up()
 
     def action_list_first(self) -> None:
         self.headlines.action_first()

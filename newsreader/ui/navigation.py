@@ -232,6 +232,7 @@ class StoryNavigation:
             return
         read = not self.reader.is_read(headline.id)
         self._set_read(headline.id, read)
+        self.notify("Marked read." if read else "Marked unread.", timeout=2, markup=False)
         if headline.id == self._open_headline_id and not read:
             # Explicitly unread: do not let the "leave" policy mark it read again.
             self._open_headline_id = None
