@@ -13,7 +13,6 @@ from newsreader.errors import ConfigError, ParseError
 from newsreader.models import Source, Story
 from newsreader.net.client import fetch
 from newsreader.parse.discover import find_feed_links
-from newsreader.parse.feed import parse_feed
 from newsreader.services.reader import Reader
 from newsreader.services.refresh import FEED_ACCEPT
 
@@ -22,8 +21,8 @@ async def discover_feeds(reader: Reader, url: str) -> list[tuple[str, str]]:
     """(title, feed URL) for `url`: itself if it is a feed, else the feeds its page advertises."""
     result = await fetch(reader.client, url, settings=reader.net_settings, accept=FEED_ACCEPT)
     try:
-        feed = await asyncio.to_thread(
-            parse_feed, result.content, result.final_url, source_name="", headers=result.headers
+        feed = await reader.parser.parse_feed(
+            result.content, result.final_url, source_name="", headers=result.headers
         )
         return [(feed.title or result.final_url, result.final_url)]
     except ParseError as exc:
