@@ -202,7 +202,7 @@ async def test_read_stories_expire_after_keep_days_but_saved_and_unread_stay(
     reader.set_read(saved.id)
     reader.toggle_saved(saved)
     reader.clock = lambda: time.time() + (reader.config.keep_days + 1) * 86400
-    assert reader.refresher.expire() >= 1
+    assert await reader.refresher.expire() >= 1
     left = {h.id for h in reader.cached_headlines(source)}
     assert read.id not in left and not reader.is_cached(read.url)
     assert saved.id in left and unread.id in left

@@ -92,7 +92,7 @@ class Refresher:
             if reader.config.prefetch and not progress.offline:
                 await self._prefetch(on_progress)
             with contextlib.suppress(NewsreaderError):  # housekeeping never fails a refresh
-                self.expire()
+                await self.expire()
             progress.running = False
             _notify(on_progress, progress)
             return progress
@@ -202,7 +202,7 @@ class Refresher:
                 merged[headline.id] = headline
         return added, list(merged.values())[:MAX_HEADLINES_PER_SOURCE]
 
-    def expire(self) -> int:
+    async def expire(self) -> int:
         """Forget read stories first seen more than keep_days ago; saved ones never expire."""
         reader = self.reader
         cutoff = datetime.fromtimestamp(reader.clock(), UTC) - timedelta(
@@ -219,12 +219,12 @@ class Refresher:
                     and not reader.is_saved(headline.id)
                 ):
                     if headline.url:
-                        reader.cache.delete_story(headline.url)
+                        await reader.cache_writer.run(reader.cache.delete_story, headline.url)
                     removed += 1
                 else:
                     kept.append(headline)
             if len(kept) != len(headlines):
-                reader.store_headlines(source, kept)
+                await reader.save_headlines(source, kept)
         return removed
 
     async def _prefetch(self, on_progress: Callable[[RefreshProgress], None] | None) -> None:
