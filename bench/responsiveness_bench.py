@@ -49,7 +49,8 @@ async def navigate(root: Path) -> tuple[list[float], float, int]:
     from newsreader.ui.app import NewsreaderApp
 
     paths = bench_paths(root)
-    reader = Reader.open(load_config(paths.config_file), paths=paths)
+    # As `newsreader` opens it: the refresh runs in a child process.
+    reader = Reader.open(load_config(paths.config_file), paths=paths, refresh_in_child=True)
     app = NewsreaderApp(reader, refresh_on_start=False)
     sent: list[float] = []
     handled: list[float] = []

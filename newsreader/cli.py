@@ -103,10 +103,12 @@ def _paths(config_path: Path, demo: bool) -> int:
     return EXIT_OK
 
 
-def _open_reader(config: Config, *, offline: bool, demo: bool):  # -> Reader
+def _open_reader(
+    config: Config, *, offline: bool, demo: bool, refresh_in_child: bool = False
+):  # -> Reader
     from newsreader.services.reader import Reader
 
-    reader = Reader.open(config, offline=offline, demo=demo)
+    reader = Reader.open(config, offline=offline, demo=demo, refresh_in_child=refresh_in_child)
     reader.warnings[:0] = config.warnings  # shown once: here, or by the app at start-up
     for warning in reader.warnings:
         print(f"newsreader: warning: {warning}", file=sys.stderr)
@@ -179,7 +181,8 @@ async def _read(
 
 
 def _app(config: Config, *, offline: bool, demo: bool) -> int:
-    reader = _open_reader(config, offline=offline, demo=demo)
+    # The app's loop only paints and answers keys; its refreshes run in a child process.
+    reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
     from newsreader.ui.app import run_app
 
     return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import webbrowser
 
 import pytest
@@ -320,19 +321,19 @@ async def test_narrow_terminal_puts_the_list_above_the_story() -> None:
         assert screen.headlines.region.bottom <= screen.story_view.region.y
 
 
-async def test_ten_thousand_headlines_load_and_filter_with_one_set_options_each(
+async def test_ten_thousand_headlines_load_and_filter_with_one_list_rebuild_each(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     many = [headline(f"h{i}", f"Story number {i}", i / 100) for i in range(10_000)]
     app = make_app(FakeReader(headlines=many, stories={}))
     calls: list[int] = []
-    original = HeadlineList.set_options
+    original = HeadlineList._replace_options
 
-    def counting(self: HeadlineList, options: object) -> HeadlineList:
+    def counting(self: HeadlineList, options: list) -> None:
         calls.append(1)
-        return original(self, options)  # type: ignore[arg-type]
+        original(self, options)
 
-    monkeypatch.setattr(HeadlineList, "set_options", counting)
+    monkeypatch.setattr(HeadlineList, "_replace_options", counting)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         headlines = main(app).headlines
@@ -375,3 +376,57 @@ async def test_a_refresh_that_raises_does_not_take_the_app_down() -> None:
         await pilot.press("r")  # and another one can start
         await settle(pilot)
         assert sum("Refresh failed" in n.message for n in app._notifications) == 2
+
+
+async def test_a_refresh_process_that_dies_says_so_in_one_line_and_keeps_what_it_stored() -> None:
+    from newsreader.services.refresh_process import RefreshProcessError
+
+    reader = FakeReader()
+    arrived = headline("late", "Stored before the refresh process died", 10.0)
+
+    async def dies(on_progress: object = None, *, force: bool = True) -> object:
+        reader._headlines.insert(0, arrived)  # the child stored one source, then stopped
+        raise RefreshProcessError("the refresh stopped: boom: disk on fire")
+
+    reader.refresh = dies  # type: ignore[method-assign]
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert "Refresh failed: the refresh stopped: boom: disk on fire" in messages
+        assert main(app).headlines.headline_at(0) == arrived
+
+
+async def test_clicking_a_row_after_new_stories_arrived_above_opens_the_row_clicked() -> None:
+    # Rendered rows carry their index for the mouse: a reload that shifts every row by two
+    # must not leave a click opening the story that used to be there.
+    arrivals = [headline(f"new{i}", f"Arrived story {i}", 0.01 * i) for i in range(2)]
+    reader = FakeReader(refresh_adds=arrivals)
+    app = make_app(reader, refresh_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = main(app).headlines.headline_at(1)
+        await pilot.press("r")
+        await settle(pilot)
+        listed = main(app).headlines
+        assert listed.headline_at(3) == before
+        await pilot.click(listed, offset=(4, 1 + 3))  # the border, then row 3
+        await settle(pilot)
+        assert main(app).story_view.url == before.url
+
+
+async def test_a_reload_shows_a_headline_whose_title_the_feed_changed() -> None:
+    reader = FakeReader()
+    app = make_app(reader, refresh_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = reader._headlines[0]
+        reader._headlines[0] = dataclasses.replace(first, title="Corrected: a new title")
+        main(app).reload_headlines()
+        await settle(pilot)
+        rows = main(app).headlines.row_texts()
+        assert "Corrected: a new title" in rows[0]
+        assert first.title not in rows[0]

@@ -44,6 +44,9 @@ class Reader:
         net_settings: NetSettings | None = None,
         warnings: list[str] | None = None,
         clock: Callable[[], float] = time.time,
+        paths: Paths | None = None,
+        demo: bool = False,
+        refresh_in_child: bool = False,
     ) -> None:
         self.config = config
         self.sources: list[Source] = list(config.sources)
@@ -54,6 +57,13 @@ class Reader:
         self.state = state
         self.net_settings = net_settings or NetSettings()
         self.clock = clock
+        self.paths = paths  # where the cache and state live (a refresh child opens them too)
+        self.demo = demo
+        # The app refreshes in a child process (services/refresh_process.py); the CLI's
+        # `fetch` (what that child runs) and tests with an injected transport, in-process.
+        self.refresh_in_child = refresh_in_child
+        # Called with a source's URL each time its headlines are stored (the child reports them).
+        self.on_stored: Callable[[str], None] | None = None
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._headlines: list[Headline] | None = None
@@ -81,6 +91,7 @@ class Reader:
         paths: Paths | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         net_settings: NetSettings | None = None,
+        refresh_in_child: bool = False,
     ) -> Reader:
         """Open the cache and the state store; a broken cache is moved aside, never fatal."""
         paths = paths or default_paths(demo=demo)
@@ -95,6 +106,7 @@ class Reader:
         state = UserState.open(paths.state_db)
         if getattr(state, "warning", None):
             warnings.append(state.warning)
+        injected = transport is not None
         if demo and transport is None:
             from newsreader.demo import demo_transport
 
@@ -107,6 +119,10 @@ class Reader:
             transport=transport,
             net_settings=net_settings,
             warnings=warnings,
+            paths=paths,
+            demo=demo,
+            # A child cannot be handed an injected transport (tests'): those refresh here.
+            refresh_in_child=refresh_in_child and not injected,
         )
 
     @property
@@ -192,6 +208,18 @@ class Reader:
         self._per_source[source.url] = [copy.copy(h) for h in headlines]
         self._headlines = None
         self._unread = None
+        if self.on_stored is not None:
+            self.on_stored(source.url)
+
+    def reload_sources(self, urls: list[str]) -> None:
+        """Re-read these sources' headlines from the cache: another process stored them."""
+        by_url = {source.url: source for source in self.sources}
+        for url in urls:
+            source = by_url.get(url)
+            if source is not None:
+                self._per_source[url] = self._read_cached_headlines(source)
+                self._headlines = None
+                self._unread = None
 
     def invalidate_headlines(self) -> None:
         """Forget the in-memory lists so the next `headlines()` re-reads the cache."""
@@ -372,6 +400,11 @@ class Reader:
 
         Never raises for a failing source: its error is in the returned progress.
         """
+        # A child can only share a cache on disk (not the memory fallback of a broken one).
+        if self.refresh_in_child and not self.offline and self.cache.on_disk:
+            from newsreader.services.refresh_process import refresh_in_child
+
+            return await refresh_in_child(self, on_progress, force=force)
         return await self.refresher.run(on_progress, force=force)
 
 

@@ -57,7 +57,7 @@ class Refresher:
         self.reader = reader
         self.progress = RefreshProgress()
         self.schedule = Schedule(reader)
-        self._lock = asyncio.Lock()
+        self.lock = asyncio.Lock()  # one refresh at a time, in-process or in a child
 
     async def run(
         self, on_progress: Callable[[RefreshProgress], None] | None = None, *, force: bool = True
@@ -68,14 +68,10 @@ class Refresher:
             self.progress = RefreshProgress(offline=True, sources_total=len(reader.sources))
             _notify(on_progress, self.progress)
             return self.progress
-        async with self._lock:
-            now = reader.clock()
-            chosen = [s for s in reader.sources if force or self.schedule.is_due(s, now)]
+        async with self.lock:
+            chosen = self.chosen(force)
             if not chosen and not force:
-                # Nothing due: keep the last refresh's outcome, noting that all were skipped.
-                self.progress.not_due = len(reader.sources)
-                self.progress.errors = self.schedule.last_errors(reader.sources)
-                return self.progress
+                return self.nothing_due()
             progress = RefreshProgress(
                 sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen)
             )
@@ -96,6 +92,17 @@ class Refresher:
             progress.running = False
             _notify(on_progress, progress)
             return progress
+
+    def chosen(self, force: bool) -> list[Source]:
+        """The sources a refresh would fetch: all, or (force=False) those due now."""
+        now = self.reader.clock()
+        return [s for s in self.reader.sources if force or self.schedule.is_due(s, now)]
+
+    def nothing_due(self) -> RefreshProgress:
+        """Keep the last refresh's outcome, noting that every source was skipped."""
+        self.progress.not_due = len(self.reader.sources)
+        self.progress.errors = self.schedule.last_errors(self.reader.sources)
+        return self.progress
 
     async def _refresh_source(
         self, source: Source, on_progress: Callable[[RefreshProgress], None] | None

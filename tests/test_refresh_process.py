@@ -1,0 +1,165 @@
+"""The app's refresh in a child process: same result as in-process, progress, failure, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+
+from newsreader.services import refresh_process
+from newsreader.services.reader import Reader
+from newsreader.services.refresh_process import RefreshProcessError
+from tests.http_server import TestServer, stall
+from tests.site_helpers import fixture_config, serve_fixture_site
+
+
+@pytest.fixture
+def site(http_server: TestServer) -> TestServer:
+    serve_fixture_site(http_server)
+    return http_server
+
+
+def open_reader(site: TestServer) -> Reader:
+    return Reader.open(fixture_config(site), refresh_in_child=True)
+
+
+async def test_child_refresh_lists_what_an_in_process_refresh_lists(site: TestServer) -> None:
+    reader = open_reader(site)
+    assert reader.refresh_in_child
+    ticks: list[tuple[int, int, bool]] = []
+    progress = await reader.refresh(
+        lambda p: ticks.append((p.sources_done, p.stories_done, p.running))
+    )
+    assert progress.errors == {} and not progress.running
+    assert progress.sources_done == progress.sources_total == len(reader.sources)
+    assert progress.stories_total > 0 and progress.stories_done == progress.stories_total
+    assert ticks[-1] == (progress.sources_total, progress.stories_total, False)
+    assert reader.progress is progress
+    # The parent re-read what the child stored: the list is there without reopening.
+    in_child = [(h.id, h.title) for h in reader.headlines()]
+    assert in_child
+    assert all(reader.is_cached(h.url) for h in reader.headlines() if h.url)
+    await reader.aclose()
+
+    # The same feeds refreshed in-process (another data dir) give the same list.
+    other = Reader.open(fixture_config(site), paths=_paths_under(reader, "other"))
+    await other.refresh()
+    assert [(h.id, h.title) for h in other.headlines()] == in_child
+    await other.aclose()
+
+
+async def test_a_second_child_refresh_is_all_304(site: TestServer) -> None:
+    reader = open_reader(site)
+    await reader.refresh()
+    before = len(site.requests)
+    progress = await reader.refresh()
+    statuses = {path for _, path, _ in site.requests[before:]}
+    assert progress.new_headlines == 0 and progress.errors == {}
+    assert len(statuses) == len(reader.sources), "only the feeds were asked again"
+    await reader.aclose()
+
+
+async def test_a_child_that_dies_is_one_line_error_and_the_parent_lives_on(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        refresh_process, "CHILD_COMMAND",
+        (sys.executable, "-c", "import sys; print('Traceback...\\nboom: disk on fire',"
+         " file=sys.stderr); sys.exit(3)"),
+    )
+    reader = open_reader(site)
+    with pytest.raises(RefreshProcessError) as caught:
+        await reader.refresh()
+    assert str(caught.value) == "the refresh stopped: boom: disk on fire"
+    assert not reader.progress.running
+    assert reader.headlines() == []
+    await reader.aclose()
+
+
+async def test_a_child_that_prints_garbage_on_stdout_is_not_believed(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        refresh_process, "CHILD_COMMAND",
+        (sys.executable, "-c", "print('{\"progress\": {\"nope\": 1}}'); print('\\x1b[2J junk')"),
+    )
+    reader = open_reader(site)
+    with pytest.raises(RefreshProcessError, match="the refresh stopped: exit code 0"):
+        await reader.refresh()
+    await reader.aclose()
+
+
+async def test_cancelling_stops_the_child_and_leaves_a_usable_cache(
+    http_server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve_fixture_site(http_server)
+    config = fixture_config(http_server)
+    http_server.handler(
+        config.sources[-1].url.removeprefix(http_server.base_url), lambda h: stall(h, seconds=30)
+    )
+    started: list[asyncio.subprocess.Process] = []
+    real_exec = asyncio.create_subprocess_exec
+
+    async def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        process = await real_exec(*args, **kwargs)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(refresh_process.asyncio, "create_subprocess_exec", spy)
+    reader = Reader.open(config, refresh_in_child=True)
+    first_tick = asyncio.Event()
+    task = asyncio.create_task(reader.refresh(lambda p: first_tick.set()))
+    await asyncio.wait_for(first_tick.wait(), 30)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert started and started[0].returncode is not None, "the child is gone"
+    assert not reader.refresher.lock.locked()
+    await reader.aclose()
+    # Whatever the child stored before it stopped is readable, nothing is half-written.
+    again = Reader.open(config, offline=True)
+    assert not again.warnings
+    assert isinstance(again.headlines(), list)
+    await again.aclose()
+
+
+async def test_offline_or_injected_transport_refreshes_in_process(site: TestServer) -> None:
+    import httpx
+
+    injected = Reader.open(
+        fixture_config(site), refresh_in_child=True,
+        transport=httpx.AsyncHTTPTransport(),
+    )
+    assert not injected.refresh_in_child
+    await injected.aclose()
+    offline = Reader.open(fixture_config(site), refresh_in_child=True, offline=True)
+    progress = await offline.refresh()
+    assert progress.offline and not progress.running
+    await offline.aclose()
+
+
+def _paths_under(reader: Reader, name: str):  # type: ignore[no-untyped-def]
+    from newsreader.paths import Paths
+
+    assert reader.paths is not None
+    base = reader.paths.data_dir.parent / name
+    return Paths(base / "config.toml", base / "data", base / "cache")
+
+
+async def test_a_schedule_check_with_nothing_due_starts_no_child(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = open_reader(site)
+    await reader.refresh()
+    started: list[object] = []
+
+    async def no_spawn(*args: object, **kwargs: object) -> object:
+        started.append(args)
+        raise AssertionError("no child for a refresh with nothing due")
+
+    monkeypatch.setattr(refresh_process.asyncio, "create_subprocess_exec", no_spawn)
+    progress = await reader.refresh(force=False)
+    assert started == []
+    assert progress.not_due == len(reader.sources) and not progress.running
+    await reader.aclose()
