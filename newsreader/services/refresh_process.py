@@ -38,6 +38,7 @@ EMIT_EVERY = 0.1  # seconds between progress lines: one per story would be 4,000
 LINE_LIMIT = 16 * 1024 * 1024  # a progress line carries every failing source's error
 STDERR_TAIL = 4096  # what is kept of the child's stderr to explain how it stopped
 STOP_GRACE = 3.0  # seconds the child gets to finish its writes after SIGTERM
+CHILD_NICE = 5
 CHILD_COMMAND = (sys.executable, "-m", "newsreader.services.refresh_process")
 
 
@@ -156,6 +157,9 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
 
 
 def _child_main() -> int:
+    if hasattr(os, "nice"):  # the app's keys and frames come first; its workers nice further
+        with contextlib.suppress(OSError):
+            os.nice(CHILD_NICE)
     job = json.loads(sys.stdin.buffer.read())
     # Our stdout is the protocol; anything a library prints goes to stderr instead.
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
