@@ -294,3 +294,25 @@ async def test_moving_the_highlight_repaints_the_rows_it_left_and_reached() -> N
         await pilot.press("k")
         await settle(pilot)
         assert painted_highlight_rows() == [2]
+
+
+def test_history_moves_in_one_change_are_persisted_once() -> None:
+    from newsreader.services.history import History
+
+    saved: list[dict] = []
+    history = History(on_change=lambda h: saved.append(h.to_dict()))
+    history.visit("https://example.test/a", 0)
+    with history.one_change():
+        history.remember(scroll_y=12.0, list_index=3)
+        history.visit("https://example.test/b", 4)
+    assert len(saved) == 2
+    assert saved[-1] == {
+        "index": 1,
+        "entries": [
+            {"url": "https://example.test/a", "scroll_y": 12.0, "list_index": 3},
+            {"url": "https://example.test/b", "scroll_y": 0.0, "list_index": 4},
+        ],
+    }
+    with history.one_change():
+        pass  # nothing moved: nothing written
+    assert len(saved) == 2

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -33,6 +34,8 @@ class History:
             self._index = len(self._entries) - 1
         self._max = max_entries
         self.on_change = on_change
+        self._batch_depth = 0
+        self._batch_changed = False
 
     @property
     def current(self) -> HistoryEntry | None:
@@ -93,8 +96,25 @@ class History:
         self._changed()
         return self.current
 
+    @contextmanager
+    def one_change(self) -> Iterator[None]:
+        """Several moves (leave a story, visit the next) persisted as one `on_change`."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._batch_changed:
+                self._batch_changed = False
+                self._changed()
+
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self._index, "entries": [asdict(e) for e in self._entries]}
+        # Not dataclasses.asdict: it deep-copies recursively, ~3 ms for 200 entries per open.
+        entries = [
+            {"url": e.url, "scroll_y": e.scroll_y, "list_index": e.list_index}
+            for e in self._entries
+        ]
+        return {"index": self._index, "entries": entries}
 
     @classmethod
     def from_dict(
@@ -124,5 +144,7 @@ class History:
         return cls(entries, index, max_entries=max_entries, on_change=on_change)
 
     def _changed(self) -> None:
-        if self.on_change is not None:
+        if self._batch_depth:
+            self._batch_changed = True
+        elif self.on_change is not None:
             self.on_change(self)

@@ -383,9 +383,12 @@ class Reader:
         headers = {"content-type": content_type} if content_type else {}
         # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
         story = await self.parser.parse(content, final_url, headers, bulk=bulk)
-        record = {"parser": PARSER_VERSION, "story": story.to_dict()}
-        await self.cache_writer.run(self.cache.put_story, url, record)
+        await self.cache_writer.run(self._store_story, url, story)
         return story
+
+    def _store_story(self, url: str, story: Story) -> None:
+        # On the writer thread: to_dict of a long story is milliseconds the open must not wait.
+        self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
 
     # ---------------------------------------------------------------- refresh
 

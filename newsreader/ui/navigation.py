@@ -54,10 +54,11 @@ class StoryNavigation:
         self, url: str, *, list_index: int | None = None, title: str | None = None
     ) -> None:
         """Open `url` as a new page of history (forward history is dropped, as in a browser)."""
-        self._leave_current()
-        if list_index is None:
-            list_index = self.headlines.highlighted
-        self.reader.history.visit(url, list_index)
+        with self.reader.history.one_change():  # one write of the history, not two
+            self._leave_current()
+            if list_index is None:
+                list_index = self.headlines.highlighted
+            self.reader.history.visit(url, list_index)
         self._load(url, title, 0.0)
 
     def _leave_current(self) -> None:
@@ -175,8 +176,9 @@ class StoryNavigation:
         if not (history.can_go_forward if forward else history.can_go_back):
             self.notify(f"Nothing to go {'forward' if forward else 'back'} to.", timeout=2)
             return
-        self._leave_current()
-        entry = history.forward() if forward else history.back()
+        with history.one_change():
+            self._leave_current()
+            entry = history.forward() if forward else history.back()
         if entry is None:
             return
         if entry.list_index is not None:
