@@ -55,3 +55,52 @@ async def test_a_few_feeds_parse_in_a_thread_without_starting_workers() -> None:
         assert len(feed.headlines) == 2
     finally:
         parser.close()
+
+
+def test_workers_exit_when_the_process_that_started_them_is_killed() -> None:
+    # kill -9 (or the OOM killer) gives the pool no chance to shut down; its idle workers
+    # must not live on as orphans, each holding tens of MB.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import asyncio, sys, time\n"
+        "from newsreader.services.parsing import StoryParser\n"
+        "async def main():\n"
+        "    parser = StoryParser(workers=2)\n"
+        f"    await parser.parse_feed({FEED!r}, 'http://127.0.0.1/f', bulk=True, source_name='x')\n"
+        "    print(' '.join(str(pid) for pid in parser._pool._processes), flush=True)\n"
+        "    time.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    owner = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in owner.stdout.readline().split()]  # type: ignore[union-attr]
+        assert workers, "the pool started at least one worker"
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(10)
+        deadline = time.monotonic() + 10
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = [pid for pid in workers if _running(pid)]
+        assert alive == [], "orphaned parse workers are still running"
+    finally:
+        owner.kill()
+
+
+def _running(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped by init) counts as gone.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +23,8 @@ from typing import Any
 
 from newsreader.errors import ParseError
 from newsreader.models import Story
+
+ORPHAN_CHECK_SECONDS = 1.0
 
 
 def parse_story(content: bytes, url: str, *, headers: dict[str, str]) -> Story:
@@ -45,11 +49,25 @@ def _feed_in_worker(content: bytes, url: str, kwargs: dict[str, Any]) -> Any:
     return parse_feed(content, url, **kwargs)
 
 
-def _lower_priority() -> None:
-    """Worker start-up: parsing yields the CPU to the app (the UI must answer keys first)."""
+def _start_worker(parent: int) -> None:
+    """Worker start-up: yield the CPU to the app, and never outlive the process that started it.
+
+    The app's keys come first, so the worker runs niced. An idle worker blocks on a queue whose
+    writing end it holds itself, so it would never see its parent die (kill -9, the OOM
+    killer, a refresh process killed after its grace period): a watchdog thread notices the
+    parent is gone and exits.
+    """
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(10)
+
+    # `parent` comes from the parent itself: it may have died before this worker got here.
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def _in_worker(parse: Callable[..., Any], *args: Any) -> Any:
@@ -113,7 +131,8 @@ class StoryParser:
                 # spawn, not fork: the app has threads (Textual's driver) that fork would copy.
                 context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=context, initializer=_lower_priority
+                    max_workers=self.workers, mp_context=context, initializer=_start_worker,
+                    initargs=(os.getpid(),),
                 )
             except (OSError, ValueError, ImportError):
                 self._pool_failed = True  # no semaphores / no /dev/shm: threads still work
