@@ -87,8 +87,8 @@ async def open_all(root: Path, headlines: list[Headline]) -> tuple[list[float], 
         shown: dict[str, float] = {}
         original = view.show_story
 
-        async def show_story(story: object, *args: object, **kwargs: object) -> None:
-            await original(story, *args, **kwargs)
+        def show_story(story: object, *args: object, **kwargs: object) -> None:
+            original(story, *args, **kwargs)
             shown[view.url] = time.perf_counter()
 
         view.show_story = show_story

@@ -316,3 +316,35 @@ def test_history_moves_in_one_change_are_persisted_once() -> None:
     with history.one_change():
         pass  # nothing moved: nothing written
     assert len(saved) == 2
+
+
+async def test_a_cached_story_opened_while_a_slow_one_loads_is_not_replaced_by_it() -> None:
+    # The cached story is shown at once, without a worker; the slow open still in its worker
+    # must be cancelled, not land over it when its page finally arrives.
+    import asyncio
+
+    reader = FakeReader()
+    gate = asyncio.Event()
+    real_open = reader.open_story
+
+    async def slow_open(story_url: str):  # type: ignore[no-untyped-def]
+        await gate.wait()
+        return await real_open(story_url)
+
+    reader.open_story = slow_open  # type: ignore[method-assign]
+    slow_url = url("b")
+    reader._remote[slow_url] = reader._cache.pop(slow_url, make_story(slow_url, "Bravo story"))
+    app = make_app(reader, refresh_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.open_url(slow_url)
+        await pilot.pause()  # the worker now waits for the page
+        screen.open_url(url("a"))  # cached: shown in this call
+        assert screen.story_view.url == url("a")
+        gate.set()
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert screen.story_view.url == url("a")
+        assert screen.story_view.story is not None
+        assert screen.story_view.story.title == "Alpha story"

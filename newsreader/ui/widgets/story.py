@@ -200,7 +200,7 @@ class StoryView(VerticalScroll):
             if widget.display != visible:
                 widget.display = visible
 
-    async def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
+    def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
         """Render `story`; `cached[i]` tells whether related link i is in the cache."""
         self.story, self.url = story, story.url
         self.query_one("#story-title", Static).update(Content(story.title or story.url))
