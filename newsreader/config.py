@@ -126,24 +126,29 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
 
 def _source(table: Any, index: int, text: str, shown: str, config: Config) -> Source:
     where = f"sources[{index}]"
-    line = _line_of_table(text, "sources", index)
+    header = _line_of_table(text, "sources", index)
     if not isinstance(table, dict):
-        raise ConfigError(shown, "expected a [[sources]] table", line=line, key=where)
+        raise ConfigError(shown, "expected a [[sources]] table", line=header, key=where)
+
+    def line(key: str) -> int | None:
+        return _line_in_table(text, header, key)
+
     for key in table:
         if key not in _SOURCE_KEYS:
-            config.warnings.append(_where(shown, line, f"{where}.{key}", "unknown key ignored"))
+            warning = _where(shown, line(key), f"{where}.{key}", "unknown key ignored")
+            config.warnings.append(warning)
     for key in ("name", "url"):
         if not isinstance(table.get(key), str) or not table[key].strip():
-            raise ConfigError(shown, "is required (a string)", line=line, key=f"{where}.{key}")
+            raise ConfigError(shown, "is required (a string)", line=line(key), key=f"{where}.{key}")
     url = table["url"].strip()
     if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
-        raise ConfigError(shown, "must be an http(s) URL", line=line, key=f"{where}.url")
+        raise ConfigError(shown, "must be an http(s) URL", line=line("url"), key=f"{where}.url")
     folder = table.get("folder")
     if folder is not None and not isinstance(folder, str):
-        raise ConfigError(shown, "expected a string", line=line, key=f"{where}.folder")
+        raise ConfigError(shown, "expected a string", line=line("folder"), key=f"{where}.folder")
     if "refresh_minutes" in table:
         _check_type(table["refresh_minutes"], int, "an integer (minutes)", (1, 10_080), shown,
-                    line, f"{where}.refresh_minutes")
+                    line("refresh_minutes"), f"{where}.refresh_minutes")
         config.source_refresh_minutes[url] = table["refresh_minutes"]
     return Source(table["name"].strip(), url, folder.strip() if folder else None)
 
@@ -182,3 +187,21 @@ def _line_of_table(text: str, name: str, index: int) -> int | None:
     if index < len(matches):
         return text.count("\n", 0, matches[index].start()) + 1
     return None
+
+
+def _line_in_table(text: str, header: int | None, key: str) -> int | None:
+    """The line of `key` inside the table whose header is on line `header`; else the header.
+
+    A missing key (or an inline table) has no line of its own: the header is the place to look.
+    """
+    if header is None:
+        return None
+    lines = text.splitlines()
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number in range(header + 1, len(lines) + 1):
+        current = lines[number - 1]
+        if re.match(r"^[ \t]*\[", current):
+            break  # the next table
+        if pattern.match(current):
+            return number
+    return header

@@ -70,7 +70,14 @@ url = "https://feeds.bbci.co.uk/news/world/rss.xml"
         ("cache_size_mb = 1e12\n", "[cache_size_mb] expected an integer"),
         ('mark_read = "never"\n', '[mark_read] must be "open" or "leave"'),
         ('[[sources]]\nname = "x"\n', ":1: [sources[0].url] is required"),
-        ('[[sources]]\nname = "x"\nurl = "file:///etc/passwd"\n', "[sources[0].url] must be an"),
+        ('[[sources]]\nname = "x"\nurl = "file:///etc/passwd"\n',
+         ":3: [sources[0].url] must be an"),
+        # The bad key's own line, in the right table (not its [[sources]] header).
+        ('[[sources]]\nname = "a"\nurl = "https://a.b/"\nrefresh_minutes = 5\n\n'
+         '[[sources]]\nname = "b"\nurl = "https://b.c/"\nfolder = 3\n',
+         ":9: [sources[1].folder] expected a string"),
+        ('[[sources]]\nname = "a"\nurl = "https://a.b/"\n\n[[sources]]\nname = "b"\n'
+         'url = "https://b.c/"\nrefresh_minutes = 0\n', ":8: [sources[1].refresh_minutes] must be"),
         ("[keys]\nquit = 5\n", ":2: [keys.quit] expected a key string"),
     ],
 )
@@ -111,5 +118,5 @@ def test_unknown_keys_are_warnings(tmp_path: Path) -> None:
                  "filter = 1\n")
     config = load_config(path)
     assert config.warnings == [f"{path}:1: [colour] unknown key ignored",
-                               f"{path}:2: [sources[0].filter] unknown key ignored"]
+                               f"{path}:5: [sources[0].filter] unknown key ignored"]
     assert [s.url for s in config.sources] == ["https://a.b/"]
