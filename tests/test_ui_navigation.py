@@ -309,8 +309,8 @@ def test_history_moves_in_one_change_are_persisted_once() -> None:
     assert saved[-1] == {
         "index": 1,
         "entries": [
-            {"url": "https://example.test/a", "scroll_y": 12.0, "list_index": 3},
-            {"url": "https://example.test/b", "scroll_y": 0.0, "list_index": 4},
+            {"url": "https://example.test/a", "scroll_y": 12.0, "list_index": 3, "list_id": None},
+            {"url": "https://example.test/b", "scroll_y": 0.0, "list_index": 4, "list_id": None},
         ],
     }
     with history.one_change():
@@ -348,3 +348,26 @@ async def test_a_cached_story_opened_while_a_slow_one_loads_is_not_replaced_by_i
         assert screen.story_view.url == url("a")
         assert screen.story_view.story is not None
         assert screen.story_view.story.title == "Alpha story"
+
+
+async def test_back_highlights_the_story_row_even_after_new_stories_shifted_the_list() -> None:
+    from tests.ui_fakes import headline
+
+    arrivals = [headline(f"new{i}", f"Arrived story {i}", 0.01 * i) for i in range(2)]
+    reader = FakeReader(refresh_adds=arrivals)
+    app = make_app(reader, refresh_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.open_list_index(2)
+        await settle(pilot)
+        charlie = screen.headlines.current
+        assert charlie is not None and screen.story_view.url == charlie.url
+        screen.open_url(url("x"))  # a Recall story, in no feed
+        await settle(pilot)
+        await pilot.press("r")  # two stories arrive above: every row moves down by two
+        await settle(pilot)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.story_view.url == charlie.url
+        assert screen.headlines.current == charlie

@@ -15,6 +15,8 @@ class HistoryEntry:
     url: str
     scroll_y: float = 0.0
     list_index: int | None = None  # the headline list's highlighted row when it was open
+    # ... and the id of the headline on that row: rows shift as new stories arrive above.
+    list_id: str | None = None
 
 
 class History:
@@ -53,16 +55,18 @@ class History:
     def entries(self) -> list[HistoryEntry]:
         return list(self._entries)
 
-    def visit(self, url: str, list_index: int | None = None) -> HistoryEntry:
+    def visit(
+        self, url: str, list_index: int | None = None, list_id: str | None = None
+    ) -> HistoryEntry:
         """Open `url` as a new page: forward history is dropped, as in a browser."""
         current = self.current
         if current is not None and current.url == url:
             if list_index is not None:
-                current.list_index = list_index
+                current.list_index, current.list_id = list_index, list_id
             self._changed()
             return current
         del self._entries[self._index + 1 :]
-        entry = HistoryEntry(url, 0.0, list_index)
+        entry = HistoryEntry(url, 0.0, list_index, list_id)
         self._entries.append(entry)
         overflow = len(self._entries) - self._max
         if overflow > 0:
@@ -71,7 +75,13 @@ class History:
         self._changed()
         return entry
 
-    def remember(self, *, scroll_y: float | None = None, list_index: int | None = None) -> None:
+    def remember(
+        self,
+        *,
+        scroll_y: float | None = None,
+        list_index: int | None = None,
+        list_id: str | None = None,
+    ) -> None:
         """Record where the reader is in the current story before moving away."""
         current = self.current
         if current is None:
@@ -79,7 +89,7 @@ class History:
         if scroll_y is not None:
             current.scroll_y = scroll_y
         if list_index is not None:
-            current.list_index = list_index
+            current.list_index, current.list_id = list_index, list_id
         self._changed()
 
     def back(self) -> HistoryEntry | None:
@@ -111,7 +121,7 @@ class History:
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies recursively, ~3 ms for 200 entries per open.
         entries = [
-            {"url": e.url, "scroll_y": e.scroll_y, "list_index": e.list_index}
+            {"url": e.url, "scroll_y": e.scroll_y, "list_index": e.list_index, "list_id": e.list_id}
             for e in self._entries
         ]
         return {"index": self._index, "entries": entries}
@@ -132,11 +142,13 @@ class History:
                 if isinstance(raw, dict) and isinstance(raw.get("url"), str):
                     scroll = raw.get("scroll_y")
                     row = raw.get("list_index")
+                    row_id = raw.get("list_id")
                     entries.append(
                         HistoryEntry(
                             raw["url"],
                             float(scroll) if isinstance(scroll, int | float) else 0.0,
                             row if isinstance(row, int) else None,
+                            row_id if isinstance(row_id, str) else None,
                         )
                     )
             raw_index = data.get("index")

@@ -12,6 +12,7 @@ from newsreader.models import Headline, Story
 from newsreader.ui.links import BrowserError, is_openable_url, open_in_browser
 
 if TYPE_CHECKING:
+    from newsreader.services.history import HistoryEntry
     from newsreader.services.reader import Reader
     from newsreader.ui.widgets.headlines import HeadlineList
     from newsreader.ui.widgets.story import StoryView
@@ -58,7 +59,7 @@ class StoryNavigation:
             self._leave_current()
             if list_index is None:
                 list_index = self.headlines.highlighted
-            self.reader.history.visit(url, list_index)
+            self.reader.history.visit(url, list_index, self._id_at(list_index))
         self._load(url, title, 0.0)
 
     def _leave_current(self) -> None:
@@ -67,7 +68,9 @@ class StoryNavigation:
         current = self.reader.history.current
         if view.url and current is not None and current.url == view.url:
             self.reader.history.remember(
-                scroll_y=float(view.scroll_y), list_index=self.headlines.highlighted
+                scroll_y=float(view.scroll_y),
+                list_index=self.headlines.highlighted,
+                list_id=self._id_at(self.headlines.highlighted),
             )
         if self.reader.config.mark_read == "leave" and self._open_headline_id:
             self._set_read(self._open_headline_id, True)
@@ -142,9 +145,24 @@ class StoryNavigation:
         entry = self.reader.history.current
         if entry is None:
             return
-        if entry.list_index is not None:
-            self.headlines.move_to(entry.list_index)
+        self._return_to_row(entry)
         self._load(entry.url, None, entry.scroll_y)
+
+    def _id_at(self, row: int | None) -> str | None:
+        headline = self.headlines.headline_at(row)
+        return headline.id if headline else None
+
+    def _return_to_row(self, entry: HistoryEntry) -> None:
+        """Highlight the headline the list was on when the reader left `entry`.
+
+        By its id, since rows shift as new stories arrive above; by its row if it has gone
+        (or the entry predates ids).
+        """
+        row = self.headlines.index_of(entry.list_id) if entry.list_id else None
+        if row is None:
+            row = entry.list_index
+        if row is not None:
+            self.headlines.move_to(row)
 
     # -- moving along the list --------------------------------------------------------------
 
@@ -196,8 +214,7 @@ class StoryNavigation:
             entry = history.forward() if forward else history.back()
         if entry is None:
             return
-        if entry.list_index is not None:
-            self.headlines.move_to(entry.list_index)
+        self._return_to_row(entry)
         self._load(entry.url, None, entry.scroll_y)
 
     def action_back(self) -> None:
