@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.models import Dateline, RelatedLink, Story
 from newsreader.ui.bindings import clash_message, keymap_clashes, keymap_from_config
@@ -135,3 +137,48 @@ def test_clash_message() -> None:
         '[keys] "n" is bound to both quit and next_story'
     )
     assert clash_message("x", ["a", "b", "c"]) == '[keys] "x" is bound to a, b and c'
+
+
+# -- wrap_plain: the fast path must give exactly Content.wrap's lines ------------------------
+
+_ONE_CELL_ALPHABET = (
+    "abcdefghij KLMNOP,.;—–-'\"«»…  "  # Latin, punctuation, doubled spaces
+    "Київ Львів ґєї αβγ é"  # Cyrillic, Greek, Latin-1
+)
+_OTHER_CHARS = "日本\u0301\t\n😀"  # wide, combining, tab, newline, emoji: Content.wrap's
+
+
+@pytest.mark.parametrize("alphabet", [_ONE_CELL_ALPHABET, _ONE_CELL_ALPHABET + _OTHER_CHARS])
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_wrap_plain_gives_content_wraps_lines(alphabet: str, data: st.DataObject) -> None:
+    from textual.content import Content
+
+    from newsreader.ui.widgets.wrap import wrap_plain
+
+    text = data.draw(st.text(alphabet=alphabet, max_size=300))
+    width = data.draw(st.integers(min_value=1, max_value=90))
+    expected = Content(text).wrap(width)
+    got = wrap_plain(text, width)
+    assert [line.plain for line in got] == [line.plain for line in expected]
+
+
+def test_wrap_plain_on_real_stories_at_every_width() -> None:
+    from textual.content import Content
+
+    from newsreader.parse.story import parse_story
+    from newsreader.ui.widgets.wrap import wrap_plain
+    from tests.fixture_site import STORY_PATHS, build_site
+
+    pages = build_site("http://127.0.0.1:8")
+    texts = []
+    for path in STORY_PATHS:
+        story = parse_story(pages[path].body, "http://127.0.0.1:8" + path,
+                            headers={"content-type": pages[path].content_type})
+        texts += [block.text for block in story.blocks if block.text] + [story.lead or ""]
+    assert len(texts) > 20
+    for width in (8, 20, 41, 62, 100):
+        for text in texts:
+            assert [x.plain for x in wrap_plain(text, width)] == [
+                x.plain for x in Content(text).wrap(width)
+            ]

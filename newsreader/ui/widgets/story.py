@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 
 from newsreader.models import Block, Story
 from newsreader.ui.format import meta_line, related_row
+from newsreader.ui.widgets.wrap import wrap_plain
 
 PLACEHOLDER = "Pick a headline and press Enter to read it."
 QUOTE_BAR = "▌"
@@ -59,10 +60,10 @@ def block_lines(block: Block, width: int) -> list[Content]:
         items = [item for item in block.items if item.strip()] or [block.text]
         out: list[Content] = []
         for item in items:
-            wrapped = Content(item).wrap(max(width - 4, 4))
+            wrapped = wrap_plain(item, max(width - 4, 4))
             out += _indent(wrapped, Content("  • "), Content("    "))
         return out
-    return Content(block.text).wrap(width) if block.text else []
+    return wrap_plain(block.text, width) if block.text else []
 
 
 def body_lines(blocks: Sequence[Block], width: int) -> list[Content]:
