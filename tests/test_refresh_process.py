@@ -163,3 +163,15 @@ async def test_a_schedule_check_with_nothing_due_starts_no_child(
     assert started == []
     assert progress.not_due == len(reader.sources) and not progress.running
     await reader.aclose()
+
+
+async def test_a_child_that_cannot_start_is_one_line_error(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setattr(refresh_process, "CHILD_COMMAND", (str(tmp_path / "no-such-python"),))
+    reader = open_reader(site)
+    with pytest.raises(RefreshProcessError) as caught:
+        await reader.refresh()
+    assert str(caught.value) == "could not start the refresh process: No such file or directory"
+    assert not reader.refresher.lock.locked()
+    await reader.aclose()

@@ -58,13 +58,18 @@ async def refresh_in_child(
     async with reader.refresher.lock:
         if not force and not reader.refresher.chosen(force):
             return reader.refresher.nothing_due()  # the minute's schedule check: no child
-        process = await asyncio.create_subprocess_exec(
-            *CHILD_COMMAND,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            limit=LINE_LIMIT,
-        )
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *CHILD_COMMAND,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                limit=LINE_LIMIT,
+            )
+        except OSError as exc:  # no such interpreter, out of processes or memory
+            raise RefreshProcessError(
+                f"could not start the refresh process: {exc.strerror or exc}"
+            ) from None
         stderr_tail = asyncio.ensure_future(_tail(process.stderr))
         try:
             assert process.stdin is not None and process.stdout is not None
