@@ -35,6 +35,7 @@ async def test_child_refresh_lists_what_an_in_process_refresh_lists(site: TestSe
     assert progress.sources_done == progress.sources_total == len(reader.sources)
     assert progress.stories_total > 0 and progress.stories_done == progress.stories_total
     assert ticks[-1] == (progress.sources_total, progress.stories_total, False)
+    assert ticks[0] == (0, 0, True), "running is reported before the child has started"
     assert reader.progress is progress
     # The parent re-read what the child stored: the list is there without reopening.
     in_child = [(h.id, h.title) for h in reader.headlines()]
@@ -109,7 +110,8 @@ async def test_cancelling_stops_the_child_and_leaves_a_usable_cache(
     monkeypatch.setattr(refresh_process.asyncio, "create_subprocess_exec", spy)
     reader = Reader.open(config, refresh_in_child=True)
     first_tick = asyncio.Event()
-    task = asyncio.create_task(reader.refresh(lambda p: first_tick.set()))
+    # The first tick comes before the child exists: wait for one the child sent.
+    task = asyncio.create_task(reader.refresh(lambda p: started and first_tick.set()))
     await asyncio.wait_for(first_tick.wait(), 30)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -174,4 +176,29 @@ async def test_a_child_that_cannot_start_is_one_line_error(
         await reader.refresh()
     assert str(caught.value) == "could not start the refresh process: No such file or directory"
     assert not reader.refresher.lock.locked()
+    await reader.aclose()
+
+
+async def test_cancelling_before_the_child_reports_leaves_no_child(site: TestServer) -> None:
+    import os
+    from pathlib import Path
+
+    reader = open_reader(site)
+    task = asyncio.create_task(reader.refresh())
+    for _ in range(3):  # cancel while the child is being started
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.5)
+    ours = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(stat[1]) == os.getpid() and stat[0] != "Z" and b"refresh_process" in cmdline:
+            ours.append(proc.name)
+    assert ours == [], "a refresh child outlived its cancelled refresh"
     await reader.aclose()

@@ -56,8 +56,17 @@ async def refresh_in_child(
     if reader.paths is None:
         raise RefreshProcessError("a refresh process needs the reader's paths")
     async with reader.refresher.lock:
-        if not force and not reader.refresher.chosen(force):
-            return reader.refresher.nothing_due()  # the minute's schedule check: no child
+        refresher = reader.refresher
+        chosen = refresher.chosen(force)
+        if not force and not chosen:
+            return refresher.nothing_due()  # the minute's schedule check: no child
+        # What Refresher.run reports first, now: the child needs ~0.5 s to start and say it.
+        refresher.progress = RefreshProgress(
+            sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen),
+            errors=refresher.schedule.last_errors(reader.sources),
+        )
+        if on_progress is not None:
+            on_progress(refresher.progress)
         try:
             process = await asyncio.create_subprocess_exec(
                 *CHILD_COMMAND,
