@@ -86,8 +86,12 @@ async def test_a_child_that_prints_garbage_on_stdout_is_not_believed(
         (sys.executable, "-c", "print('{\"progress\": {\"nope\": 1}}'); print('\\x1b[2J junk')"),
     )
     reader = open_reader(site)
-    with pytest.raises(RefreshProcessError, match="the refresh stopped: exit code 0"):
+    with pytest.raises(RefreshProcessError) as caught:
         await reader.refresh()
+    assert str(caught.value) == (
+        "the refresh process sent an unreadable line (newsreader upgraded? restart it)"
+    )
+    assert not reader.progress.running
     await reader.aclose()
 
 
@@ -202,3 +206,52 @@ async def test_cancelling_before_the_child_reports_leaves_no_child(site: TestSer
             ours.append(proc.name)
     assert ours == [], "a refresh child outlived its cancelled refresh"
     await reader.aclose()
+
+
+async def test_a_killed_child_is_named_by_its_signal(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        refresh_process, "CHILD_COMMAND",
+        (sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"),
+    )
+    reader = open_reader(site)
+    with pytest.raises(RefreshProcessError, match=r"^the refresh stopped: killed by SIGKILL$"):
+        await reader.refresh()
+    await reader.aclose()
+
+
+async def test_a_json_py_in_the_working_directory_is_not_imported_by_the_child(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    (tmp_path / "json.py").write_text("raise SystemExit('imported the stray json.py')\n")
+    monkeypatch.chdir(tmp_path)
+    reader = open_reader(site)
+    progress = await reader.refresh()
+    assert progress.errors == {} and reader.headlines()
+    await reader.aclose()
+
+
+async def test_closing_the_reader_mid_refresh_waits_for_the_child_to_stop(
+    http_server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app quitting: Reader.aclose stops the child and waits for it (SIGTERM: it cancels
+    # its refresh and closes the cache), so nothing outlives the app's event loop.
+    serve_fixture_site(http_server)
+    config = fixture_config(http_server)
+    http_server.handler(
+        config.sources[-1].url.removeprefix(http_server.base_url),
+        lambda h: stall(h, seconds=30),
+    )
+    reader = Reader.open(config, refresh_in_child=True)
+    reported = asyncio.Event()
+    task = asyncio.create_task(
+        reader.refresh(lambda p: reader.refresh_child is not None and reported.set())
+    )
+    await asyncio.wait_for(reported.wait(), 30)
+    child = reader.refresh_child
+    await reader.aclose()
+    assert child.returncode is not None, "the child has exited"
+    assert child.returncode != -9, "it stopped by itself, it was not killed"
+    with pytest.raises(RefreshProcessError):
+        await task

@@ -64,6 +64,7 @@ class Reader:
         self.refresh_in_child = refresh_in_child
         # Called with a source's URL each time its headlines are stored (the child reports them).
         self.on_stored: Callable[[str], None] | None = None
+        self.refresh_child: Any = None  # the running refresh process, if any
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._headlines: list[Headline] | None = None
@@ -132,6 +133,10 @@ class Reader:
         return self._client
 
     async def aclose(self) -> None:
+        if self.refresh_child is not None:  # the app quits mid-refresh: let it stop cleanly
+            from newsreader.services.refresh_process import stop_child
+
+            await stop_child(self.refresh_child)
         if self._client is not None:
             await self._client.aclose()
             self._client = None

@@ -134,6 +134,12 @@ class Refresher:
                     source_name=source.name,
                     headers=result.headers,
                 )
+                ttl_minutes = feed.ttl_minutes
+                added, kept = self._merge(source, feed.headlines)
+                # Headlines first, then the body with its new validators: stopped between the
+                # two, the next refresh asks with the old ETag and gets the feed again, rather
+                # than a 304 for entries that were never stored.
+                await reader.save_headlines(source, kept)
                 await reader.cache_writer.run(
                     reader.cache.put_body,
                     source.url,
@@ -143,9 +149,6 @@ class Refresher:
                     etag=result.etag,
                     last_modified=result.last_modified,
                 )
-                ttl_minutes = feed.ttl_minutes
-                added, kept = self._merge(source, feed.headlines)
-                await reader.save_headlines(source, kept)
                 progress.new_headlines += added
                 if feed.warnings:
                     progress.warnings[source.name] = ", ".join(feed.warnings)

@@ -39,7 +39,8 @@ LINE_LIMIT = 16 * 1024 * 1024  # a progress line carries every failing source's 
 STDERR_TAIL = 4096  # what is kept of the child's stderr to explain how it stopped
 STOP_GRACE = 3.0  # seconds the child gets to finish its writes after SIGTERM
 CHILD_NICE = 5
-CHILD_COMMAND = (sys.executable, "-m", "newsreader.services.refresh_process")
+# -P: never import from the directory the app was started in (a stray json.py there).
+CHILD_COMMAND = (sys.executable, "-P", "-m", "newsreader.services.refresh_process")
 
 
 class RefreshProcessError(NewsreaderError):
@@ -68,44 +69,73 @@ async def refresh_in_child(
         if on_progress is not None:
             on_progress(refresher.progress)
         try:
-            process = await asyncio.create_subprocess_exec(
-                *CHILD_COMMAND,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                limit=LINE_LIMIT,
-            )
-        except OSError as exc:  # no such interpreter, out of processes or memory
-            raise RefreshProcessError(
-                f"could not start the refresh process: {exc.strerror or exc}"
-            ) from None
-        stderr_tail = asyncio.ensure_future(_tail(process.stderr))
+            return await _run_child(reader, on_progress, force)
+        finally:
+            refresher.progress.running = False  # whatever happened, it is not running now
+
+
+async def _run_child(
+    reader: Reader, on_progress: Callable[[RefreshProgress], None] | None, force: bool
+) -> RefreshProgress:
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *CHILD_COMMAND,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            limit=LINE_LIMIT,
+        )
+    except OSError as exc:  # no such interpreter, out of processes or memory
+        raise RefreshProcessError(
+            f"could not start the refresh process: {exc.strerror or exc}"
+        ) from None
+    reader.refresh_child = process  # Reader.aclose stops it if the app quits meanwhile
+    stderr_tail = asyncio.ensure_future(_tail(process.stderr))
+    final: RefreshProgress | None = None
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        with contextlib.suppress(ConnectionError):  # it died at once: its stderr says why
+            process.stdin.write(json.dumps(_job(reader, force)).encode())
+            await process.stdin.drain()
+            process.stdin.close()
         try:
-            assert process.stdin is not None and process.stdout is not None
-            with contextlib.suppress(ConnectionError):  # it died at once: its stderr says why
-                process.stdin.write(json.dumps(_job(reader, force)).encode())
-                await process.stdin.drain()
-                process.stdin.close()
-            final: RefreshProgress | None = None
             async for line in process.stdout:
                 progress = _apply(reader, line)
-                if progress is None:
-                    continue
                 if on_progress is not None:
                     on_progress(progress)
                 if not progress.running:
                     final = progress
-            code = await process.wait()
-            tail = await stderr_tail
-        except BaseException:  # cancelled (the app quits) or failed: never leave it running
-            await _stop(process)
-            stderr_tail.cancel()
-            raise
+                    break
+        except ValueError:  # a line over LINE_LIMIT (asyncio's "chunk is longer than limit")
+            raise RefreshProcessError("the refresh process sent an oversized line") from None
+        try:
+            code = await asyncio.wait_for(process.wait(), STOP_GRACE)
+        except TimeoutError:  # it reported the end but hangs on the way out
+            await stop_child(process)
+            code = process.returncode
+        tail = await stderr_tail
+    except BaseException:  # cancelled (the app quits) or failed: never leave it running
+        await stop_child(process)
+        stderr_tail.cancel()
+        raise
+    finally:
+        reader.refresh_child = None
     if final is None:
-        reader.refresher.progress.running = False
-        reason = tail.strip().splitlines()[-1] if tail.strip() else f"exit code {code}"
-        raise RefreshProcessError(f"the refresh stopped: {reason}")
+        raise RefreshProcessError(f"the refresh stopped: {_why(code, tail)}")
     return final
+
+
+def _why(code: int | None, stderr_tail: str) -> str:
+    """One line on how the child ended: its exception, the signal that killed it, its code."""
+    lines = [line.strip() for line in stderr_tail.splitlines() if line.strip()]
+    if "Traceback (most recent call last):" in stderr_tail and lines:
+        return lines[-1]  # the exception line ends a traceback
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    if lines and code:
+        return lines[-1]  # it said why it gave up (e.g. the cache could not be opened)
+    return f"exit code {code}"
 
 
 def _job(reader: Reader, force: bool) -> dict[str, Any]:
@@ -133,14 +163,18 @@ def _job(reader: Reader, force: bool) -> dict[str, Any]:
     }
 
 
-def _apply(reader: Reader, line: bytes) -> RefreshProgress | None:
+def _apply(reader: Reader, line: bytes) -> RefreshProgress:
     """Take one line from the child: re-read what it stored, return its progress."""
     try:
         message = json.loads(line)
         progress = RefreshProgress(**message["progress"])
         stored = [url for url in message.get("stored", []) if isinstance(url, str)]
     except (ValueError, TypeError, KeyError):
-        return None  # not ours (a library printing to stdout): skip it
+        # Only the child writes here (its own prints go to stderr): a newer newsreader
+        # installed while this one runs speaks differently.
+        raise RefreshProcessError(
+            "the refresh process sent an unreadable line (newsreader upgraded? restart it)"
+        ) from None
     reader.reload_sources(stored)
     reader.refresher.progress = progress
     return progress
@@ -155,14 +189,19 @@ async def _tail(stream: asyncio.StreamReader | None) -> str:
     return kept.decode("utf-8", "replace")
 
 
-async def _stop(process: asyncio.subprocess.Process) -> None:
+async def stop_child(process: asyncio.subprocess.Process) -> None:
+    """Ask the child to stop (it cancels its refresh and closes the cache), wait, then kill.
+
+    If this wait is itself cancelled (the app is closing), the child keeps its SIGTERM and
+    finishes stopping on its own: killing it could land between two writes of a source.
+    """
     if process.returncode is not None:
         return
     with contextlib.suppress(ProcessLookupError):
-        process.terminate()  # the child cancels its refresh and closes the cache cleanly
+        process.terminate()
     try:
         await asyncio.wait_for(process.wait(), STOP_GRACE)
-    except (TimeoutError, asyncio.CancelledError):
+    except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
 
@@ -194,6 +233,10 @@ async def _child_run(job: dict[str, Any], protocol: IO[str]) -> int:
     reader = Reader.open(
         config, demo=job["demo"], paths=paths, net_settings=NetSettings(**job["net"])
     )
+    if not reader.cache.on_disk:  # what it fetched would never reach the app
+        print(f"could not open the cache: {'; '.join(reader.warnings)}", file=sys.stderr)
+        await reader.aclose()
+        return 1
     stored: list[str] = []
     reader.on_stored = stored.append
     emitted_at = 0.0
