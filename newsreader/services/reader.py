@@ -12,25 +12,21 @@ from typing import Any
 import httpx
 
 from newsreader.config import Config
-from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Headline, Source, Story
-from newsreader.net.client import NetSettings, build_client, fetch
+from newsreader.net.client import NetSettings, build_client
 from newsreader.paths import Paths, default_paths, ensure_private_dir
 from newsreader.services.history import History
 from newsreader.services.parsing import StoryParser
 from newsreader.services.refresh import Refresher, RefreshProgress
+from newsreader.services.stories import PARSER_VERSION, StoryPages
 from newsreader.store.cache import Cache, open_cache
 from newsreader.store.state import UserState
 from newsreader.store.writer import CacheWriter
 
-# Bump when the parser's output changes so stale parsed stories are re-parsed from cached HTML.
-PARSER_VERSION = 1
-STORY_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-
-__all__ = ["Reader", "RefreshProgress"]
+__all__ = ["PARSER_VERSION", "Reader", "RefreshProgress"]
 
 
-class Reader:
+class Reader(StoryPages):
     """Everything the UI and the CLI need, with no knowledge of either (no textual, no rich)."""
 
     def __init__(
@@ -314,86 +310,6 @@ class Reader:
 
     def _save_history(self, history: History) -> None:
         self.state.set_history(history.to_dict())
-
-    # ---------------------------------------------------------------- stories
-
-    def is_cached(self, url: str) -> bool:
-        return self.cache.has_story(url)
-
-    def cached_story(self, url: str) -> Story | None:
-        """The parsed story if the cache holds one from the current parser; no parse, no I/O."""
-        wrapped = self.cache.get_story(url)
-        if not isinstance(wrapped, dict) or wrapped.get("parser") != PARSER_VERSION:
-            return None
-        try:
-            return Story.from_dict(wrapped["story"])
-        except (KeyError, TypeError, ValueError):
-            return None
-
-    async def open_story(self, url: str) -> Story:
-        """From the parsed cache, else the cached page, else the network (unless offline)."""
-        story = self.cached_story(url)
-        if story is not None:
-            return story
-        body = self.cache.get_body(url)
-        if body is not None:
-            return await self._parse_and_store(
-                url, body.content, body.final_url or url, body.content_type
-            )
-        saved = self.saved_story(url)
-        if saved is not None:
-            return saved
-        if self.offline:
-            raise NotInCache(url)
-        return await self.fetch_story(url)
-
-    async def fetch_story(self, url: str, *, bulk: bool = False) -> Story:
-        """Download, cache and parse one story page. Raises FetchError or ParseError.
-
-        `bulk` (prefetch) parses in the worker processes instead of a thread.
-        """
-        content, final_url, content_type = await self.download_story(url)
-        return await self._parse_and_store(url, content, final_url, content_type, bulk=bulk)
-
-    async def download_story(self, url: str) -> tuple[bytes, str, str | None]:
-        """Download and cache one story page: (content, final URL, Content-Type)."""
-        try:
-            result = await fetch(self.client, url, settings=self.net_settings, accept=STORY_ACCEPT)
-        except FetchError:
-            raise
-        except (httpx.HTTPError, OSError) as exc:  # belt and braces: fetch() should wrap these
-            raise FetchError(url, f"network error: {exc}", kind="unreachable") from None
-        content_type = result.headers.get("content-type")
-        await self.cache_writer.run(
-            self.cache.put_body,
-            url,
-            final_url=result.final_url,
-            content=result.content,
-            content_type=content_type,
-            etag=result.etag,
-            last_modified=result.last_modified,
-        )
-        return result.content, result.final_url, content_type
-
-    async def parse_downloaded(
-        self, url: str, content: bytes, final_url: str, content_type: str | None
-    ) -> Story:
-        """Parse and cache a page `download_story` returned, in the worker processes (prefetch)."""
-        return await self._parse_and_store(url, content, final_url, content_type, bulk=True)
-
-    async def _parse_and_store(
-        self, url: str, content: bytes, final_url: str, content_type: str | None,
-        *, bulk: bool = False,
-    ) -> Story:
-        headers = {"content-type": content_type} if content_type else {}
-        # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
-        story = await self.parser.parse(content, final_url, headers, bulk=bulk)
-        await self.cache_writer.run(self._store_story, url, story)
-        return story
-
-    def _store_story(self, url: str, story: Story) -> None:
-        # On the writer thread: to_dict of a long story is milliseconds the open must not wait.
-        self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
 
     # ---------------------------------------------------------------- refresh
 
