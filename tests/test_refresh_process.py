@@ -20,6 +20,17 @@ def site(http_server: TestServer) -> TestServer:
     return http_server
 
 
+@pytest.fixture
+def stalled_config(http_server: TestServer):  # type: ignore[no-untyped-def]
+    """The fixture site, with its last feed never answering: a refresh that stays running."""
+    serve_fixture_site(http_server)
+    config = fixture_config(http_server)
+    http_server.handler(
+        config.sources[-1].url.removeprefix(http_server.base_url), lambda h: stall(h, seconds=30)
+    )
+    return config
+
+
 def open_reader(site: TestServer) -> Reader:
     return Reader.open(fixture_config(site), refresh_in_child=True)
 
@@ -100,13 +111,9 @@ async def test_a_second_child_refresh_is_all_304(site: TestServer) -> None:
 
 
 async def test_cancelling_stops_the_child_and_leaves_a_usable_cache(
-    http_server: TestServer, monkeypatch: pytest.MonkeyPatch
+    stalled_config, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
-    serve_fixture_site(http_server)
-    config = fixture_config(http_server)
-    http_server.handler(
-        config.sources[-1].url.removeprefix(http_server.base_url), lambda h: stall(h, seconds=30)
-    )
+    config = stalled_config
     started: list[asyncio.subprocess.Process] = []
     real_exec = asyncio.create_subprocess_exec
 
@@ -212,17 +219,11 @@ async def test_a_json_py_in_the_working_directory_is_not_imported_by_the_child(
 
 
 async def test_closing_the_reader_mid_refresh_waits_for_the_child_to_stop(
-    http_server: TestServer, monkeypatch: pytest.MonkeyPatch
+    stalled_config,  # type: ignore[no-untyped-def]
 ) -> None:
     # The app quitting: Reader.aclose stops the child and waits for it (SIGTERM: it cancels
     # its refresh and closes the cache), so nothing outlives the app's event loop.
-    serve_fixture_site(http_server)
-    config = fixture_config(http_server)
-    http_server.handler(
-        config.sources[-1].url.removeprefix(http_server.base_url),
-        lambda h: stall(h, seconds=30),
-    )
-    reader = Reader.open(config, refresh_in_child=True)
+    reader = Reader.open(stalled_config, refresh_in_child=True)
     reported = asyncio.Event()
     task = asyncio.create_task(
         reader.refresh(lambda p: reader.refresh_child is not None and reported.set())

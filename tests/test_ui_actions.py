@@ -403,8 +403,9 @@ async def test_a_refresh_process_that_dies_says_so_in_one_line_and_keeps_what_it
 async def test_clicking_a_row_after_new_stories_arrived_above_opens_the_row_clicked() -> None:
     # Rendered rows carry their index for the mouse: a reload that shifts every row by two
     # must not leave a click opening the story that used to be there.
-    arrivals = [headline(f"new{i}", f"Arrived story {i}", 0.01 * i) for i in range(2)]
-    reader = FakeReader(refresh_adds=arrivals)
+    from tests.ui_fakes import arrivals
+
+    reader = FakeReader(refresh_adds=arrivals())
     app = make_app(reader, refresh_on_start=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -351,10 +351,9 @@ async def test_a_cached_story_opened_while_a_slow_one_loads_is_not_replaced_by_i
 
 
 async def test_back_highlights_the_story_row_even_after_new_stories_shifted_the_list() -> None:
-    from tests.ui_fakes import headline
+    from tests.ui_fakes import arrivals
 
-    arrivals = [headline(f"new{i}", f"Arrived story {i}", 0.01 * i) for i in range(2)]
-    reader = FakeReader(refresh_adds=arrivals)
+    reader = FakeReader(refresh_adds=arrivals())
     app = make_app(reader, refresh_on_start=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -235,6 +235,11 @@ def headline(slug: str, title: str, hours_ago: float, source: str = "Example New
     )
 
 
+def arrivals(count: int = 2) -> list[Headline]:
+    """New headlines a refresh brings in above every listed one (FakeReader refresh_adds)."""
+    return [headline(f"new{i}", f"Arrived story {i}", 0.01 * i) for i in range(count)]
+
+
 def sample_headlines() -> list[Headline]:
     return [
         headline("a", "Alpha story", 1),

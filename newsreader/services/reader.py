@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import time
 from collections.abc import Callable
@@ -60,7 +61,7 @@ class Reader(StoryPages):
         self.refresh_in_child = refresh_in_child
         # Called with a source's URL each time its headlines are stored (the child reports them).
         self.on_stored: Callable[[str], None] | None = None
-        self.refresh_child: Any = None  # the running refresh process, if any
+        self.refresh_child: asyncio.subprocess.Process | None = None  # running, if any
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._headlines: list[Headline] | None = None

@@ -72,12 +72,7 @@ class Refresher:
             chosen = self.chosen(force)
             if not chosen and not force:
                 return self.nothing_due()
-            progress = RefreshProgress(
-                sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen)
-            )
-            progress.errors = self.schedule.last_errors(reader.sources)
-            self.progress = progress
-            _notify(on_progress, progress)
+            progress = self.start(chosen, on_progress)
             kinds = await asyncio.gather(
                 *(self._refresh_source(source, on_progress) for source in chosen)
             )
@@ -97,6 +92,18 @@ class Refresher:
         """The sources a refresh would fetch: all, or (force=False) those due now."""
         now = self.reader.clock()
         return [s for s in self.reader.sources if force or self.schedule.is_due(s, now)]
+
+    def start(
+        self, chosen: list[Source], on_progress: Callable[[RefreshProgress], None] | None
+    ) -> RefreshProgress:
+        """The first progress of a refresh of `chosen`: running, with the last errors."""
+        sources = self.reader.sources
+        self.progress = RefreshProgress(
+            sources_total=len(chosen), running=True, not_due=len(sources) - len(chosen),
+            errors=self.schedule.last_errors(sources),
+        )
+        _notify(on_progress, self.progress)
+        return self.progress
 
     def nothing_due(self) -> RefreshProgress:
         """Keep the last refresh's outcome, noting that every source was skipped."""

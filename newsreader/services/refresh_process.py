@@ -62,12 +62,7 @@ async def refresh_in_child(
         if not force and not chosen:
             return refresher.nothing_due()  # the minute's schedule check: no child
         # What Refresher.run reports first, now: the child needs ~0.5 s to start and say it.
-        refresher.progress = RefreshProgress(
-            sources_total=len(chosen), running=True, not_due=len(reader.sources) - len(chosen),
-            errors=refresher.schedule.last_errors(reader.sources),
-        )
-        if on_progress is not None:
-            on_progress(refresher.progress)
+        refresher.start(chosen, on_progress)
         try:
             return await _run_child(reader, on_progress, force)
         finally:
