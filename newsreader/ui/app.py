@@ -27,12 +27,14 @@ from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.help import HelpScreen
 from newsreader.ui.main_screen import MainScreen
+from newsreader.ui.strip_cycles import install as install_strip_fix
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
 
 
 GC_TICK_SECONDS = 0.5
+install_strip_fix()  # before the first frame: see strip_cycles
 
 
 class NewsreaderApp(App[int]):
