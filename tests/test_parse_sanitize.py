@@ -73,3 +73,27 @@ def test_sanitize_properties(s: str) -> None:
     assert len(out) <= len(s)  # never grows
     assert "\x1b" not in out and not _BAD.search(out)
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in out)
+
+
+def _every_pass(s: str) -> str:
+    """The sanitiser without its shortcuts: a full pass until nothing changes."""
+    from newsreader.parse.sanitize import _one_pass
+
+    while (out := _one_pass(s)) != s:
+        s = out
+    return s
+
+
+# Cyrillic, typographic punctuation, BMP and astral combining marks (U+1D167), an emoji and
+# the controls the shortcuts must never wave through.
+_MIXED = st.text(alphabet="aЖ«—\u0301\u0300\U0001d167\U0001f600\x1b[]\x9b\t\r\u202e\u2028 ")
+
+
+@given(_MIXED)
+@settings(max_examples=400)
+def test_the_shortcuts_give_what_full_passes_give(s: str) -> None:
+    assert sanitize_text(s) == _every_pass(s)
+
+
+def test_astral_marks_are_capped_too() -> None:
+    assert sanitize_text("x" + "\U0001d167" * 9) == "x" + "\U0001d167" * 4

@@ -23,11 +23,17 @@ _BAD_CHARS = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 )
 _WS = re.compile(r"\s+")
+# Every character _one_pass removes or rewrites, except combining marks (_trim_mark_runs):
+# escape sequences all start with ESC or a C1 introducer, both in this class.
+_NEEDS_PASS = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f"
+    "\u061c\u2028\u2029]"
+)
 
 
 @lru_cache(maxsize=1)
-def _combining_run() -> re.Pattern[str]:
-    """Build (once, lazily: ~50 ms) a pattern matching runs of more than MAX_COMBINING marks."""
+def _mark_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a run of more than MAX_COMBINING marks, any BMP mark): built once, lazily (~50 ms)."""
     ranges: list[tuple[int, int]] = []
     scan = [*range(0x0300, 0x20000), *range(0xE0100, 0xE01F0)]  # marks live in these planes
     for cp in scan:
@@ -36,11 +42,29 @@ def _combining_run() -> re.Pattern[str]:
                 ranges[-1] = (ranges[-1][0], cp)
             else:
                 ranges.append((cp, cp))
-    cls = "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
-    return re.compile(f"([{cls}]{{{MAX_COMBINING}}})[{cls}]+")
+
+    def char_class(spans: list[tuple[int, int]]) -> str:
+        return "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in spans
+        )
+
+    every = char_class(ranges)
+    bmp = char_class([(a, min(b, 0xFFFF)) for a, b in ranges if a <= 0xFFFF])
+    return re.compile(f"([{every}]{{{MAX_COMBINING}}})[{every}]+"), re.compile(f"[{bmp}]")
+
+
+def _trim_mark_runs(s: str) -> str:
+    """Cut every run of combining marks (zalgo) down to MAX_COMBINING."""
+    if len(s) <= MAX_COMBINING or s.isascii():
+        return s
+    run, any_bmp_mark = _mark_patterns()
+    # The run pattern's class mixes BMP and astral ranges, so `re` walks its ~300 ranges for
+    # every character (~250 us for a 600-character paragraph); a BMP-only class is one table
+    # lookup, so text with no mark at all (most text) skips the walk.
+    if max(s) <= "\uffff" and any_bmp_mark.search(s) is None:
+        return s
+    return run.sub(r"\1", s)
 
 
 def _one_pass(s: str) -> str:
@@ -54,10 +78,7 @@ def _one_pass(s: str) -> str:
     # Line ends become \n and tabs a space before the remaining controls are dropped.
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     s = s.replace("\u2028", "\n").replace("\u2029", "\n")
-    s = _BAD_CHARS.sub("", s)
-    if len(s) > MAX_COMBINING and not s.isascii():
-        s = _combining_run().sub(r"\1", s)
-    return s
+    return _trim_mark_runs(_BAD_CHARS.sub("", s))
 
 
 def sanitize_text(s: str) -> str:
@@ -70,6 +91,8 @@ def sanitize_text(s: str) -> str:
         return ""
     if s.isascii() and s.isprintable():
         return s  # the common case: nothing to strip
+    if _NEEDS_PASS.search(s) is None:
+        return _trim_mark_runs(s)  # all a pass would do here, and the result is stable
     for _ in range(32):  # each pass shrinks the string, so this bound is never reached in practice
         out = _one_pass(s)
         if out == s:
