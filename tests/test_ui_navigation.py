@@ -6,7 +6,7 @@ from pathlib import Path
 
 from newsreader.config import Config
 from newsreader.ui.navigation import OFFLINE_TITLE
-from tests.ui_fakes import SIZE, FakeReader, main, make_app, make_story, message_text, settle, url
+from tests.ui_fakes import SIZE, FakeReader, main, make_app, make_story, settle, shown_text, url
 
 
 async def test_list_comes_from_the_cache_at_once() -> None:
@@ -191,7 +191,7 @@ async def test_uncached_related_story_offline_says_not_available_offline() -> No
         await settle(pilot)
         screen = main(app)
         assert screen.story_view.story is None
-        assert OFFLINE_TITLE in message_text(screen)
+        assert OFFLINE_TITLE in shown_text(screen)
         assert "offline" in str(screen.query_one("#status").render())
         await pilot.press("backspace")  # and the way back still works
         await settle(pilot)
@@ -222,7 +222,7 @@ async def test_fetch_error_is_shown_not_raised() -> None:
         await settle(pilot)
         await pilot.press("3")  # not cached, not on the "server": HTTP 404
         await settle(pilot)
-        assert "HTTP 404" in message_text(main(app))
+        assert "HTTP 404" in shown_text(main(app))
         assert app.is_running
 
 

@@ -295,8 +295,10 @@ def main(app: NewsreaderApp) -> MainScreen:
     return screen
 
 
-def message_text(screen: MainScreen) -> str:
-    return str(screen.story_view.query_one("#story-message").render())
+def shown_text(screen: MainScreen) -> str:
+    """What the story pane says (but its related links), with wrapped lines joined again."""
+    return " ".join(screen.story_view.shown_text.split())
+
 
 
 def status_text(screen: MainScreen) -> str:

@@ -14,6 +14,8 @@ Clock = Callable[[], datetime]
 
 READ_MARK, UNREAD_MARK = " ", "●"
 SAVED_MARK = "★"
+# Secondary text in a span. Not $text-muted: an "auto" colour, which a span renders plain white.
+MUTED = "$foreground-muted"
 SOURCE_WIDTH = 14
 __all__ = ["age", "local_time", "parse_time"]  # re-exported: the UI's time helpers live here
 
@@ -37,7 +39,7 @@ def headline_row(headline: Headline, *, read: bool, saved: bool, now: datetime) 
         " ",
         (SAVED_MARK if saved else " ", "$warning"),
         " ",
-        (age(headline.published, now).rjust(4), "$text-muted"),
+        (age(headline.published, now).rjust(4), MUTED),
         " ",
         (_fit(headline.source_name or "", SOURCE_WIDTH), "$text-secondary"),
         " ",
@@ -58,5 +60,5 @@ def related_row(number: int, link: RelatedLink, *, cached: bool) -> Content:
         (f"[{number}] ", "bold $accent"),
         (f"{label}: ", "$text-secondary"),
         title,
-        ("  ✓ cached" if cached else "  ○ not cached", "$text-muted"),
+        ("  ✓ cached" if cached else "  ○ not cached", MUTED),
     )

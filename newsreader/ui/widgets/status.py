@@ -7,6 +7,8 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
+from newsreader.ui.format import MUTED
+
 MAX_ERROR_CHARS = 60
 
 
@@ -49,9 +51,9 @@ def status_content(
         shown = "; ".join(f"{name}: {message}" for name, message in notes.items())
         if len(shown) > MAX_ERROR_CHARS:
             shown = shown[: MAX_ERROR_CHARS - 1] + "…"
-        parts += ["  ", ("ⓘ ", "$warning"), (shown, "$text-muted")]
+        parts += ["  ", ("ⓘ ", "$warning"), (shown, MUTED)]
     if note:
-        parts += ["  ", (note, "$text-muted")]
+        parts += ["  ", (note, MUTED)]
     return Content.assemble(*parts)
 
 

@@ -1,12 +1,14 @@
-"""The story view: headline, meta line, lead, body blocks and the numbered related links.
+"""The story view: every line it says drawn by one widget, plus the numbered related links.
 
-The body is ONE widget (StoryBody) that renders every block as a single pre-wrapped Content,
-so opening a story updates a fixed set of widgets instead of mounting one widget per block.
+Opening a story swaps the document one StoryText draws (title, meta line, lead, body blocks,
+the related heading: pre-wrapped lines, Line API) and the options of one RelatedList, so the
+frame that shows it lays out two widgets, not one per part of the story.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from rich.segment import Segment
 from textual.containers import VerticalScroll
@@ -15,20 +17,17 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from newsreader.models import Block, Story
-from newsreader.ui.format import meta_line, related_row
+from newsreader.ui.format import MUTED, meta_line, related_row
 from newsreader.ui.widgets.wrap import wrap_plain
 
 PLACEHOLDER = "Pick a headline and press Enter to read it."
 QUOTE_BAR = "▌"
+LEAD_BAR = "▌"
+RELATED_RULE = "▔"
 _BLANK = Content("")
-
-
-def _static(content: Content | str, classes: str) -> Static:
-    # markup=False: a plain str here is fetched text and must stay literal.
-    return Static(content, classes=classes, markup=False)
 
 
 def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
@@ -47,13 +46,13 @@ def block_lines(block: Block, width: int) -> list[Content]:
         inner = max(width - 6, 4)
         lines = Content.styled(f"“{block.text}”", "italic").wrap(inner)
         if block.attribution:
-            lines += Content.styled(f"— {block.attribution}", "$text-muted").wrap(inner)
+            lines += Content.styled(f"— {block.attribution}", MUTED).wrap(inner)
         bar = Content.assemble("  ", (QUOTE_BAR, "$secondary"), " ")
         return _indent(lines, bar, bar)
     if block.type == "image":
         # Images are never fetched: the alt text or caption stands in for them.
         label = block.caption or block.alt or block.src or ""
-        return Content.assemble(("[image] ", "bold $text-muted"), (label, "$text-muted")).wrap(
+        return Content.assemble(("[image] ", f"bold {MUTED}"), (label, MUTED)).wrap(
             width
         )
     if block.type == "list":
@@ -77,23 +76,53 @@ def body_lines(blocks: Sequence[Block], width: int) -> list[Content]:
     return out
 
 
-class StoryBody(Widget):
-    """Every body block in one widget: wrapped once per width, only visible lines painted.
+def _blank_if(lines: list[Content]) -> list[Content]:
+    return [*lines, _BLANK] if lines else []
+
+
+def story_lines(story: Story, width: int) -> list[Content]:
+    """The whole story as lines `width` cells wide; fetched text stays literal."""
+    width = max(width, 8)
+    lines = [_BLANK]  # the title's top margin
+    lines += Content.styled(story.title or story.url, "bold $text-primary").wrap(width)
+    lines += _blank_if(meta_line(story).stylize(MUTED).wrap(width))
+    if story.lead:
+        # The lead: a bar, padding 1 on both sides, bold.
+        bar = Content.assemble((LEAD_BAR, "$accent"), " ")
+        lead = Content.styled(story.lead, "bold").wrap(max(width - 3, 4))
+        lines += _blank_if(_indent(lead, bar, bar))
+    lines += body_lines(story.blocks, width)
+    if story.related:
+        lines += [
+            Content.styled(RELATED_RULE * width, "$border-blurred"),
+            _BLANK,
+            Content.styled("Related stories", "bold $text-accent"),
+        ]
+    return lines
+
+
+def message_lines(message: Content, width: int) -> list[Content]:
+    """A message (placeholder, loading, error) with a blank line above and below."""
+    return [_BLANK, *message.wrap(max(width, 8)), _BLANK]
+
+
+class StoryText(Widget):
+    """The story pane's text: a document (width -> lines), wrapped once per width.
 
     Line API: `render_line` turns just the requested line into a Strip (cached until the
-    blocks or the width change), so a long story costs what the screen shows, not its length.
+    document or the width change), so a long story costs what the screen shows, not its length.
     """
 
-    DEFAULT_CSS = "StoryBody { height: auto; }"
+    DEFAULT_CSS = "StoryText { height: auto; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.blocks: tuple[Block, ...] = ()
+        self._document: Callable[[int], list[Content]] = lambda width: []
         self._lines: tuple[int, list[Content]] = (-1, [])
         self._strips: dict[int, Strip] = {}
 
-    def set_blocks(self, blocks: Sequence[Block]) -> None:
-        self.blocks = tuple(blocks)
+    def set_document(self, document: Callable[[int], list[Content]]) -> None:
+        self._document = document
         self._lines = (-1, [])
         self._strips.clear()
         self.clear_cached_dimensions()
@@ -101,19 +130,20 @@ class StoryBody(Widget):
 
     def lines(self, width: int) -> list[Content]:
         if self._lines[0] != width:
-            self._lines = (width, body_lines(self.blocks, width) if width > 0 else [])
+            self._lines = (width, self._document(width) if width > 0 else [])
             self._strips.clear()
         return self._lines[1]
 
     @property
     def plain(self) -> str:
-        """The body as plain text at the current width (for tests and debugging)."""
+        """The text as shown, at the current width (for tests and debugging)."""
         return "\n".join(line.plain for line in self.lines(self.content_size.width or 80))
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
         return len(self.lines(width))
 
     def render(self) -> Content:
+        # What text selection copies from: the same lines, joined.
         return Content("\n").join(self.lines(self.content_size.width))
 
     def notify_style_update(self) -> None:
@@ -165,53 +195,34 @@ class StoryView(VerticalScroll):
         super().__init__(id=id)
         self.story: Story | None = None
         self.url: str | None = None
-        self._state = ""
-        self._has_lead = self._has_related = False
 
     def compose(self):  # type: ignore[override]
-        yield _static(PLACEHOLDER, "placeholder")
-        yield Static(id="story-title", markup=False)
-        yield Static(id="story-meta", markup=False)
-        yield Static(id="story-lead", markup=False)
-        yield StoryBody(id="story-body")
-        yield Static(id="story-message", markup=False)
-        yield Static("Related stories", id="related-heading", markup=False)
-        yield RelatedList()
+        text = StoryText(id="story-text")
+        text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
+        yield text
+        related = RelatedList()
+        related.display = False
+        yield related
 
-    def _set_state(self, state: str) -> None:
-        """One of "empty", "story", "loading", "message": show only the children that fit.
+    @property
+    def text(self) -> StoryText:
+        return self.query_one(StoryText)
 
-        Sets `display` on the few fixed children (no CSS class on the view, so switching
-        states restyles nothing).
-        """
-        self._state = state
-        story = state == "story"
-        shown = {
-            ".placeholder": state == "empty",
-            "#story-title": story,
-            "#story-meta": story,
-            "#story-lead": story and self._has_lead,
-            "#story-body": story,
-            "#story-message": state in ("loading", "message"),
-            "#related-heading": story and self._has_related,
-            "#related": story and self._has_related,
-        }
-        for selector, visible in shown.items():
-            widget = self.query_one(selector)
-            if widget.display != visible:
-                widget.display = visible
+    @property
+    def shown_text(self) -> str:
+        """Everything the pane says but the related links, as plain text."""
+        return self.text.plain
+
+    def _show_related(self, shown: bool) -> None:
+        related = self.query_one(RelatedList)
+        if related.display != shown:
+            related.display = shown
 
     def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
         """Render `story`; `cached[i]` tells whether related link i is in the cache."""
         self.story, self.url = story, story.url
-        self.query_one("#story-title", Static).update(Content(story.title or story.url))
-        self.query_one("#story-meta", Static).update(meta_line(story))
-        lead = self.query_one("#story-lead", Static)
-        lead.update(Content(story.lead or ""))
-        self._has_lead = bool(story.lead)
-        self.query_one(StoryBody).set_blocks(story.blocks)
+        self.text.set_document(partial(story_lines, story))
         self.set_related(story, cached)
-        self._set_state("story")
         self.border_title = Content(story.source or "")
         self.restore_scroll(scroll_y)
 
@@ -221,11 +232,9 @@ class StoryView(VerticalScroll):
             related_row(i, link, cached=bool(cached[i - 1]) if i - 1 < len(cached) else False)
             for i, link in enumerate(story.related, 1)
         )
-        self._has_related = bool(story.related)
-        if self._has_related:
+        if story.related:
             related.highlighted = 0  # so Enter follows a link as soon as the list has focus
-        if self._state == "story":
-            self._set_state("story")
+        self._show_related(bool(story.related) and story is self.story)
 
     def restore_scroll(self, scroll_y: float) -> None:
         """Scroll once the new content has been laid out (before that the height is unknown)."""
@@ -233,26 +242,23 @@ class StoryView(VerticalScroll):
         if scroll_y:
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False, immediate=True)
 
-    def show_loading(self, url: str, title: str | None = None) -> None:
+    def _show_message(self, url: str | None, message: Content) -> None:
         self.story, self.url = None, url
-        self.query_one("#story-message", Static).update(
-            Content.assemble(("Loading… ", "bold"), title or url)
-        )
-        self._set_state("loading")
+        self.text.set_document(partial(message_lines, message))
+        self._show_related(False)
         self.scroll_to(y=0, animate=False, immediate=True)
+
+    def show_loading(self, url: str, title: str | None = None) -> None:
+        self._show_message(url, Content.assemble(("Loading… ", "bold"), title or url))
 
     def show_message(self, url: str | None, title: str, detail: str = "") -> None:
         """A clear message in place of a story (not available offline, fetch failed, ...)."""
-        self.story, self.url = None, url
         parts: list[str | tuple[str, str]] = [(title, "bold $warning")]
         if detail:
             parts += ["\n\n", detail]
         if url:
-            parts += ["\n\n", (url, "$text-muted")]
-        self.query_one("#story-message", Static).update(Content.assemble(*parts))
-        self._set_state("message")
-        self.scroll_to(y=0, animate=False, immediate=True)
+            parts += ["\n\n", (url, MUTED)]
+        self._show_message(url, Content.assemble(*parts))
 
     def show_empty(self) -> None:
-        self.story, self.url = None, None
-        self._set_state("empty")
+        self._show_message(None, Content.styled(PLACEHOLDER, MUTED))

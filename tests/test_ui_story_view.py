@@ -1,0 +1,65 @@
+"""The story pane: its lines in order, selection, and the related links shown only for a story."""
+
+from __future__ import annotations
+
+from newsreader.models import Story
+from newsreader.ui.widgets.story import LEAD_BAR, RELATED_RULE, RelatedList, story_lines
+from tests.ui_fakes import SIZE, main, make_app, make_story, settle, url
+
+
+def _plain(story: Story, width: int = 60) -> list[str]:
+    return [line.plain for line in story_lines(story, width)]
+
+
+def test_a_story_reads_title_meta_lead_body_then_the_related_heading() -> None:
+    story = make_story(url("a"), "Heating points open", [("recall", "Earlier", url("b"))])
+    lines = _plain(story)
+    title = lines.index("Heating points open")
+    meta = next(i for i, line in enumerate(lines) if line.startswith("Kyiv • UNN"))
+    lead = next(i for i, line in enumerate(lines) if line.startswith(LEAD_BAR))
+    details = lines.index("Details")
+    heading = lines.index("Related stories")
+    assert lines[0] == "" and title < meta < lead < details < heading
+    assert lines[heading - 2] == RELATED_RULE * 60
+    assert max(len(line) for line in lines) <= 60
+
+
+def test_no_related_links_no_related_heading() -> None:
+    lines = _plain(make_story(url("a"), "Alone", []))
+    assert "Related stories" not in lines and RELATED_RULE * 60 not in lines
+
+
+def test_a_narrow_pane_still_wraps_every_line() -> None:
+    story = make_story(url("a"), "A title long enough to need more than one line here", [])
+    assert max(len(line) for line in _plain(story, width=20)) <= 20
+
+
+async def test_the_related_list_shows_only_with_a_story_that_has_links() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = main(app).story_view
+        related = view.query_one(RelatedList)
+        assert not related.display  # the placeholder
+        await pilot.press("enter")
+        await settle(pilot)
+        assert related.display and related.option_count == 3
+        view.show_message(url("z"), "Could not open this story", "timeout")
+        await pilot.pause()
+        assert not related.display
+        assert "Could not open this story timeout" in " ".join(view.shown_text.split())
+
+
+async def test_story_text_can_be_selected_and_copied() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = main(app).story_view
+        view.text.text_select_all()
+        await pilot.pause()
+        selected = app.screen.get_selected_text() or ""
+        story = view.story
+        assert story is not None and story.title in selected
+        assert "Details" in selected and story.blocks[0].text[:40] in " ".join(selected.split())
