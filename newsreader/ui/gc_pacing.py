@@ -1,15 +1,14 @@
 """Garbage-collection pacing: full collections run between keypresses, not in the middle of one.
 
-Textual builds many short-lived Strips whose caches refer back to themselves, so they die as
-cyclic garbage. Left to itself, CPython's oldest-generation collection then lands at random
-moments and takes 50-170 ms (measured in bench/open_bench.py: 8 such pauses per 60 opens), far
-over a frame. Here automatic oldest-generation collections are switched off and the app
-collects itself, from a timer:
+Cyclic garbage builds up as the app runs (Textual's Strips used to be most of it, ~100k objects
+per 5 s of opening stories, until ui/strip_cycles), and CPython's oldest-generation collection
+then lands at random moments, over a frame. Here automatic oldest-generation collections are
+switched off and the app collects itself, from a timer:
 
 - when the user has paused: the whole heap is collected, then frozen (`gc.freeze`), so later
   collections skip what survived;
 - while keys keep arriving, every FORCE_AFTER seconds: only what was allocated since the last
-  freeze is collected (tens of ms, not hundreds), then frozen too. Anything frozen that dies
+  freeze is collected (7-18 ms in bench/open_bench.py), then frozen too. Anything frozen that dies
   later is reclaimed by the next whole-heap collection, so memory stays bounded.
 """
 
