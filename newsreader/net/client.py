@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx
 
@@ -15,6 +16,7 @@ from newsreader import __version__
 from newsreader.errors import FetchError
 from newsreader.net.decode import BodyDecoder, DecodeError
 from newsreader.net.failures import fetch_error, parse_retry_after, status_error, transport_error
+from newsreader.net.pools import PerOriginTransport
 
 USER_AGENT = f"newsreader/{__version__} (+https://github.com/newsreader/newsreader)"
 # Only encodings we can decode with a bounded decompressor: a 329-byte brotli body can inflate
@@ -108,6 +110,20 @@ def build_client(
     """The one AsyncClient factory: every request of the app goes through one of these."""
     settings = settings or NetSettings()
     http2 = settings.http2 and transport is None and importlib.util.find_spec("h2") is not None
+    # A proxy from the environment is httpx's own business (it only reads the environment
+    # when it makes the transport itself); otherwise one pool per origin, see net/pools.
+    if transport is None and not (settings.trust_env and getproxies()):
+        per_host = httpx.Limits(
+            max_connections=settings.max_per_host,
+            max_keepalive_connections=settings.max_per_host,
+        )
+        # One TLS context for all of them: each costs ~45 ms to load the CA bundle.
+        tls = httpx.create_ssl_context(trust_env=settings.trust_env)
+        transport = PerOriginTransport(
+            lambda: httpx.AsyncHTTPTransport(
+                verify=tls, http2=http2, limits=per_host, trust_env=settings.trust_env
+            )
+        )
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(
             settings.read_timeout,
