@@ -207,3 +207,15 @@ async def test_read_stories_expire_after_keep_days_but_saved_and_unread_stay(
     assert read.id not in left and not reader.is_cached(read.url)
     assert saved.id in left and unread.id in left
     await reader.aclose()
+
+
+def test_prefetch_order_takes_hosts_in_turn() -> None:
+    from newsreader.services.refresh import interleave_hosts
+
+    urls = ["http://a.example/1", "http://A.example:8080/2", "http://a.example/3",
+            "https://b.example/1", "http://c.example/1", "http://c.example/2", "not a url"]
+    assert interleave_hosts(urls) == [
+        "http://a.example/1", "https://b.example/1", "http://c.example/1", "not a url",
+        "http://A.example:8080/2", "http://c.example/2", "http://a.example/3",
+    ]
+    assert interleave_hosts([]) == []

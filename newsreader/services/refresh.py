@@ -251,7 +251,7 @@ class Refresher:
             for headline in reader.cached_headlines(source)[: reader.config.prefetch_per_source]:
                 if headline.url and not reader.is_cached(headline.url):
                     wanted.append(headline.url)
-        wanted = list(dict.fromkeys(wanted))
+        wanted = interleave_hosts(list(dict.fromkeys(wanted)))
         progress.stories_total = len(wanted)
         _notify(on_progress, progress)
         connections = max(1, reader.net_settings.max_connections)
@@ -273,6 +273,23 @@ class Refresher:
                     _notify(on_progress, progress)
 
         await asyncio.gather(*(one(url) for url in wanted))
+
+
+def interleave_hosts(urls: list[str]) -> list[str]:
+    """`urls` taken round-robin by host, each host's own order kept.
+
+    The prefetch admits pages in list order, and a host serves at most `max_per_host` at a
+    time: in source order, the first 40 pages admitted came from two hosts, so 8 were in flight
+    and the other admitted pages held their places waiting (83 pages/s instead of 200 in
+    bench/refresh_bench.py, 50 hosts at 100 ms per response).
+    """
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        # The host as fetch() counts it for max_per_host: without the port.
+        by_host.setdefault(urlsplit(url).hostname or "", []).append(url)
+    queues = list(by_host.values())
+    return [queue[i] for i in range(max(map(len, queues), default=0))
+            for queue in queues if i < len(queue)]
 
 
 def _alias(value: str) -> str | None:
