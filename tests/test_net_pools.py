@@ -14,8 +14,8 @@ FAST = NetSettings(connect_timeout=2.0, read_timeout=2.0, deadline=5.0)
 @pytest.fixture(autouse=True)
 def no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever proxy the machine running the tests has, these tests set their own."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
+                 "https_proxy", "all_proxy", "no_proxy", "FTP_PROXY", "ftp_proxy"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -56,4 +56,13 @@ async def test_without_trusting_the_environment_a_proxy_variable_changes_nothing
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     async with build_client(NetSettings(trust_env=False)) as client:
+        assert isinstance(client._transport, PerOriginTransport)
+
+
+@pytest.mark.parametrize("name", ["NO_PROXY", "no_proxy", "FTP_PROXY"])
+async def test_variables_httpx_does_not_route_keep_the_pools(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(name, "localhost")
+    async with build_client(FAST) as client:
         assert isinstance(client._transport, PerOriginTransport)

@@ -110,9 +110,11 @@ def build_client(
     """The one AsyncClient factory: every request of the app goes through one of these."""
     settings = settings or NetSettings()
     http2 = settings.http2 and transport is None and importlib.util.find_spec("h2") is not None
-    # A proxy from the environment is httpx's own business (it only reads the environment
-    # when it makes the transport itself); otherwise one pool per origin, see net/pools.
-    if transport is None and not (settings.trust_env and getproxies()):
+    # A proxy from the environment (the variables httpx routes: http, https, all; NO_PROXY
+    # alone is not one) is httpx's own business: it only reads them when it makes the
+    # transport itself. Otherwise one pool per origin, see net/pools.
+    env_proxy = settings.trust_env and any(getproxies().get(k) for k in ("http", "https", "all"))
+    if transport is None and not env_proxy:
         per_host = httpx.Limits(
             max_connections=settings.max_per_host,
             max_keepalive_connections=settings.max_per_host,
