@@ -63,3 +63,27 @@ async def test_story_text_can_be_selected_and_copied() -> None:
         story = view.story
         assert story is not None and story.title in selected
         assert "Details" in selected and story.blocks[0].text[:40] in " ".join(selected.split())
+
+
+async def test_the_selection_highlight_comes_and_goes_on_every_line() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = main(app).story_view.text
+        y = 20  # a body line, below the title, meta and lead
+
+        def backgrounds() -> set[object]:
+            return {segment.style.bgcolor for segment in text.render_line(y) if segment.text}
+
+        plain = backgrounds()
+        text.text_select_all()
+        await pilot.pause()
+        assert backgrounds() != plain  # highlighted, not a line cached before the selection
+        offsets = {segment.style.meta.get("offset") for segment in text.render_line(y)
+                   if segment.text and segment.style.meta}
+        assert offsets and all(offset[1] == y for offset in offsets)  # its own line, not 0
+        app.screen.clear_selection()
+        await pilot.pause()
+        assert backgrounds() == plain  # and not left behind once cleared

@@ -14,8 +14,12 @@ Clock = Callable[[], datetime]
 
 READ_MARK, UNREAD_MARK = " ", "●"
 SAVED_MARK = "★"
-# Secondary text in a span. Not $text-muted: an "auto" colour, which a span renders plain white.
+# Secondary text in a span on the pane's own background. Not $text-muted there: an "auto"
+# colour, which a span renders at full contrast, not muted.
 MUTED = "$foreground-muted"
+# In list rows the auto colour is what keeps the highlighted row readable (a muted foreground
+# on the light theme's cursor row has a contrast of 1.4:1).
+ROW_MUTED = "$text-muted"
 SOURCE_WIDTH = 14
 __all__ = ["age", "local_time", "parse_time"]  # re-exported: the UI's time helpers live here
 
@@ -39,7 +43,7 @@ def headline_row(headline: Headline, *, read: bool, saved: bool, now: datetime) 
         " ",
         (SAVED_MARK if saved else " ", "$warning"),
         " ",
-        (age(headline.published, now).rjust(4), MUTED),
+        (age(headline.published, now).rjust(4), ROW_MUTED),
         " ",
         (_fit(headline.source_name or "", SOURCE_WIDTH), "$text-secondary"),
         " ",
@@ -60,5 +64,5 @@ def related_row(number: int, link: RelatedLink, *, cached: bool) -> Content:
         (f"[{number}] ", "bold $accent"),
         (f"{label}: ", "$text-secondary"),
         title,
-        ("  ✓ cached" if cached else "  ○ not cached", MUTED),
+        ("  ✓ cached" if cached else "  ○ not cached", ROW_MUTED),
     )

@@ -13,9 +13,9 @@ from functools import partial
 from rich.segment import Segment
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import OptionList
 
@@ -150,21 +150,31 @@ class StoryText(Widget):
         super().notify_style_update()
         self._strips.clear()  # theme or style change: colours must be resolved again
 
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()  # lines painted with (or without) the old highlight
+        super().selection_updated(selection)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         lines = self.lines(width)
         strip = self._strips.get(y)
-        if strip is None:
-            style = self.visual_style
-            if not 0 <= y < len(lines):
-                strip = Strip.blank(width, style.rich_style)
-            elif self.text_selection is None:
-                strip = self._line_strip(lines[y], y, width, style)
-            else:  # Textual's own path paints the selection highlight
-                strips = Visual.to_strips(self, lines[y], width, 1, style, pad=True)
-                strip = strips[0] if strips else Strip.blank(width, style.rich_style)
-            self._strips[y] = strip
-        return strip
+        if strip is not None:
+            return strip
+        style = self.visual_style
+        selection = self.text_selection
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, style.rich_style)
+        if selection is None:
+            strip = self._strips[y] = self._line_strip(lines[y], y, width, style)
+            return strip
+        # While a selection lasts, lines are not cached: it changes with every mouse move.
+        line = lines[y]
+        span = selection.get_span(y)
+        if span is not None:
+            start, end = span
+            highlight = Style.from_styles(self.screen.get_component_styles("screen--selection"))
+            line = line.stylize(highlight, start, len(line) if end == -1 else end)
+        return self._line_strip(line, y, width, style)
 
     def _line_strip(self, line: Content, y: int, width: int, style: Style) -> Strip:
         """One pre-wrapped line as a Strip: what Visual.to_strips does, minus re-wrapping.
