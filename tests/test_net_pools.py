@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from newsreader.net import NetSettings, build_client, fetch
@@ -66,3 +67,90 @@ async def test_variables_httpx_does_not_route_keep_the_pools(
     monkeypatch.setenv(name, "localhost")
     async with build_client(FAST) as client:
         assert isinstance(client._transport, PerOriginTransport)
+
+
+CLOSED: list[str] = []  # which inner transports were closed, in order
+
+
+class _Body(httpx.AsyncByteStream):
+    """A streamed body, as a real transport gives: closing the response closes it."""
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        yield b"ok"
+
+
+class _Recorder(httpx.MockTransport):
+    """An inner transport that answers 200 and records that it was closed."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(lambda request: httpx.Response(200, stream=_Body()))
+        self.name = name
+
+    async def aclose(self) -> None:
+        CLOSED.append(self.name)
+
+
+def _recording_pools(max_pools: int, clock: list[float]) -> PerOriginTransport:
+    CLOSED.clear()
+    names = iter("ABCDEFGH")
+    return PerOriginTransport(lambda: _Recorder(next(names)), max_pools=max_pools,
+                              idle_close=5.0, clock=lambda: clock[0])
+
+
+async def _get(transport: PerOriginTransport, host: str) -> httpx.Response:
+    return await transport.handle_async_request(httpx.Request("GET", f"http://{host}/"))
+
+
+async def test_beyond_max_pools_the_least_recently_used_idle_pool_is_closed() -> None:
+    clock = [0.0]
+    transport = _recording_pools(2, clock)
+    a = await _get(transport, "a.example")  # left open: A has a response in flight
+    for host in ("b.example", "c.example"):
+        await (await _get(transport, host)).aclose()
+    assert CLOSED == ["B"]  # not A, whose response is still open
+    await a.aclose()
+    await (await _get(transport, "d.example")).aclose()
+    assert CLOSED == ["B", "A"]
+    assert [host for _, host, _ in transport.origins] == ["c.example", "d.example"]
+
+
+async def test_a_pool_idle_for_longer_than_keep_alive_is_closed_at_the_next_request() -> None:
+    clock = [0.0]
+    transport = _recording_pools(10, clock)
+    await (await _get(transport, "a.example")).aclose()
+    clock[0] = 4.0
+    await (await _get(transport, "b.example")).aclose()
+    assert CLOSED == []
+    clock[0] = 9.5
+    await (await _get(transport, "b.example")).aclose()
+    assert CLOSED == ["A"]
+
+
+async def test_a_failed_request_does_not_keep_its_pool_busy() -> None:
+    clock = [0.0]
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    transport = PerOriginTransport(lambda: httpx.MockTransport(refuse), max_pools=1,
+                                   clock=lambda: clock[0])
+    with pytest.raises(httpx.ConnectError):
+        await _get(transport, "a.example")
+    with pytest.raises(httpx.ConnectError):
+        await _get(transport, "b.example")
+    assert [host for _, host, _ in transport.origins] == ["b.example"]  # A was idle: closed
+
+
+async def test_many_hosts_leave_few_connections_open(http_server: TestServer) -> None:
+    """Real sockets: 30 origins (ports) fetched once each leave at most max_pools pools."""
+    servers = [TestServer() for _ in range(29)]
+    try:
+        for server in [http_server, *servers]:
+            server.route("/a", b"<p>hi</p>")
+        async with build_client(NetSettings(max_connections=5)) as client:
+            for server in [http_server, *servers]:
+                await fetch(client, server.url("/a"))
+            assert len(client._transport.origins) <= 5  # type: ignore[attr-defined]
+    finally:
+        for server in servers:
+            server.close()

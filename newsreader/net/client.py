@@ -124,7 +124,8 @@ def build_client(
         transport = PerOriginTransport(
             lambda: httpx.AsyncHTTPTransport(
                 verify=tls, http2=http2, limits=per_host, trust_env=settings.trust_env
-            )
+            ),
+            max_pools=settings.max_connections,
         )
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(
