@@ -32,7 +32,6 @@ def main() -> None:
                        median([r.seconds for r in floor_runs]),
                        median([r.rss_settled_mb for r in floor_runs])))
     rows: list[Row] = []
-    base_n, base_t, base_m = points[0][0], points[0][1], points[0][2]
     for n, t, mem, floor_t, floor_m in points:
         rows.append(Row(f"start, {n} stories", t, "s", floor_t, "linear or better", None,
                         f"floor = bare app with {n} rows"))
@@ -44,14 +43,22 @@ def main() -> None:
         rows.append(Row(f"RSS per +1k stories, {n0}->{n1}", (m1 - m0) / (n1 - n0) * 1000,
                         "MiB", None, "-", None))
     if len(points) > 2:
-        (n0, t0, m0, _, _), (n1, t1, m1, _, _), (n2, t2, m2, _, _) = points[:3]
+        (n0, t0, m0, _, _), (n1, t1, m1, f1, _), (n2, t2, m2, f2, _) = points[:3]
         slope_a, slope_b = (t1 - t0) / (n1 - n0), (t2 - t1) / (n2 - n1)
+        # Start time from 1k to 10k moves by 0.1-0.4 s, inside the launch-to-launch noise (one
+        # run measured 1k slower than 10k), so this ratio is printed but decides nothing. The
+        # test: from 10k to 100k newsreader's time grows no faster than the bare app's, whose
+        # launches alternate with newsreader's and so see the same machine.
         rows.append(Row("start slope ratio (10k->100k / 1k->10k)", slope_b / slope_a, "x", None,
-                        "<= 1.2x (linear)", slope_b <= 1.2 * slope_a))
+                        "- (noise-bound)", None))
+        floor_slope = (f2 - f1) / (n2 - n1)
+        rows.append(Row("start slope 10k->100k vs the bare app's", slope_b / floor_slope, "x",
+                        None, "<= 1.2x (linear)", slope_b <= 1.2 * floor_slope,
+                        f"newsreader {slope_b * 1e6:.1f} ms, bare app "
+                        f"{floor_slope * 1e6:.1f} ms per +1k stories"))
         mslope_a, mslope_b = (m1 - m0) / (n1 - n0), (m2 - m1) / (n2 - n1)
         rows.append(Row("RSS slope ratio (10k->100k / 1k->10k)", mslope_b / mslope_a, "x", None,
                         "<= 1.2x (linear)", mslope_b <= 1.2 * mslope_a))
-    del base_n, base_t, base_m
     emit(rows, args.json)
 
 
