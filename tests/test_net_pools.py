@@ -42,31 +42,27 @@ async def test_each_origin_gets_its_own_pool_and_closing_the_client_closes_them(
         other.close()
 
 
-@pytest.mark.parametrize("name", ["HTTPS_PROXY", "http_proxy", "ALL_PROXY"])
-async def test_a_proxy_in_the_environment_is_left_to_httpx(
-    name: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("name", "trust_env", "pools"),
+    [
+        # The variables httpx routes: its own pool, with the proxy routes it made.
+        ("HTTPS_PROXY", True, False),
+        ("http_proxy", True, False),
+        ("ALL_PROXY", True, False),
+        # Not trusted, or not a proxy httpx would use: the pools stay.
+        ("HTTPS_PROXY", False, True),
+        ("NO_PROXY", True, True),
+        ("no_proxy", True, True),
+        ("FTP_PROXY", True, True),
+    ],
+)
+async def test_only_a_proxy_httpx_would_use_hands_the_client_back_to_httpx(
+    name: str, trust_env: bool, pools: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(name, "http://127.0.0.1:9")
-    async with build_client(FAST) as client:
-        assert not isinstance(client._transport, PerOriginTransport)
-        assert client._mounts  # httpx made its proxy routes from the environment
-
-
-async def test_without_trusting_the_environment_a_proxy_variable_changes_nothing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    async with build_client(NetSettings(trust_env=False)) as client:
-        assert isinstance(client._transport, PerOriginTransport)
-
-
-@pytest.mark.parametrize("name", ["NO_PROXY", "no_proxy", "FTP_PROXY"])
-async def test_variables_httpx_does_not_route_keep_the_pools(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(name, "localhost")
-    async with build_client(FAST) as client:
-        assert isinstance(client._transport, PerOriginTransport)
+    async with build_client(NetSettings(trust_env=trust_env)) as client:
+        assert isinstance(client._transport, PerOriginTransport) is pools
+        assert bool(client._mounts) is not pools  # httpx made proxy routes only without pools
 
 
 CLOSED: list[str] = []  # which inner transports were closed, in order

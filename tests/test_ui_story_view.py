@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsreader.models import Story
 from newsreader.ui.widgets.story import LEAD_BAR, RELATED_RULE, RelatedList, story_lines
-from tests.ui_fakes import SIZE, main, make_app, make_story, settle, url
+from tests.ui_fakes import SIZE, main, make_app, make_story, open_highlighted, settle, url
 
 
 def _plain(story: Story, width: int = 60) -> list[str]:
@@ -41,8 +41,7 @@ async def test_the_related_list_shows_only_with_a_story_that_has_links() -> None
         view = main(app).story_view
         related = view.query_one(RelatedList)
         assert not related.display  # the placeholder
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_highlighted(pilot)
         assert related.display and related.option_count == 3
         view.show_message(url("z"), "Could not open this story", "timeout")
         await pilot.pause()
@@ -53,10 +52,7 @@ async def test_the_related_list_shows_only_with_a_story_that_has_links() -> None
 async def test_story_text_can_be_selected_and_copied() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        view = main(app).story_view
+        view = (await open_highlighted(pilot)).story_view
         view.text.text_select_all()
         await pilot.pause()
         selected = app.screen.get_selected_text() or ""
@@ -68,10 +64,7 @@ async def test_story_text_can_be_selected_and_copied() -> None:
 async def test_the_selection_highlight_comes_and_goes_on_every_line() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        text = main(app).story_view.text
+        text = (await open_highlighted(pilot)).story_view.text
         y = 20  # a body line, below the title, meta and lead
 
         def backgrounds() -> set[object]:

@@ -289,6 +289,14 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def open_highlighted(pilot: Pilot) -> MainScreen:
+    """Once the app has settled, Enter on the highlighted headline; its screen, story shown."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    return main(pilot.app)  # type: ignore[arg-type]
+
+
 def main(app: NewsreaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
