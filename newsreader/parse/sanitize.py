@@ -19,16 +19,14 @@ _CSI_SEQ = re.compile(r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?")
 # Any other ESC sequence (ESC c, ESC ( B, ...) or a lone ESC.
 _ESC_SEQ = re.compile(r"\x1b[\x20-\x2f]*[\x30-\x7e]?")
 # C0 (except \n), DEL, C1, lone surrogates, bidi embedding/override/isolate controls and marks.
-_BAD_CHARS = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+_BAD_CLASS = (
+    "\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 )
+_BAD_CHARS = re.compile(f"[{_BAD_CLASS}]")
 _WS = re.compile(r"\s+")
 # Every character _one_pass removes or rewrites, except combining marks (_trim_mark_runs):
 # escape sequences all start with ESC or a C1 introducer, both in this class.
-_NEEDS_PASS = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f"
-    "\u061c\u2028\u2029]"
-)
+_NEEDS_PASS = re.compile(f"[{_BAD_CLASS}\u2028\u2029]")  # + the line separators
 
 
 @lru_cache(maxsize=1)
