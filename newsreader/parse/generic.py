@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import trafilatura
 from lxml import etree
 
@@ -32,22 +34,32 @@ def _is_bold(el: etree._Element) -> bool:
     return bool(total) and clean_line(bold, PARA_MAX) == total
 
 
-def extract_generic(doc: etree._Element, base: str) -> list[Item]:
-    """Run trafilatura on the (already cleaned) tree; returns [] when it finds nothing."""
-    xml = trafilatura.extract(
+def _main_text(doc: etree._Element, base: str) -> etree._Element | None:
+    """trafilatura's main-text tree (its XML output's <main>), without the XML output.
+
+    `trafilatura.extract(output_format="xml")` also fingerprints the text (a simhash we never
+    read: ~30% of the extraction on a big page), serialises the tree and we parsed it back.
+    """
+    document = trafilatura.bare_extraction(
         doc, url=base, output_format="xml", include_comments=False, include_tables=True,
         include_images=True, include_links=True, include_formatting=True, with_metadata=False,
         deduplicate=False,
     )
-    if not xml:
-        return []
-    try:
-        tree = etree.fromstring(
-            xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                 huge_tree=True, recover=True))
-    except etree.XMLSyntaxError:
-        return []
-    main = tree.find("main")
+    body = getattr(document, "body", None)
+    return body if body is not None and len(body) else None
+
+
+def _nfc(items: list[Item]) -> list[Item]:
+    """Composed Unicode, as trafilatura's string output gives (й, not и + U+0306)."""
+    for item in items:
+        item.text = unicodedata.normalize("NFC", item.text) if item.text else item.text
+        item.items = [unicodedata.normalize("NFC", entry) for entry in item.items]
+    return items
+
+
+def extract_generic(doc: etree._Element, base: str) -> list[Item]:
+    """Run trafilatura on the (already cleaned) tree; returns [] when it finds nothing."""
+    main = _main_text(doc, base)
     if main is None:
         return []
     items: list[Item] = []
@@ -82,4 +94,4 @@ def extract_generic(doc: etree._Element, base: str) -> list[Item]:
                 text = clean_line(" ".join(iter_text(c) for c in row), PARA_MAX)
                 if text:
                     items.append(Item("p", text))
-    return items
+    return _nfc(items)
