@@ -88,7 +88,7 @@ async def test_demo_history_survives_a_restart() -> None:
         await open_url(pilot, START)
         await pilot.press("space")
         await pilot.wait_for_scheduled_animations()
-        scrolled = main(app).story_view.scroll_y
+        scrolled = main(app).story_view.scroller.scroll_y
         await follow_recall(pilot)
         await pilot.press("q")
     app = demo_app(refresh_on_start=False)
@@ -99,4 +99,4 @@ async def test_demo_history_survives_a_restart() -> None:
         await pilot.press("backspace")
         await settle(pilot)
         assert screen.story_view.url == START
-        assert screen.story_view.scroll_y == scrolled
+        assert screen.story_view.scroller.scroll_y == scrolled

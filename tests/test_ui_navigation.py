@@ -62,16 +62,16 @@ async def test_j_k_scroll_the_story_when_it_has_focus_and_move_the_list_otherwis
         await pilot.press("tab")  # focus the story
         await pilot.press("j", "j", "j")
         await pilot.wait_for_scheduled_animations()
-        assert screen.story_view.scroll_y == 3
+        assert screen.story_view.scroller.scroll_y == 3
         await pilot.press("k")
         await pilot.wait_for_scheduled_animations()
-        assert screen.story_view.scroll_y == 2
+        assert screen.story_view.scroller.scroll_y == 2
         assert screen.headlines.highlighted == 0
         await pilot.press("shift+tab")  # back on the list: j moves it, the story stays put
         await pilot.press("j")
         await pilot.wait_for_scheduled_animations()
         assert screen.headlines.highlighted == 1
-        assert screen.story_view.scroll_y == 2
+        assert screen.story_view.scroller.scroll_y == 2
         assert screen.story_view.url == url("a")
 
 
@@ -148,18 +148,18 @@ async def test_back_and_forward_restore_scroll_and_list_selection() -> None:
         await settle(pilot)
         await pilot.press("space", "space")
         await pilot.wait_for_scheduled_animations()
-        scrolled = screen.story_view.scroll_y
+        scrolled = screen.story_view.scroller.scroll_y
         assert scrolled > 0
         await pilot.press("j", "j")  # move the list without opening anything
         await pilot.press("2")
         await settle(pilot)
         assert screen.story_view.url == url("x")
-        assert screen.story_view.scroll_y == 0
+        assert screen.story_view.scroller.scroll_y == 0
         await pilot.press("g")  # list moves while reading the related story
         await pilot.press("backspace")
         await settle(pilot)
         assert screen.story_view.url == url("a")
-        assert screen.story_view.scroll_y == scrolled
+        assert screen.story_view.scroller.scroll_y == scrolled
         assert screen.headlines.highlighted == 2
         await pilot.press("L")
         await settle(pilot)

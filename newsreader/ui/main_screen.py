@@ -120,13 +120,13 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
     # a line; on the list they move the highlight. n/p open stories from either place.
     def action_list_down(self) -> None:
         if self.story_view.has_focus_within:
-            self.story_view.scroll_down()
+            self.story_view.scroller.scroll_down()
         else:
             self.headlines.action_cursor_down()
 
     def action_list_up(self) -> None:
         if self.story_view.has_focus_within:
-            self.story_view.scroll_up()
+            self.story_view.scroller.scroll_up()
         else:
             self.headlines.action_cursor_up()
 
@@ -186,10 +186,10 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
             self.open_list_index(self.headlines.highlighted)
 
     def action_page_down(self) -> None:
-        self.story_view.scroll_page_down()
+        self.story_view.scroller.scroll_page_down()
 
     def action_page_up(self) -> None:
-        self.story_view.scroll_page_up()
+        self.story_view.scroller.scroll_page_up()
 
     # -- refresh ----------------------------------------------------------------------------
 

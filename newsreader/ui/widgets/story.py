@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from rich.segment import Segment
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.selection import Selection
 from textual.strip import Strip
@@ -198,7 +198,19 @@ class RelatedList(OptionList):
         super().__init__(id="related", markup=False)
 
 
-class StoryView(VerticalScroll):
+class StoryScroll(VerticalScroll):
+    """The scrolling part of the story pane: the text and the related links, nothing else.
+
+    It has no border and no content of its own (BLANK), so a new story, which changes its
+    virtual size and so repaints all of it, costs blank strips rather than ~40 rendered lines
+    of border, padding and background (bench/open_bench.py). The border is StoryView's, and
+    StoryView keeps its size when the story changes.
+    """
+
+    BLANK = True
+
+
+class StoryView(Vertical):
     """Shows one story, a loading state or a message; owns no data and does no I/O."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -207,12 +219,18 @@ class StoryView(VerticalScroll):
         self.url: str | None = None
 
     def compose(self):  # type: ignore[override]
-        text = StoryText(id="story-text")
-        text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
-        yield text
-        related = RelatedList()
-        related.display = False
-        yield related
+        with StoryScroll(id="story-scroll"):
+            text = StoryText(id="story-text")
+            text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
+            yield text
+            related = RelatedList()
+            related.display = False
+            yield related
+
+    @property
+    def scroller(self) -> StoryScroll:
+        """What scrolls (scroll_y, scroll_down, ...): the pane's text and links."""
+        return self.query_one(StoryScroll)
 
     @property
     def text(self) -> StoryText:
@@ -233,8 +251,12 @@ class StoryView(VerticalScroll):
         self.story, self.url = story, story.url
         self.text.set_document(partial(story_lines, story))
         self.set_related(story, cached)
-        self.border_title = Content(story.source or "")
+        self._set_title(story.source or "")
         self.restore_scroll(scroll_y)
+
+    def _set_title(self, title: str) -> None:
+        if str(self.border_title or "") != title:  # setting it repaints the whole border
+            self.border_title = Content(title)
 
     def set_related(self, story: Story, cached: Sequence[bool]) -> None:
         related = self.query_one(RelatedList)
@@ -248,15 +270,16 @@ class StoryView(VerticalScroll):
 
     def restore_scroll(self, scroll_y: float) -> None:
         """Scroll once the new content has been laid out (before that the height is unknown)."""
-        self.scroll_to(y=0, animate=False, immediate=True)
+        scroller = self.scroller
+        scroller.scroll_to(y=0, animate=False, immediate=True)
         if scroll_y:
-            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False, immediate=True)
+            self.call_after_refresh(scroller.scroll_to, y=scroll_y, animate=False, immediate=True)
 
     def _show_message(self, url: str | None, message: Content) -> None:
         self.story, self.url = None, url
         self.text.set_document(partial(message_lines, message))
         self._show_related(False)
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroller.scroll_to(y=0, animate=False, immediate=True)
 
     def show_loading(self, url: str, title: str | None = None) -> None:
         self._show_message(url, Content.assemble(("Loading… ", "bold"), title or url))
