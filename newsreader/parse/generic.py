@@ -28,9 +28,11 @@ def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
 
 
 def _is_bold(el: etree._Element) -> bool:
-    total = clean_line("".join(el.itertext()), PARA_MAX)
     bold = " ".join("".join(h.itertext()) for h in el.iter("hi")
                     if (h.get("rend") or "") in ("#b", "#strong"))
+    if not bold:  # most paragraphs: no need to clean the whole text
+        return False
+    total = clean_line("".join(el.itertext()), PARA_MAX)
     return bool(total) and clean_line(bold, PARA_MAX) == total
 
 

@@ -71,13 +71,16 @@ def _clean_document(doc: etree._Element) -> None:
 
 def _drop_site_chrome(doc: etree._Element, article: etree._Element | None) -> None:
     """Site-level header/footer/nav/aside go, unless they are inside the article itself."""
+    # The article's ancestors, once: asking each container whether it holds the article
+    # walked all of a big footer or nav from Python.
+    around = set(article.iterancestors()) if article is not None else set()
     for el in list(doc.iter(*_CHROME_CONTAINERS)):
         parent = el.getparent()
         if parent is None:
             continue
         if article is not None and any(a is article for a in el.iterancestors()):
             continue
-        if article is not None and any(d is article for d in el.iter()):
+        if el is article or el in around:
             continue  # an article wrapped in a <header> (rare) stays
         parent.remove(el)
 

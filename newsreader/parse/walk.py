@@ -89,8 +89,10 @@ def find_article_root(doc: etree._Element) -> etree._Element | None:
             best, best_len = art, size
     if best is not None:
         return best
-    for el in doc.iter():
-        if isinstance(el.tag, str) and (el.get("itemprop") or "").lower() == "articlebody":
+    # XPath picks the few elements that have the attribute in C; walking every element from
+    # Python made an lxml proxy per node (~7 ms on a 170 KB page with no <article>).
+    for el in doc.xpath("//*[@itemprop]"):
+        if (el.get("itemprop") or "").lower() == "articlebody":
             return el
     return None
 
@@ -107,9 +109,11 @@ def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
 
 def _is_bold(el: etree._Element) -> bool:
     """All visible text of `el` sits inside <strong>/<b>."""
-    total = clean_line(el.text_content(), PARA_MAX)
     bold = " ".join(b.text_content() for b in el.iter("strong", "b")
                     if b.getparent() is not None and b.getparent().tag not in ("strong", "b"))
+    if not bold:  # most paragraphs: no need to clean the whole text
+        return False
+    total = clean_line(el.text_content(), PARA_MAX)
     return bool(total) and clean_line(bold, PARA_MAX) == total
 
 
