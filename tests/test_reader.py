@@ -69,6 +69,32 @@ async def test_second_refresh_is_all_304_and_parses_nothing(
     assert progress.stories_total == 0, "everything was already prefetched"
 
 
+async def test_the_refresh_after_a_parser_change_parses_cached_pages_again_once(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    urls = [h.url for h in reader.headlines() if h.url]
+    assert urls and all(reader.cached_story(url) for url in urls)
+    # An upgrade whose parser gives different output: every parsed story is stale now.
+    monkeypatch.setattr("newsreader.services.stories.PARSER_VERSION", 2)
+    monkeypatch.setattr("newsreader.services.refresh.PARSER_VERSION", 2)
+    assert not any(reader.cached_story(url) for url in urls)
+    count = len(site.requests)
+    progress = await reader.refresh()
+    pages = [path for _, path, _ in site.requests[count:] if path in STORY_PATHS]
+    assert pages == [], "parsed from the cached pages, not downloaded again"
+    assert progress.stories_done == progress.stories_total == len(set(urls))
+    assert all(reader.cached_story(url) for url in urls)
+
+    scanned: list[str] = []
+    real = reader.needs_reparse
+    monkeypatch.setattr(reader, "needs_reparse", lambda url: scanned.append(url) or real(url))
+    progress = await reader.refresh()
+    await reader.aclose()
+    assert scanned == [] and progress.stories_total == 0, "once per parser version"
+
+
 async def test_related_story_not_in_any_feed_is_readable_and_cached(site: TestServer) -> None:
     reader = Reader.open(fixture_config(site))
     await reader.refresh()

@@ -15,6 +15,7 @@ from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
 from newsreader.net.client import fetch
 from newsreader.services.schedule import Schedule
+from newsreader.services.stories import PARSED_WITH_KEY, PARSER_VERSION
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
@@ -246,13 +247,22 @@ class Refresher:
 
     async def _prefetch(self, on_progress: Callable[[RefreshProgress], None] | None) -> None:
         reader, progress = self.reader, self.progress
+        # Once per parser version (the first refresh after an upgrade that changed it): pages
+        # whose parsed story is stale are parsed again here, in the worker processes, so
+        # opening them is not the moment they get parsed.
+        rescan = reader.cache.get_json(PARSED_WITH_KEY) != PARSER_VERSION
         wanted: list[str] = []
+        reparse: set[str] = set()
         for source in reader.sources:
             for headline in reader.cached_headlines(source)[: reader.config.prefetch_per_source]:
-                if headline.url and not reader.is_cached(headline.url):
+                if not headline.url:
+                    continue
+                if not reader.is_cached(headline.url):
                     wanted.append(headline.url)
+                elif rescan and reader.needs_reparse(headline.url):
+                    reparse.add(headline.url)
         wanted = interleave_hosts(list(dict.fromkeys(wanted)))
-        progress.stories_total = len(wanted)
+        progress.stories_total = len(wanted) + len(reparse)
         _notify(on_progress, progress)
         connections = max(1, reader.net_settings.max_connections)
         limit = asyncio.Semaphore(connections)
@@ -272,7 +282,19 @@ class Refresher:
                     progress.stories_done += 1
                     _notify(on_progress, progress)
 
-        await asyncio.gather(*(one(url) for url in wanted))
+        async def again(url: str) -> None:
+            async with pending:
+                try:
+                    await reader.reparse_cached(url)
+                except NewsreaderError:
+                    progress.story_errors += 1
+                finally:
+                    progress.stories_done += 1
+                    _notify(on_progress, progress)
+
+        await asyncio.gather(*(one(url) for url in wanted), *(again(url) for url in reparse))
+        if rescan:
+            await reader.cache_writer.run(reader.cache.put_json, PARSED_WITH_KEY, PARSER_VERSION)
 
 
 def interleave_hosts(urls: list[str]) -> list[str]:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # Bump when the parser's output changes so stale parsed stories are re-parsed from cached HTML.
 PARSER_VERSION = 1
+# The parser version the refresh last re-parsed stale cached pages for (a cache JSON key).
+PARSED_WITH_KEY = "parsed-with"
 STORY_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -36,6 +38,19 @@ class StoryPages:
 
     def is_cached(self, url: str) -> bool:
         return self.cache.has_story(url)
+
+    def needs_reparse(self, url: str) -> bool:
+        """The page is cached but its parsed story is missing or from an older parser."""
+        wrapped = self.cache.get_story(url)
+        current = isinstance(wrapped, dict) and wrapped.get("parser") == PARSER_VERSION
+        return not current and self.cache.get_body(url) is not None
+
+    async def reparse_cached(self, url: str) -> None:
+        """Parse the cached page again, in the worker processes (refresh, after an upgrade)."""
+        body = self.cache.get_body(url)
+        if body is not None:
+            await self.parse_downloaded(url, body.content, body.final_url or url,
+                                        body.content_type)
 
     def cached_story(self, url: str) -> Story | None:
         """The parsed story if the cache holds one from the current parser; no parse, no I/O."""
