@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from newsreader.errors import FetchError, NotInCache
 from newsreader.models import STORY_KEYS
 from newsreader.net.client import NetSettings
 from newsreader.services.reader import Reader
+from newsreader.store.state import StateError
 from tests.fixture_site import STORY_PATHS
 from tests.http_server import TestServer, stall
 from tests.site_helpers import fixture_config, serve_fixture_site
@@ -159,6 +161,34 @@ async def test_network_down_means_offline_not_errors_everywhere(
     await reader.aclose()
     assert progress.offline
     assert set(progress.errors) == {"Stalled", "Closed"}
+
+
+async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_after_it(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site), offline=True)
+    failures: list[Exception] = []
+    reader.state_writer.on_error = failures.append
+    real = reader.state.set_read
+    writer_threads: set[str] = set()
+
+    def flaky(ids: list[str], read: bool = True) -> None:
+        writer_threads.add(threading.current_thread().name)
+        if ids == ["b"]:
+            raise StateError("cannot write state.db: disk I/O error")
+        real(ids, read)
+
+    monkeypatch.setattr(reader.state, "set_read", flaky)
+    for key in ("a", "b", "c"):
+        reader.set_read(key)
+    reader.set_read("a", False)
+    assert reader.is_read("b") and not reader.is_read("a"), "the UI reads memory at once"
+    reader.close()  # waits for the queued writes
+    assert [str(f) for f in failures] == ["cannot write state.db: disk I/O error"]
+    assert all(name.startswith("state-writer") for name in writer_threads)
+    again = Reader.open(fixture_config(site), offline=True)
+    assert (again.is_read("a"), again.is_read("b"), again.is_read("c")) == (False, False, True)
+    again.close()
 
 
 async def test_read_state_follows_a_story_whose_guid_changed(site: TestServer) -> None:

@@ -22,7 +22,7 @@ from newsreader.services.refresh import Refresher, RefreshProgress
 from newsreader.services.stories import PARSER_VERSION, StoryPages
 from newsreader.store.cache import Cache, open_cache
 from newsreader.store.state import UserState
-from newsreader.store.writer import CacheWriter
+from newsreader.store.writer import CacheWriter, StateWriter
 
 __all__ = ["PARSER_VERSION", "Reader", "RefreshProgress"]
 
@@ -51,6 +51,7 @@ class Reader(StoryPages):
         self.warnings = list(warnings or [])
         self.cache = cache
         self.cache_writer = CacheWriter()
+        self.state_writer = StateWriter()
         self.state = state
         self.net_settings = net_settings or NetSettings()
         self.clock = clock
@@ -143,7 +144,13 @@ class Reader(StoryPages):
         self.parser.close()
         self.cache_writer.close(last=self.cache.close)
         self.cache.close()
+        self.state_writer.close()  # the marks and history still queued are written first
         self.state.close()
+
+    def _state_now(self) -> UserState:
+        """The user state once every write already submitted is in it (to read it back)."""
+        self.state_writer.flush()
+        return self.state
 
     # ---------------------------------------------------------------- headlines
 
@@ -171,7 +178,7 @@ class Reader(StoryPages):
     def _saved_list(self) -> list[Headline]:
         if self._saved_headlines is None:
             out: list[Headline] = []
-            for saved in self.state.saved():
+            for saved in self._state_now().saved():
                 try:
                     out.append(Headline.from_dict(saved.get("headline") or saved))
                 except (TypeError, KeyError):
@@ -244,14 +251,14 @@ class Reader(StoryPages):
 
     def _reads(self) -> set[str]:
         if self._read_ids is None:
-            self._read_ids = set(self.state.read_ids())
+            self._read_ids = set(self._state_now().read_ids())
         return self._read_ids
 
     def is_read(self, headline_id: str) -> bool:
         return headline_id in self._reads()
 
     def set_read(self, headline_id: str, read: bool = True) -> None:
-        self.state.set_read([headline_id], read)
+        self.state_writer.submit(self.state.set_read, [headline_id], read)
         reads = self._reads()
         if (headline_id in reads) != read:
             self._unread = None
@@ -271,7 +278,7 @@ class Reader(StoryPages):
     def _saved(self) -> set[str]:
         # One query, then a set: the list asks for every row (10,000 queries at start-up).
         if self._saved_ids is None:
-            self._saved_ids = self.state.saved_ids()
+            self._saved_ids = self._state_now().saved_ids()
         return self._saved_ids
 
     def is_saved(self, headline_id: str) -> bool:
@@ -279,12 +286,12 @@ class Reader(StoryPages):
 
     def toggle_saved(self, headline: Headline) -> bool:
         """Save or unsave; a saved story keeps its own copy, safe from cache eviction."""
-        saved = not self.state.is_saved(headline.id)
+        saved = not self.is_saved(headline.id)
         record = None
         if saved:
             story = self.cached_story(headline.url) if headline.url else None
             record = {"headline": headline.to_dict(), "story": story.to_dict() if story else None}
-        self.state.set_saved(headline.id, record)
+        self.state_writer.submit(self.state.set_saved, headline.id, record)
         self._saved_headlines = None  # re-read with the next rebuild of the list
         if saved:
             self._saved().add(headline.id)
@@ -294,7 +301,7 @@ class Reader(StoryPages):
 
     def saved_story(self, url: str) -> Story | None:
         """The copy kept with a saved story, if any (used when the cache lost it)."""
-        for record in self.state.saved():
+        for record in self._state_now().saved():
             headline, story = record.get("headline") or {}, record.get("story")
             if isinstance(story, dict) and url in (headline.get("url"), story.get("url")):
                 try:
@@ -304,13 +311,13 @@ class Reader(StoryPages):
         return None
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        return self.state.get_setting(key, default)
+        return self._state_now().get_setting(key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
-        self.state.set_setting(key, value)
+        self.state_writer.submit(self.state.set_setting, key, value)
 
     def _save_history(self, history: History) -> None:
-        self.state.set_history(history.to_dict())
+        self.state_writer.submit(self.state.set_history, history.to_dict())
 
     # ---------------------------------------------------------------- refresh
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -76,10 +78,24 @@ class NewsreaderApp(App[int]):
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._warn_about_keys()
+        self._report_state_errors()
         self.push_screen(
             MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
         )
         self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
+
+    def _report_state_errors(self) -> None:
+        """A read mark or the history that could not be saved (disk full, read-only file)."""
+        loop = asyncio.get_running_loop()
+
+        def failed(exc: Exception) -> None:  # on the writer thread: hand it to the loop
+            message = f"Could not save your reading state: {exc}"
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the app is gone
+                loop.call_soon_threadsafe(
+                    partial(self.notify, message, severity="error", timeout=10, markup=False)
+                )
+
+        self.reader.state_writer.on_error = failed
 
     def _warn_about_keys(self) -> None:
         """A [keys] mistake would otherwise only show as a key that does something else."""
@@ -118,7 +134,7 @@ class NewsreaderApp(App[int]):
         """A bug, not an expected failure: keep the traceback in a file, show one line.
 
         Overrides Textual's handler, which would print a full traceback (with locals) on exit.
-        User state is safe either way: every change was committed when it was made.
+        User state is safe either way: what is still queued is written before exit (run_app).
         """
         error = self._exception
         details = "".join(traceback.format_exception(error)) if error else "unknown error"
@@ -218,5 +234,10 @@ class NewsreaderApp(App[int]):
 def run_app(reader: Reader, crash_log: Path | None = None) -> int:
     """Run the TUI until the user quits; the exit code is 0 unless the app failed."""
     app = NewsreaderApp(reader, crash_log=crash_log)
-    app.run()
+    try:
+        app.run()
+    finally:
+        # Normally done by the app's unmount (Reader.aclose); after a crash, here: the read
+        # marks and history still queued are written before the process exits.
+        reader.state_writer.close()
     return app.return_code if app.return_code is not None else 0
