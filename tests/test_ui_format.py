@@ -161,6 +161,26 @@ def test_wrap_plain_gives_content_wraps_lines(alphabet: str, data: st.DataObject
     expected = Content(text).wrap(width)
     got = wrap_plain(text, width)
     assert [line.plain for line in got] == [line.plain for line in expected]
+    assert [line.cell_length for line in got] == [line.cell_length for line in expected]
+
+
+@given(
+    words=st.lists(st.text(alphabet="abcdefКиївαβ,.—«»…'", min_size=1, max_size=14), max_size=60),
+    width=st.integers(min_value=1, max_value=90),
+)
+@settings(max_examples=400, deadline=None)
+def test_wrap_plain_single_spaced_words_give_content_wraps_lines(
+    words: list[str], width: int
+) -> None:
+    """Most paragraphs: words joined by one space, the path that breaks a line per rfind."""
+    from textual.content import Content
+
+    from newsreader.ui.widgets.wrap import wrap_plain
+
+    text = " ".join(words)
+    expected, got = Content(text).wrap(width), wrap_plain(text, width)
+    assert [x.plain for x in got] == [x.plain for x in expected]
+    assert [x.cell_length for x in got] == [x.cell_length for x in expected]
 
 
 def test_wrap_plain_on_real_stories_at_every_width() -> None:
