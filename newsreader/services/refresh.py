@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
 from newsreader.net.client import fetch
+from newsreader.services import stories
 from newsreader.services.schedule import Schedule
-from newsreader.services.stories import PARSED_WITH_KEY, PARSER_VERSION
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
@@ -250,7 +250,7 @@ class Refresher:
         # Once per parser version (the first refresh after an upgrade that changed it): pages
         # whose parsed story is stale are parsed again here, in the worker processes, so
         # opening them is not the moment they get parsed.
-        rescan = reader.cache.get_json(PARSED_WITH_KEY) != PARSER_VERSION
+        rescan = reader.cache.get_json(stories.PARSED_WITH_KEY) != stories.PARSER_VERSION
         wanted: list[str] = []
         reparse: set[str] = set()
         for source in reader.sources:
@@ -270,31 +270,27 @@ class Refresher:
         # is CPU, the network is latency), yet memory stays bounded.
         pending = asyncio.Semaphore(connections * 2)
 
-        async def one(url: str) -> None:
+        async def download(url: str) -> None:
+            async with limit:
+                page = await reader.download_story(url)
+            await reader.parse_downloaded(url, *page)
+
+        async def counted(work: Awaitable[None]) -> None:
             async with pending:
                 try:
-                    async with limit:
-                        page = await reader.download_story(url)
-                    await reader.parse_downloaded(url, *page)
+                    await work
                 except NewsreaderError:
                     progress.story_errors += 1  # the story shows its own error when opened
                 finally:
                     progress.stories_done += 1
                     _notify(on_progress, progress)
 
-        async def again(url: str) -> None:
-            async with pending:
-                try:
-                    await reader.reparse_cached(url)
-                except NewsreaderError:
-                    progress.story_errors += 1
-                finally:
-                    progress.stories_done += 1
-                    _notify(on_progress, progress)
-
-        await asyncio.gather(*(one(url) for url in wanted), *(again(url) for url in reparse))
+        await asyncio.gather(*(counted(download(url)) for url in wanted),
+                             *(counted(reader.reparse_cached(url)) for url in reparse))
         if rescan:
-            await reader.cache_writer.run(reader.cache.put_json, PARSED_WITH_KEY, PARSER_VERSION)
+            await reader.cache_writer.run(
+                reader.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
+            )
 
 
 def interleave_hosts(urls: list[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -41,9 +41,7 @@ class StoryPages:
 
     def needs_reparse(self, url: str) -> bool:
         """The page is cached but its parsed story is missing or from an older parser."""
-        wrapped = self.cache.get_story(url)
-        current = isinstance(wrapped, dict) and wrapped.get("parser") == PARSER_VERSION
-        return not current and self.cache.get_body(url) is not None
+        return _current(self.cache.get_story(url)) is None and self.cache.has_body(url)
 
     async def reparse_cached(self, url: str) -> None:
         """Parse the cached page again, in the worker processes (refresh, after an upgrade)."""
@@ -54,8 +52,8 @@ class StoryPages:
 
     def cached_story(self, url: str) -> Story | None:
         """The parsed story if the cache holds one from the current parser; no parse, no I/O."""
-        wrapped = self.cache.get_story(url)
-        if not isinstance(wrapped, dict) or wrapped.get("parser") != PARSER_VERSION:
+        wrapped = _current(self.cache.get_story(url))
+        if wrapped is None:
             return None
         try:
             return Story.from_dict(wrapped["story"])
@@ -127,3 +125,9 @@ class StoryPages:
         # On the writer thread: to_dict of a long story is milliseconds the open must not wait.
         self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
 
+
+def _current(wrapped: object) -> dict[str, Any] | None:
+    """A cached parsed story (its wrapper), if the current parser made it."""
+    if isinstance(wrapped, dict) and wrapped.get("parser") == PARSER_VERSION:
+        return wrapped
+    return None

@@ -135,6 +135,10 @@ class Cache:
             raise TypeError("put_story expects the story's dict form (Story.to_dict())")
         self._write(_key("story", url), _dump(story))
 
+    def has_body(self, url: str) -> bool:
+        """True if the raw page is cached (without reading it)."""
+        return self._guard(lambda: self._backend.contains(_key("body", url)), False)
+
     def has_story(self, url: str) -> bool:
         """True if the parsed story or its raw body is cached (readable offline)."""
         return self._guard(
