@@ -166,8 +166,8 @@ async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_a
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reader = Reader.open(fixture_config(site), offline=True)
-    failures: list[Exception] = []
-    reader.state_writer.on_error = failures.append
+    told: list[Exception] = []
+    reader.report_state_errors(lambda exc: told.append(exc) or True)
     real = reader.state.set_read
     writer_threads: set[str] = set()
 
@@ -183,10 +183,49 @@ async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_a
     reader.set_read("a", False)
     assert reader.is_read("b") and not reader.is_read("a"), "the UI reads memory at once"
     reader.close()  # waits for the queued writes
-    assert [str(f) for f in failures] == ["cannot write state.db: disk I/O error"]
+    assert [str(f) for f in told] == ["cannot write state.db: disk I/O error"]
+    assert reader.close_state() == [], "the user was told already"
     assert all(name.startswith("state-writer") for name in writer_threads)
     again = Reader.open(fixture_config(site), offline=True)
     assert (again.is_read("a"), again.is_read("b"), again.is_read("c")) == (False, False, True)
+    again.close()
+
+
+async def test_a_state_failure_nobody_was_told_about_is_returned_at_close(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site), offline=True)
+
+    def read_only(*args: object) -> None:
+        raise StateError("cannot write state.db: attempt to write a readonly database")
+
+    monkeypatch.setattr(reader.state, "set_read", read_only)
+    reader.set_read("a")
+    assert reader.close_state() == [
+        "could not save your reading state: "
+        "cannot write state.db: attempt to write a readonly database"
+    ]
+    reader.close()
+
+
+async def test_history_snapshots_still_queued_are_replaced_by_the_newest(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site), offline=True)
+    written: list[dict] = []
+    real = reader.state.set_history
+    monkeypatch.setattr(reader.state, "set_history",
+                        lambda value: written.append(value) or real(value))
+    release = threading.Event()
+    reader.state_writer.submit(release.wait)  # a slow disk: the writer is busy
+    for n in range(20):
+        reader.history.visit(f"https://example.test/{n}", n, None)
+    release.set()
+    reader.close()
+    assert len(written) == 1 and written[0]["entries"][-1]["url"] == "https://example.test/19"
+    again = Reader.open(fixture_config(site), offline=True)
+    assert again.history.current is not None
+    assert again.history.current.url == "https://example.test/19"
     again.close()
 
 

@@ -213,3 +213,14 @@ def test_sigkill_while_writing_loses_no_committed_mark(db: Path, tmp_path: Path,
     saved = {h["id"] for h in state.saved()}
     assert all(f"mark{i}" in saved for i in committed if i % 7 == 0)
     state.close()
+
+
+def test_a_state_write_after_close_runs_in_the_caller() -> None:
+    from newsreader.store.writer import StateWriter
+
+    writer = StateWriter()
+    writer.submit(lambda: None)
+    writer.close()
+    ran_in: list[str] = []
+    writer.submit(lambda: ran_in.append(threading.current_thread().name))
+    assert ran_in == [threading.current_thread().name], "not a new thread nobody waits for"

@@ -14,7 +14,6 @@ from newsreader.config import Config
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story
 from newsreader.services.history import History
-from newsreader.store.writer import StateWriter
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.main_screen import MainScreen
 
@@ -96,7 +95,6 @@ class FakeReader:
         self.sources = list(self.config.sources)
         self.offline = offline
         self.warnings: list[str] = []
-        self.state_writer = StateWriter()  # the real one: the app reports its failures
         self.progress = FakeProgress()
         self._headlines = list(headlines if headlines is not None else sample_headlines())
         self._cache: dict[str, Story] = dict(stories if stories is not None else sample_stories())
@@ -217,8 +215,13 @@ class FakeReader:
         self._settings[key] = value
         self._persist()
 
+    def report_state_errors(self, report: Any) -> None:
+        self.state_error_report = report
+
+    def close_state(self) -> list[str]:
+        return []
+
     async def aclose(self) -> None:
-        self.state_writer.close()
         self.closed = True
 
 

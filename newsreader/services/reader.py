@@ -7,7 +7,7 @@ import copy
 import time
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import httpx
@@ -141,11 +141,23 @@ class Reader(StoryPages):
         self.close()
 
     def close(self) -> None:
-        self.parser.close()
-        self.cache_writer.close(last=self.cache.close)
-        self.cache.close()
-        self.state_writer.close()  # the marks and history still queued are written first
-        self.state.close()
+        try:
+            self.state_writer.close()  # the user's marks and history first: they matter most
+            self.parser.close()
+            self.cache_writer.close(last=self.cache.close)
+            self.cache.close()
+        finally:
+            self.state.close()
+
+    def report_state_errors(self, report: Callable[[Exception], bool] | None) -> None:
+        """Who is told when a state write fails (returns whether it told the user), or None."""
+        self.state_writer.on_error = report
+
+    def close_state(self) -> list[str]:
+        """Write the queued user state; one line for each failure nobody was told about yet."""
+        self.state_writer.close()
+        failures, self.state_writer.unreported = self.state_writer.unreported, []
+        return [f"could not save your reading state: {exc}" for exc in failures]
 
     def _state_now(self) -> UserState:
         """The user state once every write already submitted is in it (to read it back)."""
@@ -314,10 +326,11 @@ class Reader(StoryPages):
         return self._state_now().get_setting(key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
-        self.state_writer.submit(self.state.set_setting, key, value)
+        write = partial(self.state.set_setting, key)
+        self.state_writer.submit_latest(f"setting:{key}", write, value)
 
     def _save_history(self, history: History) -> None:
-        self.state_writer.submit(self.state.set_history, history.to_dict())
+        self.state_writer.submit_latest("history", self.state.set_history, history.to_dict())
 
     # ---------------------------------------------------------------- refresh
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import partial
@@ -50,25 +51,53 @@ class StateWriter:
     several ms on a laptop disk, and it was made in the key's handler, before the story's frame.
     The reader keeps what the UI asks (is it read? saved?) in memory, so the UI never waits;
     `flush` waits for the writes submitted so far (before the database is read, and at close).
-    A failed write is handed to `on_error` from the writer thread; the writes after it still run.
+
+    A failed write never stops the ones after it. It is handed to `on_error` (from the writer
+    thread), which returns whether it told the user; when it did not, or there is no `on_error`,
+    the failure waits in `unreported` for whoever closes the writer to say it.
     """
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
         self._last: Future[None] | None = None
-        self.on_error: Callable[[Exception], None] | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+        self._latest: dict[str, Any] = {}
+        self.on_error: Callable[[Exception], bool] | None = None
+        self.unreported: list[Exception] = []
 
     def submit(self, write: Callable[..., object], *args: Any) -> None:
+        if self._closed:  # nothing should write after close: do it here, errors and all
+            write(*args)
+            return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
         self._last = self._pool.submit(self._run, write, *args)
 
+    def submit_latest(self, key: str, write: Callable[[Any], object], value: Any) -> None:
+        """`submit` for a value of which only the newest counts (the history, a setting).
+
+        Fast n/n/n changes the history on every key; the snapshots still queued are replaced,
+        not each written (and fsynced) in turn.
+        """
+        with self._lock:
+            queued = key in self._latest
+            self._latest[key] = value
+        if not queued:
+            self.submit(self._write_latest, key, write)
+
+    def _write_latest(self, key: str, write: Callable[[Any], object]) -> None:
+        with self._lock:
+            value = self._latest.pop(key)
+        write(value)
+
     def _run(self, write: Callable[..., object], *args: Any) -> None:
         try:
             write(*args)
-        except Exception as exc:  # reported, never raised into the UI's handlers
-            if self.on_error is not None:
-                self.on_error(exc)
+        except Exception as exc:  # told to the user, never raised into the UI's handlers
+            told = self.on_error is not None and self.on_error(exc)
+            if not told:
+                self.unreported.append(exc)
 
     def flush(self) -> None:
         """Return once every write submitted so far has run (one thread: the last one)."""
@@ -77,6 +106,8 @@ class StateWriter:
             wait([last])
 
     def close(self) -> None:
+        """Write what is queued and stop the thread; later writes run in the caller."""
+        self._closed = True
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import sys
 import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -88,14 +88,17 @@ class NewsreaderApp(App[int]):
         """A read mark or the history that could not be saved (disk full, read-only file)."""
         loop = asyncio.get_running_loop()
 
-        def failed(exc: Exception) -> None:  # on the writer thread: hand it to the loop
+        def failed(exc: Exception) -> bool:  # on the writer thread: hand it to the loop
             message = f"Could not save your reading state: {exc}"
-            with contextlib.suppress(RuntimeError):  # the loop has closed: the app is gone
+            try:
                 loop.call_soon_threadsafe(
                     partial(self.notify, message, severity="error", timeout=10, markup=False)
                 )
+            except RuntimeError:  # the loop has closed: run_app says it on stderr instead
+                return False
+            return True
 
-        self.reader.state_writer.on_error = failed
+        self.reader.report_state_errors(failed)
 
     def _warn_about_keys(self) -> None:
         """A [keys] mistake would otherwise only show as a key that does something else."""
@@ -128,6 +131,8 @@ class NewsreaderApp(App[int]):
 
     async def on_unmount(self) -> None:
         self.gc_pacer.stop()
+        # From here a failed write would be a notification nobody sees: run_app prints it.
+        self.reader.report_state_errors(None)
         await self.reader.aclose()
 
     def _fatal_error(self) -> None:
@@ -237,7 +242,8 @@ def run_app(reader: Reader, crash_log: Path | None = None) -> int:
     try:
         app.run()
     finally:
-        # Normally done by the app's unmount (Reader.aclose); after a crash, here: the read
-        # marks and history still queued are written before the process exits.
-        reader.state_writer.close()
+        # The app's unmount has written the queued read marks and history (Reader.aclose);
+        # after a crash it is done here. A failure the app could not show is one line each.
+        for message in reader.close_state():
+            print(f"newsreader: {message}", file=sys.stderr)
     return app.return_code if app.return_code is not None else 0
