@@ -163,3 +163,21 @@ def test_escapes_in_attributes_and_text() -> None:
     dump = json.dumps(story.to_dict())
     assert "\\u001b" not in dump and "\\u202e" not in dump and "file:" not in dump
     assert story.blocks[-1].alt == "alt text"
+
+
+def test_a_page_without_an_article_gives_composed_unicode_everywhere() -> None:
+    """The generic (trafilatura) path: decomposed й / ї come out composed, links included."""
+    decomposed = "Киі\u0308в и\u0306"
+    paragraph = f"{decomposed} — " + "текст новини, досить довгий для основного тексту. " * 6
+    html = (
+        "<html><head><title>T</title></head><body><div class='content'>"
+        + f"<p>{paragraph}</p>" * 4
+        + f"<p>Read also: <a href='/read/1'>{decomposed} story</a></p>"
+        + "</div></body></html>"
+    )
+    story = parse_story(html.encode(), "https://example.test/a",
+                        headers={"content-type": "text/html; charset=utf-8"})
+    texts = [b.text for b in story.blocks if b.text] + [link.title for link in story.related]
+    assert len(story.related) == 1 and len(texts) >= 2
+    assert all("Київ й" in text for text in texts)
+    assert not any("\u0308" in text or "\u0306" in text for text in texts)
