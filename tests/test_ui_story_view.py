@@ -80,3 +80,19 @@ async def test_the_selection_highlight_comes_and_goes_on_every_line() -> None:
         app.screen.clear_selection()
         await pilot.pause()
         assert backgrounds() == plain  # and not left behind once cleared
+
+
+async def test_the_wheel_over_the_panes_border_scrolls_the_story() -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = (await open_highlighted(pilot)).story_view
+        assert view.scroller.scroll_y == 0 and view.scroller.max_scroll_y > 2
+        for _ in range(2):  # x=0: the border column, StoryView's own
+            view.post_message(events.MouseScrollDown(view, 0, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroller.scroll_y == 2
+        view.post_message(events.MouseScrollUp(view, 0, 5, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroller.scroll_y == 1

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from rich.segment import Segment
+from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.selection import Selection
@@ -217,9 +218,11 @@ class StoryView(Vertical):
         super().__init__(id=id)
         self.story: Story | None = None
         self.url: str | None = None
+        # What scrolls (scroll_y, scroll_down, ...): the pane's text and links.
+        self.scroller = StoryScroll(id="story-scroll")
 
     def compose(self):  # type: ignore[override]
-        with StoryScroll(id="story-scroll"):
+        with self.scroller:
             text = StoryText(id="story-text")
             text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
             yield text
@@ -227,10 +230,12 @@ class StoryView(Vertical):
             related.display = False
             yield related
 
-    @property
-    def scroller(self) -> StoryScroll:
-        """What scrolls (scroll_y, scroll_down, ...): the pane's text and links."""
-        return self.query_one(StoryScroll)
+    # The wheel over the border or the title scrolls the story too (those belong to StoryView).
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.scroller.scroll_down(animate=False, immediate=True)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.scroller.scroll_up(animate=False, immediate=True)
 
     @property
     def text(self) -> StoryText:

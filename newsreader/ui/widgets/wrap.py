@@ -22,8 +22,9 @@ _ONE_CELL = re.compile(
     "\u048a-\u052f\u2010-\u2027\u2030-\u205e]*"
 )
 _WORD = re.compile(r"\s*\S+\s*")
-# Spacing other than single spaces between words: any other whitespace, two in a row, or a
-# space at either end.
+# Where _space_breaks' one-rfind-a-line rule would differ from rich's word walk: other
+# whitespace (rich splits words on any), spaces in a row or at either end (rich counts them
+# into a line's width).
 _ODD_SPACING = re.compile(r"[^\S ]|  |^ | $")
 
 
