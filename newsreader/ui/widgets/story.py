@@ -284,7 +284,7 @@ class StoryView(Vertical):
         self.story, self.url = None, url
         self.text.set_document(partial(message_lines, message))
         self._show_related(False)
-        self.scroller.scroll_to(y=0, animate=False, immediate=True)
+        self.restore_scroll(0.0)
 
     def show_loading(self, url: str, title: str | None = None) -> None:
         self._show_message(url, Content.assemble(("Loading… ", "bold"), title or url))
