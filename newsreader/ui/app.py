@@ -26,6 +26,7 @@ from newsreader.ui.bindings import (
     keymap_from_config,
 )
 from newsreader.ui.format import Clock, utc_now
+from newsreader.ui.frame_pacing import install as install_frame_pacing
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.help import HelpScreen
 from newsreader.ui.main_screen import MainScreen
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 GC_TICK_SECONDS = 0.5
 install_strip_fix()  # before the first frame: see strip_cycles
+install_frame_pacing()  # before the first screen's repaint timer starts: see frame_pacing
 
 
 class NewsreaderApp(App[int]):
