@@ -11,6 +11,7 @@ from newsreader.errors import FetchError, NotInCache
 from newsreader.models import STORY_KEYS
 from newsreader.net.client import NetSettings
 from newsreader.services.reader import Reader
+from newsreader.store.cache import CacheWriteError
 from newsreader.store.state import StateError
 from tests.fixture_site import STORY_PATHS
 from tests.http_server import TestServer, stall
@@ -94,6 +95,34 @@ async def test_the_refresh_after_a_parser_change_parses_cached_pages_again_once(
     progress = await reader.refresh()
     await reader.aclose()
     assert scanned == [] and progress.stories_total == 0, "once per parser version"
+
+
+async def test_a_cached_page_opens_even_when_its_parsed_copy_cannot_be_stored(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    url = next(h.url for h in reader.headlines() if h.url)
+    monkeypatch.setattr("newsreader.services.stories.PARSER_VERSION", 2)  # the page only
+    stored = reader.cache.put_story
+
+    def disk_full(*args: object) -> None:
+        raise CacheWriteError("disk full")
+
+    reader.cache.put_story = disk_full  # type: ignore[method-assign]
+    count = len(site.requests)
+    story = await reader.open_story(url)
+    assert story.title, "shown although the parsed copy was not stored"
+    reader.cache_writer.close()  # the store was queued behind the open: let it fail now
+    assert reader.cached_story(url) is None
+
+    reader.cache.put_story = stored  # type: ignore[method-assign]
+    assert (await reader.open_story(url)).to_dict() == story.to_dict()
+    await reader.aclose()
+    assert len(site.requests) == count, "parsed from the cached page both times"
+    offline = Reader.open(fixture_config(site), offline=True)
+    assert offline.cached_story(url) is not None, "the second open stored its parsed copy"
+    await offline.aclose()
 
 
 async def test_related_story_not_in_any_feed_is_readable_and_cached(site: TestServer) -> None:

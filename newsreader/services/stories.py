@@ -118,7 +118,12 @@ class StoryPages:
         headers = {"content-type": content_type} if content_type else {}
         # Parsing a big page takes tens of ms: keep it off the event loop so keys stay live.
         story = await self.parser.parse(content, final_url, headers, bulk=bulk)
-        await self.cache_writer.run(self._store_story, url, story)
+        if bulk:  # a prefetch counts a story done once it is stored
+            await self.cache_writer.run(self._store_story, url, story)
+        else:
+            # The reader is waiting for this story: show it now. The page itself is cached, so
+            # a parsed copy that could not be stored (disk full) only costs a parse next time.
+            self.cache_writer.submit(self._store_story, url, story)
         return story
 
     def _store_story(self, url: str, story: Story) -> None:

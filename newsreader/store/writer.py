@@ -26,10 +26,21 @@ class CacheWriter:
 
     async def run(self, write: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `write(*args, **kwargs)` on the writer thread; its exception is raised here."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread(), partial(write, *args, **kwargs))
+
+    def submit(self, write: Callable[..., T], *args: Any) -> Future[T]:
+        """Queue `write(*args)` behind the writes before it, without waiting for it.
+
+        For a write nobody waits on: its failure stays in the returned future (a concurrent
+        one, which never logs an exception nobody read).
+        """
+        return self._thread().submit(write, *args)
+
+    def _thread(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache-writer")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, partial(write, *args, **kwargs))
+        return self._pool
 
     def close(self, last: Callable[[], object] | None = None) -> None:
         """Wait for the writes already queued, run `last` on the thread, then stop it.
