@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -17,7 +18,8 @@ from newsreader.ui.frame_pacing import SCREEN_UPDATE_TIMER
 from tests.ui_fakes import FakeReader, make_app
 
 PERIOD = 1 / 60
-FRAME = 0.020  # a frame that runs past its period, like opening a long story on a slow run
+SHORT = 0.005  # a frame well inside its period (moving the list highlight)
+LONG = 0.020  # a frame that runs past its period, like opening a long story on a slow run
 Loop = Callable[[Timer], Coroutine[Any, Any, None]]
 
 
@@ -63,9 +65,19 @@ class _App:
 
 
 async def _ticks(
-    loop: Loop, name: str, resumes: list[float], monkeypatch, frame_time: float = FRAME
+    loop: Loop,
+    name: str,
+    resumes: list[float],
+    monkeypatch,
+    frame_time: float = SHORT,
+    *,
+    dirty_again: bool = False,
+    until: float | None = None,
 ) -> list[float]:
-    """When a paused repaint-style timer ticks, resumed at `resumes`; frames last `frame_time`."""
+    """When a paused repaint-style timer ticks, resumed at `resumes`; frames last `frame_time`.
+
+    `dirty_again`: every frame leaves the screen dirty (Screen._on_idle resumes the timer).
+    """
     clock = VirtualClock()
     monkeypatch.setattr(_time, "get_time", clock.get_time)
     monkeypatch.setattr(_time, "sleep", clock.sleep)
@@ -76,6 +88,8 @@ async def _ticks(
         timer.pause()
         ticks.append(clock.now)
         clock.now += frame_time
+        if dirty_again:
+            timer.resume()
 
     target = _App()
     timer = Timer(target, PERIOD, name=name, callback=frame, pause=True)  # type: ignore[arg-type]
@@ -85,42 +99,69 @@ async def _ticks(
         for when in resumes:
             await clock.advance_to(when)
             timer.resume()
-        await clock.advance_to(clock.now + 0.1)  # long enough for any tick still waiting
+        # Long enough for any tick still waiting.
+        await clock.advance_to(until if until is not None else clock.now + 0.1)
     finally:
         task.cancel()
         active_app.reset(token)
     return ticks
 
 
-async def test_a_repaint_asked_for_after_a_long_frame_starts_at_once(monkeypatch) -> None:
+def _busy(ticks: list[float], frame_time: float, span: float) -> float:
+    """The share of `span` the loop spent painting."""
+    return len(ticks) * frame_time / span
+
+
+async def test_a_repaint_asked_for_once_the_period_is_over_starts_at_once(monkeypatch) -> None:
     ticks = await _ticks(frame_pacing._run_paced, SCREEN_UPDATE_TIMER, [0.0, 0.022], monkeypatch)
     assert ticks == [0.0, 0.022]
 
 
 async def test_repaints_stay_a_period_apart(monkeypatch) -> None:
-    # 5 ms frames: asked again 1 ms after one, the next waits for the period to end.
+    # Asked again 1 ms after a short frame: the next waits for the period to end.
     ticks = await _ticks(frame_pacing._run_paced, SCREEN_UPDATE_TIMER, [0.0, 0.006, 0.5],
-                         monkeypatch, frame_time=0.005)
-    assert ticks == [0.0, pytest.approx(PERIOD), 0.5]
-    # Asked during a long frame: right after it, as the period is over by then.
-    ticks = await _ticks(frame_pacing._run_paced, SCREEN_UPDATE_TIMER, [0.0, 0.005],
                          monkeypatch)
-    assert ticks == [0.0, FRAME]
+    assert ticks == [0.0, pytest.approx(PERIOD), 0.5]
+
+
+async def test_a_frame_that_overran_is_followed_by_a_period_of_rest(monkeypatch) -> None:
+    ticks = await _ticks(frame_pacing._run_paced, SCREEN_UPDATE_TIMER, [0.0, 0.005],
+                         monkeypatch, LONG)
+    assert ticks == [0.0, pytest.approx(LONG + PERIOD)]
+    assert frame_pacing.next_frame_due(1.0, 1.015, PERIOD) == 1.0 + PERIOD
+    assert frame_pacing.next_frame_due(1.0, 1.030, PERIOD) == 1.030 + PERIOD
+
+
+@pytest.mark.parametrize("frame_time", [SHORT, 0.015, LONG, 0.030])
+async def test_a_screen_kept_dirty_leaves_the_loop_time_for_input(monkeypatch, frame_time) -> None:
+    """Never more than MAX_FPS, and long frames never back to back (the loop stays ~half free)."""
+    span = 1.0
+    ticks = await _ticks(frame_pacing._run_paced, SCREEN_UPDATE_TIMER, [0.0], monkeypatch,
+                         frame_time, dirty_again=True, until=span)
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert min(gaps) >= PERIOD - 1e-9, "at most one frame a period"
+    if frame_time > PERIOD:
+        assert min(gaps) >= frame_time + PERIOD - 1e-9
+        assert _busy(ticks, frame_time, span) < 0.7  # back to back would be 1.0
+    else:
+        assert len(ticks) >= 0.95 * span / PERIOD, "short frames keep the full rate"
 
 
 async def test_textuals_own_loop_makes_that_repaint_wait(monkeypatch) -> None:
     """Why the module exists: if this fails, Textual has changed its loop; see frame_pacing."""
-    # After idle, a frame at 1.0 (20 ms long); asked again at 1.022, Textual paints at 1.05.
+    # After idle, a frame at 1.0; asked again at 1.022, Textual waits for its grid's next slot.
     resumes = [0.5, 1.0, 1.022]
     ticks = await _ticks(frame_pacing.original(), SCREEN_UPDATE_TIMER, resumes, monkeypatch)  # type: ignore[arg-type]
     assert ticks[1] == 1.0
-    assert ticks[2] - 1.022 > PERIOD
+    assert ticks[2] - 1.022 > 0.005
     paced = await _ticks(frame_pacing._run_paced, SCREEN_UPDATE_TIMER, resumes, monkeypatch)
     assert paced == resumes
 
 
 async def test_only_the_repaint_timer_is_paced(monkeypatch) -> None:
+    monkeypatch.setattr(Timer, "_run", frame_pacing.original())
     frame_pacing.install()
+    assert Timer._run is frame_pacing._run_dispatch
     resumes = [0.0, 0.022, 0.042]
     other = await _ticks(Timer._run, "clock", resumes, monkeypatch)
     textual = await _ticks(frame_pacing.original(), "clock", resumes, monkeypatch)  # type: ignore[arg-type]
@@ -130,9 +171,18 @@ async def test_only_the_repaint_timer_is_paced(monkeypatch) -> None:
                                  monkeypatch)
 
 
-async def test_the_apps_screens_repaint_through_the_paced_timer() -> None:
+async def test_the_apps_screens_repaint_through_the_paced_loop(monkeypatch) -> None:
+    paced: list[str] = []
+    real = frame_pacing._run_paced
+
+    async def spy(timer: Timer) -> None:
+        paced.append(timer.name)
+        await real(timer)
+
+    monkeypatch.setattr(frame_pacing, "_run_paced", spy)
     app = make_app(FakeReader())
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert Timer._run is frame_pacing._run_dispatch
+        assert Timer._run is frame_pacing._run_dispatch, "installed by importing the app"
         assert app.screen._update_timer.name == SCREEN_UPDATE_TIMER
+        assert SCREEN_UPDATE_TIMER in paced
