@@ -113,8 +113,8 @@ async def test_a_cached_page_opens_even_when_its_parsed_copy_cannot_be_stored(
     count = len(site.requests)
     story = await reader.open_story(url)
     assert story.title, "shown although the parsed copy was not stored"
-    reader.cache_writer.close()  # the store was queued behind the open: let it fail now
-    assert reader.cached_story(url) is None
+    reader.cache_writer.flush()  # the store was queued behind the open: let it fail now
+    assert reader.cached_story(url) is None and reader.storing == {}
 
     reader.cache.put_story = stored  # type: ignore[method-assign]
     assert (await reader.open_story(url)).to_dict() == story.to_dict()
@@ -122,6 +122,30 @@ async def test_a_cached_page_opens_even_when_its_parsed_copy_cannot_be_stored(
     assert len(site.requests) == count, "parsed from the cached page both times"
     offline = Reader.open(fixture_config(site), offline=True)
     assert offline.cached_story(url) is not None, "the second open stored its parsed copy"
+    await offline.aclose()
+
+
+async def test_a_story_saved_before_its_parsed_copy_is_stored_keeps_that_copy(
+    site: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = Reader.open(fixture_config(site))
+    await reader.refresh()
+    headline = next(h for h in reader.headlines() if h.url)
+    monkeypatch.setattr("newsreader.services.stories.PARSER_VERSION", 2)  # the page only
+    busy = threading.Event()
+    reader.cache_writer.submit(busy.wait)  # a refresh's writes still queued ahead
+    story = await reader.open_story(headline.url)
+    assert reader.cached_story(headline.url) is story, "answered from memory meanwhile"
+    assert reader.toggle_saved(headline) is True
+    busy.set()
+    reader.cache_writer.flush()
+    assert reader.storing == {}
+    assert reader.cached_story(headline.url) is not None, "and from the cache after"
+    reader.cache.clear()
+    await reader.aclose()
+    offline = Reader.open(fixture_config(site), offline=True)
+    kept = offline.saved_story(headline.url)
+    assert kept is not None and kept.to_dict() == story.to_dict()
     await offline.aclose()
 
 

@@ -51,6 +51,7 @@ class Reader(StoryPages):
         self.warnings = list(warnings or [])
         self.cache = cache
         self.cache_writer = CacheWriter()
+        self.storing: dict[str, Story] = {}
         self.state_writer = StateWriter()
         self.state = state
         self.net_settings = net_settings or NetSettings()

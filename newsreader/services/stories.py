@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -35,6 +37,8 @@ class StoryPages:
     offline: bool
     client: httpx.AsyncClient
     saved_story: Callable[[str], Story | None]
+    # Parsed stories shown before their queued cache write has run (url -> story).
+    storing: dict[str, Story]
 
     def is_cached(self, url: str) -> bool:
         return self.cache.has_story(url)
@@ -52,6 +56,9 @@ class StoryPages:
 
     def cached_story(self, url: str) -> Story | None:
         """The parsed story if the cache holds one from the current parser; no parse, no I/O."""
+        pending = self.storing.get(url)
+        if pending is not None:
+            return pending
         wrapped = _current(self.cache.get_story(url))
         if wrapped is None:
             return None
@@ -121,10 +128,19 @@ class StoryPages:
         if bulk:  # a prefetch counts a story done once it is stored
             await self.cache_writer.run(self._store_story, url, story)
         else:
-            # The reader is waiting for this story: show it now. The page itself is cached, so
-            # a parsed copy that could not be stored (disk full) only costs a parse next time.
-            self.cache_writer.submit(self._store_story, url, story)
+            # The reader is waiting for this story: show it now, and answer for it from memory
+            # until the write has run (saving it, reopening it, searching it meanwhile).
+            self.storing[url] = story
+            done = self.cache_writer.submit(self._store_story, url, story)
+            done.add_done_callback(partial(self._stored, url, story))
         return story
+
+    def _stored(self, url: str, story: Story, done: Future[None]) -> None:
+        # On the writer thread. A failed write is dropped on purpose: the page itself is
+        # cached, so a parsed copy that could not be stored (disk full) costs a parse next
+        # time; a bug in the write raises in the prefetch, which awaits the same write.
+        if self.storing.get(url) is story:
+            del self.storing[url]
 
     def _store_story(self, url: str, story: Story) -> None:
         # On the writer thread: to_dict of a long story is milliseconds the open must not wait.

@@ -37,6 +37,11 @@ class CacheWriter:
         """
         return self._thread().submit(write, *args)
 
+    def flush(self) -> None:
+        """Return once every write queued so far has run (one thread: a no-op write behind them)."""
+        if self._pool is not None:
+            self._pool.submit(lambda: None).result()
+
     def _thread(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache-writer")
