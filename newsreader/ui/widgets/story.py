@@ -14,6 +14,8 @@ from rich.segment import Segment
 from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
@@ -22,6 +24,7 @@ from textual.widgets import OptionList
 
 from newsreader.models import Block, Story
 from newsreader.ui.format import MUTED, meta_line, related_row
+from newsreader.ui.widgets.plain_lines import StripScrollBar, is_plain, plain_lines
 from newsreader.ui.widgets.wrap import wrap_plain
 
 PLACEHOLDER = "Pick a headline and press Enter to read it."
@@ -155,6 +158,11 @@ class StoryText(Widget):
         self._strips.clear()  # lines painted with (or without) the old highlight
         super().selection_updated(selection)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if is_plain(self):
+            return plain_lines(self, crop, self.render_line)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         lines = self.lines(width)
@@ -210,6 +218,18 @@ class StoryScroll(VerticalScroll):
 
     BLANK = True
 
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Widget.vertical_scrollbar (Textual 8.2.8), made a StripScrollBar."""
+        if self._vertical_scrollbar is None:
+            bar = StripScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
+
 
 class StoryView(Vertical):
     """Shows one story, a loading state or a message; owns no data and does no I/O."""
@@ -220,15 +240,15 @@ class StoryView(Vertical):
         self.url: str | None = None
         # What scrolls (scroll_y, scroll_down, ...): the pane's text and links.
         self.scroller = StoryScroll(id="story-scroll")
+        self.text = StoryText(id="story-text")
+        self.related = RelatedList()
 
     def compose(self):  # type: ignore[override]
         with self.scroller:
-            text = StoryText(id="story-text")
-            text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
-            yield text
-            related = RelatedList()
-            related.display = False
-            yield related
+            self.text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
+            yield self.text
+            self.related.display = False
+            yield self.related
 
     # The wheel over the border or the title scrolls the story too (those belong to StoryView).
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -238,16 +258,12 @@ class StoryView(Vertical):
         self.scroller.scroll_up(animate=False, immediate=True)
 
     @property
-    def text(self) -> StoryText:
-        return self.query_one(StoryText)
-
-    @property
     def shown_text(self) -> str:
         """Everything the pane says but the related links, as plain text."""
         return self.text.plain
 
     def _show_related(self, shown: bool) -> None:
-        related = self.query_one(RelatedList)
+        related = self.related
         if related.display != shown:
             related.display = shown
 
@@ -264,11 +280,14 @@ class StoryView(Vertical):
             self.border_title = Content(title)
 
     def set_related(self, story: Story, cached: Sequence[bool]) -> None:
-        related = self.query_one(RelatedList)
-        related.set_options(
-            related_row(i, link, cached=bool(cached[i - 1]) if i - 1 < len(cached) else False)
-            for i, link in enumerate(story.related, 1)
-        )
+        related = self.related
+        # A story without links after another without links: set_options would still clear
+        # and re-lay out the (hidden) list.
+        if story.related or related.option_count:
+            related.set_options(
+                related_row(i, link, cached=bool(cached[i - 1]) if i - 1 < len(cached) else False)
+                for i, link in enumerate(story.related, 1)
+            )
         if story.related:
             related.highlighted = 0  # so Enter follows a link as soon as the list has focus
         self._show_related(bool(story.related) and story is self.story)
