@@ -51,28 +51,22 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
         self._unread_shown = 0  # the unread count of the list as last loaded
+        # Made here and kept: opening a story reaches these several times, and each query_one
+        # walked the screen's DOM (~0.5 ms an open).
+        self.headlines = HeadlineList(id="headlines")
+        self.story_view = StoryView(id="story")
+        self.status_line = StatusLine(id="status")
+        self.filter_input = Input(placeholder="Filter headlines…", id="filter")
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="Filter headlines…", id="filter")
-                yield HeadlineList(id="headlines")
-            yield StoryView(id="story")
-        yield StatusLine(id="status")
+                yield self.filter_input
+                yield self.headlines
+            yield self.story_view
+        yield self.status_line
         yield Footer()
-
-    @property
-    def headlines(self) -> HeadlineList:
-        return self.query_one(HeadlineList)
-
-    @property
-    def story_view(self) -> StoryView:
-        return self.query_one(StoryView)
-
-    @property
-    def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -256,7 +250,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         progress = progress if progress is not None else self.reader.progress
         if recount:
             self._unread_shown = self.reader.unread_count()
-        self.query_one(StatusLine).show(
+        self.status_line.show(
             offline=bool(progress and progress.offline),
             forced_offline=self.reader.offline,
             progress=progress,
