@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from textual.geometry import Region
+
 from newsreader.models import Story
 from newsreader.ui.widgets.story import LEAD_BAR, RELATED_RULE, RelatedList, story_lines
 from tests.ui_fakes import SIZE, main, make_app, make_story, open_highlighted, settle, url
@@ -96,3 +100,19 @@ async def test_the_wheel_over_the_panes_border_scrolls_the_story() -> None:
         view.post_message(events.MouseScrollUp(view, 0, 5, 0, -1, 0, False, False, False))
         await pilot.pause()
         assert view.scroller.scroll_y == 1
+
+
+async def test_the_pane_title_follows_the_story_source() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = (await open_highlighted(pilot)).story_view
+        top = Region(0, 0, view.outer_size.width, 1)
+        assert "Example News" in view.render_lines(top)[0].text  # painted, so cached
+        elsewhere = replace(make_story(url("b"), "Elsewhere"), source="Another Agency")
+        view.show_story(elsewhere, [])
+        await pilot.pause()
+        line = view.render_lines(top)[0].text
+        assert "Another Agency" in line and "Example News" not in line
+        view.show_story(make_story(url("c"), "Back"), [])
+        await pilot.pause()
+        assert "Example News" in view.render_lines(top)[0].text
