@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -33,12 +34,21 @@ def _crops(widget: Widget) -> list[Region]:
     ]
 
 
-async def test_the_story_text_paints_what_textual_paints() -> None:
+THEMES = [("textual-dark", False), ("textual-light", False), ("ansi-dark", True), ("nord", True)]
+
+
+@pytest.mark.parametrize(("theme", "ansi_color"), THEMES)
+async def test_the_story_text_paints_what_textual_paints(theme: str, ansi_color: bool) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        app.theme, app.ansi_color = theme, ansi_color
         view = (await open_highlighted(pilot)).story_view
         text = view.query_one(StoryText)
-        assert is_plain(text)
+        # The mouse resting on the text: its segments' offsets are meta, which gives the hover
+        # style a link id, yet nothing is restyled (no @click).
+        await pilot.hover(StoryText, offset=(3, 1))
+        await pilot.pause()
+        assert text.hover_style._link_id and is_plain(text)
         for crop in _crops(text):
             fast = text.render_lines(crop)
             assert _segments(fast) == _segments(_textual(text, crop))
@@ -62,9 +72,11 @@ async def test_a_story_text_with_padding_goes_through_textual() -> None:
         assert all(strip.text.startswith(" ") for strip in painted)  # the padding is there
 
 
-async def test_the_story_scrollbar_paints_what_textual_paints() -> None:
+@pytest.mark.parametrize(("theme", "ansi_color"), THEMES)
+async def test_the_story_scrollbar_paints_what_textual_paints(theme: str, ansi_color: bool) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        app.theme, app.ansi_color = theme, ansi_color
         view = (await open_highlighted(pilot)).story_view
         story = make_story(url("long"), "A long story", paras=40)
         view.show_story(story, [])

@@ -35,12 +35,23 @@ def is_plain(widget: Widget) -> bool:
         return False
     if styles.has_rule("hatch") and styles.hatch != "none":
         return False
-    # Links highlighted under the mouse are restyled after the lines are drawn.
-    return not (widget.auto_links and widget.hover_style._link_id)
+    # A link under the mouse is restyled after the lines are drawn (StylesCache.render_widget's
+    # own test). Any style with meta has a link id, the story text's offsets included.
+    hover = widget.hover_style
+    return not (
+        widget.auto_links
+        and hover._link_id
+        and hover._meta
+        and "@click" in hover.meta
+        and widget.link_style_hover
+    )
 
 
 def plain_lines(widget: Widget, crop: Region, render_line: Callable[[int], Strip]) -> list[Strip]:
-    """`widget.render_lines(crop)` for a plain widget: what StylesCache.render_widget paints."""
+    """`widget.render_lines(crop)` for a plain widget: what StylesCache.render_widget paints.
+
+    For widgets that do not scroll themselves (no scrollbar gutter): the story's text and bar.
+    """
     base_background, background = widget.background_colors
     inner = Style(background=base_background + background).rich_style
     width, height = widget.size
