@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
 from newsreader.ui.widgets.plain_lines import StripScrollBar, is_plain
-from newsreader.ui.widgets.story import StoryText
+from newsreader.ui.widgets.story import StoryText, StoryView
 from tests.ui_fakes import SIZE, make_app, make_story, open_highlighted, url
 
 
@@ -37,12 +41,20 @@ def _crops(widget: Widget) -> list[Region]:
 THEMES = [("textual-dark", False), ("textual-light", False), ("ansi-dark", True), ("nord", True)]
 
 
-@pytest.mark.parametrize(("theme", "ansi_color"), THEMES)
-async def test_the_story_text_paints_what_textual_paints(theme: str, ansi_color: bool) -> None:
+@asynccontextmanager
+async def _story_shown(
+    theme: str = "textual-dark", ansi_color: bool = False
+) -> AsyncIterator[tuple[Pilot, StoryView]]:
+    """The app with the first headline's story open, in `theme`."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.theme, app.ansi_color = theme, ansi_color
-        view = (await open_highlighted(pilot)).story_view
+        yield pilot, (await open_highlighted(pilot)).story_view
+
+
+@pytest.mark.parametrize(("theme", "ansi_color"), THEMES)
+async def test_the_story_text_paints_what_textual_paints(theme: str, ansi_color: bool) -> None:
+    async with _story_shown(theme, ansi_color) as (pilot, view):
         text = view.query_one(StoryText)
         # The mouse resting on the text: its segments' offsets are meta, which gives the hover
         # style a link id, yet nothing is restyled (no @click).
@@ -56,13 +68,12 @@ async def test_the_story_text_paints_what_textual_paints(theme: str, ansi_color:
         await pilot.pause()
         crop = _crops(text)[0]
         assert _segments(text.render_lines(crop)) == _segments(_textual(text, crop))
-        app.screen.clear_selection()
+        pilot.app.screen.clear_selection()
 
 
 async def test_a_story_text_with_padding_goes_through_textual() -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        text = (await open_highlighted(pilot)).story_view.query_one(StoryText)
+    async with _story_shown() as (pilot, view):
+        text = view.query_one(StoryText)
         text.styles.padding = (0, 1)
         await pilot.pause()
         assert not is_plain(text)
@@ -74,10 +85,7 @@ async def test_a_story_text_with_padding_goes_through_textual() -> None:
 
 @pytest.mark.parametrize(("theme", "ansi_color"), THEMES)
 async def test_the_story_scrollbar_paints_what_textual_paints(theme: str, ansi_color: bool) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        app.theme, app.ansi_color = theme, ansi_color
-        view = (await open_highlighted(pilot)).story_view
+    async with _story_shown(theme, ansi_color) as (pilot, view):
         story = make_story(url("long"), "A long story", paras=40)
         view.show_story(story, [])
         await pilot.pause()
