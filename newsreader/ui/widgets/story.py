@@ -263,9 +263,8 @@ class StoryView(Vertical):
         return self.text.plain
 
     def _show_related(self, shown: bool) -> None:
-        related = self.related
-        if related.display != shown:
-            related.display = shown
+        if self.related.display != shown:
+            self.related.display = shown
 
     def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
         """Render `story`; `cached[i]` tells whether related link i is in the cache."""
@@ -279,7 +278,7 @@ class StoryView(Vertical):
         if str(self.border_title or "") == title:
             return
         # What the border_title descriptor stores (Textual 8.2.8), without its full refresh:
-        # that re-rendered all ~37 lines of the pane under the story (~2.3 ms of the frame),
+        # that re-rendered all ~37 lines of the pane under the story (~3 ms of the frame),
         # while the title is only on the top border line.
         self._border_title = self.render_str(Content(title)).expand_tabs(4).split()[0]
         self.refresh(Region(0, 0, self.outer_size.width, 1).translate(-self.content_offset))
@@ -287,7 +286,7 @@ class StoryView(Vertical):
     def set_related(self, story: Story, cached: Sequence[bool]) -> None:
         related = self.related
         # A story without links only hides the list: emptying it too re-laid it out and, as a
-        # dirty widget off screen, made Textual rebuild its whole-screen map (~1.5 ms an open).
+        # dirty widget off screen, made Textual rebuild its whole-screen map (~1 ms an open).
         if story.related:
             related.set_options(
                 related_row(i, link, cached=bool(cached[i - 1]) if i - 1 < len(cached) else False)
