@@ -182,8 +182,10 @@ def _render_story(s: _Story, base: str, titles: dict[str, str]) -> FixturePage:
         html.append(f"<p>{_e(label)}, {_e(before)}{link}{_e(after)}</p>")
     else:
         html.append(f"<p><strong>{_e(label)}</strong></p><p>{_e(before)}{link}{_e(after)}</p>")
+    summary = before + link_text + after
     related.append({"kind": "recall", "title": _trim(link_text), "url": base + target,
-                    "summary": before + link_text + after})
+                    # An inline Recall keeps its label: the paragraph as the reader sees it.
+                    "summary": f"{label}, {summary}" if s.recall_inline else summary})
     html.append("</div></article>")
     others = [p for p in titles if p != s.path][:3]
     html.append('<aside class="most-read"><h3>Most read</h3><ul>' + "".join(

@@ -7,10 +7,12 @@ import unicodedata
 import trafilatura
 from lxml import etree
 
+from newsreader.parse.fields import match_attribution
 from newsreader.parse.html_util import iter_text
 from newsreader.parse.news import Item
 from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
+from newsreader.parse.walk import attribution_for
 
 __all__ = ["extract_generic"]
 
@@ -68,8 +70,28 @@ def _nfc(items: list[Item]) -> list[Item]:
     return items
 
 
-def extract_generic(doc: etree._Element, base: str) -> list[Item]:
-    """Run trafilatura on the (already cleaned) tree; returns [] when it finds nothing."""
+def _quote(el: etree._Element, cites: list[tuple[str, str]]) -> Item | None:
+    """A quote box; a last line "— Name" inside it is its attribution, not its text."""
+    text = clean_line(iter_text(el), PARA_MAX)
+    if not text:
+        return None
+    attribution = attribution_for(text, cites)
+    lines = [clean_line(iter_text(c), PARA_MAX) for c in el if isinstance(c.tag, str)]
+    lines = [line for line in lines if line]
+    if attribution is None and len(lines) > 1:
+        attribution = match_attribution(lines[-1])
+        if attribution:
+            text = clean_line(" ".join(lines[:-1]), PARA_MAX)
+    return Item("quote", text, attribution=attribution)
+
+
+def extract_generic(
+    doc: etree._Element, base: str, cites: list[tuple[str, str]] | None = None
+) -> list[Item]:
+    """Run trafilatura on the (already cleaned) tree; returns [] when it finds nothing.
+
+    `cites` are the attributions taken out of quote boxes beforehand (walk.lift_specials).
+    """
     main = _main_text(doc, base)
     if main is None:
         return []
@@ -87,9 +109,9 @@ def extract_generic(doc: etree._Element, base: str) -> list[Item]:
             if text:
                 items.append(Item("p", text, links=_links(el, base), bold=_is_bold(el)))
         elif tag == "quote":
-            text = clean_line(iter_text(el), PARA_MAX)
-            if text:
-                items.append(Item("quote", text))
+            quote = _quote(el, cites or [])
+            if quote is not None:
+                items.append(quote)
         elif tag == "list":
             entries = [clean_line(iter_text(i), 2000) for i in el.iter("item")]
             entries = [e for e in entries if e]

@@ -11,13 +11,22 @@ from lxml import etree
 from newsreader.errors import ParseError
 from newsreader.models import Story
 from newsreader.parse.encoding import decode_bytes
+from newsreader.parse.fields import norm
 from newsreader.parse.generic import extract_generic
 from newsreader.parse.html_meta import extract_meta
 from newsreader.parse.html_util import DROP_TAGS, parse_document_checked
-from newsreader.parse.news import assemble
+from newsreader.parse.news import Item, assemble
 from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
-from newsreader.parse.walk import TooComplex, find_article_root, walk_article
+from newsreader.parse.walk import (
+    MAX_ITEMS,
+    ArticleParts,
+    TooComplex,
+    find_article_root,
+    find_text_region,
+    lift_specials,
+    walk_article,
+)
 
 __all__ = ["parse_story"]
 
@@ -30,6 +39,9 @@ _CHROME_CONTAINERS = ("header", "footer", "nav", "aside", "form")
 # Tags ("<") read at most: ~50k elements. Walking a flat 500k-<p> page (4 MB, under the byte
 # cap) took 13 s; real story pages have a few thousand.
 MAX_TAGS = 100_000
+# Above this many tags the generic extractor is skipped: on a flat 50k-<p> page it took 7 s,
+# and real story pages stay far below it (the largest of 884 real pages has 19,629).
+GENERIC_MAX_TAGS = 30_000
 
 
 def _cap_tags(content: bytes, limit: int = MAX_TAGS) -> bytes | None:
@@ -85,6 +97,66 @@ def _drop_site_chrome(doc: etree._Element, article: etree._Element | None) -> No
         parent.remove(el)
 
 
+def _link_order(region: etree._Element | None, base: str) -> dict[str, int]:
+    """Where each link first appears in the article, to list related links in page order."""
+    order: dict[str, int] = {}
+    if region is None:
+        return order
+    for i, a in enumerate(region.iter("a")):
+        url = safe_url(a.get("href"), base)
+        if url and url not in order:
+            order[url] = i
+    return order
+
+
+def _has_text(items: list[Item]) -> bool:
+    return any(it.kind == "p" for it in items)
+
+
+def _body_items(
+    doc: etree._Element, base: str, *, generic: bool
+) -> tuple[list[Item], ArticleParts, dict[str, int]]:
+    """The story's items: trafilatura's main text, with our news fields lifted out first.
+
+    The generic extractor decides what the body is (it is better at it on real pages than a
+    walk of our own: measured in bench/extract_bench.py); before it runs, the article's
+    dateline, view counter, lead, Read-also boxes and quote cites are taken out of the tree,
+    so they become fields instead of stray paragraphs. Our walk of the article is the
+    fallback when trafilatura finds no text at all.
+    """
+    region = find_article_root(doc)
+    if region is None:
+        region = find_text_region(doc)
+    _drop_site_chrome(doc, region)
+    order = _link_order(region, base)
+    parts = lift_specials(region, base) if region is not None else ArticleParts()
+    items = extract_generic(doc, base, parts.attributions) if generic else []
+    if len(items) > MAX_ITEMS:
+        items, parts.truncated = items[:MAX_ITEMS], True
+    if _has_text(items):
+        return _with_images(items, parts) + parts.boxes, parts, order
+    walked = walk_article(region, base, parts) if region is not None else []
+    if _has_text(walked):
+        return walked, parts, order
+    return (items or walked) + ([] if walked else parts.boxes), parts, order
+
+
+def _with_images(items: list[Item], parts: ArticleParts) -> list[Item]:
+    """Captions for trafilatura's pictures, and the lead picture it skipped (a lazy-load stub)."""
+    captions = {img.src: img.caption for img, _ in parts.images if img.src and img.caption}
+    caption_texts = {norm(c) for c in captions.values()}
+    out = []
+    for item in items:
+        if item.kind == "image" and not item.caption:
+            item.caption = captions.get(item.src or "")
+        if item.kind == "p" and norm(item.text) in caption_texts:
+            continue  # a caption trafilatura printed as a paragraph
+        out.append(item)
+    shown = {it.src for it in out if it.kind == "image"}
+    lead_images = [img for img, before in parts.images if before and img.src not in shown][:1]
+    return lead_images + out
+
+
 def _host(url: str) -> str | None:
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
@@ -121,22 +193,17 @@ def parse_story(
     base = meta.base_url
     _clean_document(doc)
     try:
-        article = find_article_root(doc)
-        _drop_site_chrome(doc, article)
-        parts = walk_article(article, base) if article is not None else None
-        items = parts.items if parts is not None else []
-        if not any(it.kind == "p" for it in items):
-            items = extract_generic(doc, base) or items
+        generic = content.count(b"<") <= GENERIC_MAX_TAGS
+        items, parts, order = _body_items(doc, base, generic=generic)
     except (TooComplex, RecursionError):
         raise ParseError(url, "article too complex") from None
-    if parts is not None and parts.truncated:
+    if parts.truncated:
         warnings.append("article truncated")
 
-    lead, blocks, related = assemble(
-        items, title=meta.title, description=meta.description,
-        lead=parts.lead if parts is not None else None,
-    )
-    dateline = parts.dateline if parts is not None else None
+    story = assemble(items, title=meta.title, description=meta.description, lead=parts.lead,
+                     dateline=parts.dateline)
+    lead, blocks, dateline = story.lead, story.blocks, story.dateline
+    related = sorted(story.related, key=lambda link: order.get(link.url, len(order)))
     if not meta.title and not blocks and not lead:
         # Nested past libxml2's limit: the text is there, we just cannot reach it.
         raise ParseError(url, "article too complex" if too_deep else "page is empty")
@@ -153,7 +220,7 @@ def parse_story(
         authors=meta.authors,
         source=meta.site_name or (dateline.agency if dateline else None) or _host(story_url),
         dateline=dateline,
-        views=parts.views if parts is not None else None,
+        views=parts.views,
         lead=clean_line(lead, 5000) or None if lead else None,
         blocks=blocks,
         related=related,

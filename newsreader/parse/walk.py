@@ -9,12 +9,24 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from newsreader.models import Dateline
+from newsreader.parse.fields import (
+    READ_ALSO_LABELS,
+    RECALL_LABELS,
+    RELATED_LABELS,
+    match_attribution,
+    match_dateline,
+    match_views,
+    norm,
+)
 from newsreader.parse.html_util import BLOCK_TAGS, DROP_TAGS, iter_text
-from newsreader.parse.news import Item, match_dateline, match_views
+from newsreader.parse.news import Item
 from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
 
-__all__ = ["ArticleParts", "TooComplex", "find_article_root", "walk_article"]
+__all__ = [
+    "ArticleParts", "TooComplex", "attribution_for", "find_article_root", "find_text_region",
+    "header_scope", "lift_specials", "walk_article",
+]
 
 MAX_ITEMS = 3000
 MAX_DEPTH = 150  # deeper subtrees are flattened to text instead of walked
@@ -27,7 +39,10 @@ _CHROME = re.compile(
     r"(?:^|[\s_-])ads?(?:$|[\s_-])|promo|paywall|donat|tags|footer|print-only|sr-only")
 _READ_ALSO = re.compile(r"read-?also|also-?read|see-?also|read-?more|readmore|more-?on|"
                         r"also-?on|chytaite|read_also")
-_RELATED = re.compile(r"related|similar|same-?topic")
+_RELATED = re.compile(r"related|similar|same-?topic|inject")
+# An element named for its view counter: a bare number inside it is the count ("m-views").
+_VIEWS_NAME = re.compile(r"(?:^|[\s_-])views?(?:$|[\s_-])|view-?count|hits|просмотр|перегляд")
+_RELATED_TAGS = frozenset({"related"})  # a normalized markup's related-story box
 _LEAD = re.compile(r"(?:^|[\s_-])(?:lead|standfirst|summary|intro|subtitle|excerpt|dek|"
                    r"description|annotation|sapo)(?:$|[\s_-])")
 _META = re.compile(r"(?:^|[\s_-])(?:meta|byline|dateline|date|time|views|author|info|"
@@ -56,6 +71,12 @@ class ArticleParts:
     views: int | None = None
     lead: str | None = None
     truncated: bool = False
+    boxes: list[Item] = field(default_factory=list)  # Read-also / related boxes, in page order
+    # (start of a quote's text, its attribution) for quote boxes that name their speaker in a
+    # <cite> or <footer>, which is taken out so that the quote's text is the quote alone.
+    attributions: list[tuple[str, str]] = field(default_factory=list)
+    # The article's pictures with their captions, and whether each comes before the body text.
+    images: list[tuple[Item, bool]] = field(default_factory=list)
 
 
 def _cls(el: etree._Element) -> str:
@@ -97,6 +118,47 @@ def find_article_root(doc: etree._Element) -> etree._Element | None:
     return None
 
 
+def find_text_region(doc: etree._Element) -> etree._Element | None:
+    """Where a page without <article> keeps its story: the parent of its densest run of <p>,
+    widened to take in the headline (and so the meta line and lead beside it) when it is near.
+    """
+    best, best_len = None, 0
+    for el in doc.xpath("//*[p]"):
+        size = sum(len(p.text_content()) for p in el.iterchildren("p"))
+        if size > best_len:
+            best, best_len = el, size
+    if best is None or best_len < 200:
+        return None
+    region = best
+    for _ in range(3):  # a headline three levels up is still this story's
+        if region.find(".//h1") is not None:
+            return region
+        parent = region.getparent()
+        if parent is None or _tag(parent) in ("body", "html"):
+            break
+        region = parent
+    return region if region.find(".//h1") is not None else best
+
+
+def header_scope(root: etree._Element) -> etree._Element:
+    """The article root widened to its headline: meta lines (views) often sit above the text."""
+    scope = root
+    for _ in range(4):
+        if scope.find(".//h1") is not None:
+            return scope
+        parent = scope.getparent()
+        if parent is None or _tag(parent) in ("body", "html"):
+            break
+        scope = parent
+    return scope if scope.find(".//h1") is not None else root
+
+
+def attribution_for(quote_text: str, cites: list[tuple[str, str]]) -> str | None:
+    """The attribution lifted from the quote box whose text this is."""
+    key = norm(quote_text)[:40]
+    return next((who for start, who in cites if start and start == key), None)
+
+
 def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
     out = []
     for a in el.iter("a"):
@@ -117,9 +179,13 @@ def _is_bold(el: etree._Element) -> bool:
     return bool(total) and clean_line(bold, PARA_MAX) == total
 
 
-def _image(img: etree._Element, base: str, caption: str | None) -> Item | None:
+def _is_pixel(img: etree._Element) -> bool:
     width, height = img.get("width") or "", img.get("height") or ""
-    if width.strip() in ("0", "1") or height.strip() in ("0", "1"):
+    return width.strip() in ("0", "1") or height.strip() in ("0", "1")
+
+
+def _image(img: etree._Element, base: str, caption: str | None) -> Item | None:
+    if _is_pixel(img):
         return None  # tracking pixel
     src_attr = img.get("src") or img.get("data-src") or ""
     src = safe_url(src_attr, base)  # data: URIs and other schemes come back None
@@ -130,9 +196,10 @@ def _image(img: etree._Element, base: str, caption: str | None) -> Item | None:
 
 
 class _Walker:
-    def __init__(self, base: str, boxes: list[Item]) -> None:
+    def __init__(self, base: str, boxes: list[Item], cites: list[tuple[str, str]]) -> None:
         self.base = base
         self.boxes = boxes
+        self.cites = cites
         self.items: list[Item] = []
         self.deadline = time.monotonic() + TIME_BUDGET_S
         self.truncated = False
@@ -163,16 +230,9 @@ class _Walker:
         elif tag in _TEXT_LEVEL:
             self.para(el)
         elif tag == "blockquote":
-            cite = el.find(".//cite")
-            if cite is None:
-                cite = el.find(".//footer")
-            attribution = None
-            if cite is not None:
-                attribution = clean_line(cite.text_content(), 150).lstrip("-–— ")
-                _remove(cite)
             text = clean_line(iter_text(el), PARA_MAX)
             if text:
-                self.add(Item("quote", text, attribution=attribution or None))
+                self.add(Item("quote", text, attribution=attribution_for(text, self.cites)))
         elif tag == "figure":
             cap_el = el.find(".//figcaption")
             caption = clean_line(cap_el.text_content(), 1000) if cap_el is not None else None
@@ -219,39 +279,122 @@ class _Walker:
             self.para(el, "".join(run))
 
 
-def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list[Item]:
-    """Remove chrome; take out dateline, views, lead and Read-also/related boxes."""
-    boxes: list[Item] = []
-    for el in list(root.iter()):
-        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+def _take_cite(quote: etree._Element, parts: ArticleParts) -> None:
+    """A quote box's <cite>/<footer> (or a last "— Name" line) becomes its attribution."""
+    cite = quote.find(".//cite")
+    if cite is None:
+        cite = quote.find(".//footer")
+    attribution = None
+    if cite is not None:
+        attribution = clean_line(cite.text_content(), 150).lstrip("-–—, ") or None
+    else:
+        lines = [c for c in quote if isinstance(c.tag, str) and c.text_content().strip()]
+        if len(lines) > 1:
+            attribution = match_attribution(clean_line(lines[-1].text_content(), 200))
+            cite = lines[-1] if attribution else None
+    if cite is None or attribution is None:
+        return
+    _remove(cite)
+    parts.attributions.append((norm(clean_line(quote.text_content(), 200))[:40], attribution))
+
+
+def _box_links(el: etree._Element, base: str) -> list[tuple[str, str]]:
+    """A box's links; a link with no text (an image teaser) is named by its address."""
+    links = _links(el, base)
+    if links:
+        return links
+    for a in el.iter("a"):
+        url = safe_url(a.get("href"), base)
+        if url:
+            return [(url.split("://", 1)[-1][:120], url)]
+    return []
+
+
+def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> None:
+    """Pictures with their captions; tracking pixels leave the tree."""
+    long_paragraphs = 0  # the lead picture sits above the body, or just after the lead
+    for el in list(root.iter("p", "img")):
+        if el.tag == "p":
+            long_paragraphs += len(el.text_content()) > 80
+            continue
+        figure = next((a for a in el.iterancestors("figure")), None)
+        cap_el = figure.find(".//figcaption") if figure is not None else None
+        caption = clean_line(cap_el.text_content(), 1000) if cap_el is not None else None
+        item = _image(el, base, caption or None)
+        if item is not None:
+            parts.images.append((item, long_paragraphs < 2))
+        elif _is_pixel(el):
+            _remove(el)
+
+
+def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) -> None:
+    """A "Related news" / "Читайте також" label followed by a list of links is a box."""
+    for label_el in list(scope.iter("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong")):
+        if label_el.getparent() is None or len(label_el) > 2:
+            continue
+        label = norm(label_el.text_content())
+        kind = ("read_also" if label in READ_ALSO_LABELS else "related" if label in RELATED_LABELS
+                else "recall" if label in RECALL_LABELS else None)
+        nxt = label_el.getnext()
+        if kind is None or nxt is None or _tag(nxt) not in ("ul", "ol"):
+            continue
+        links = _links(nxt, base)
+        if not links:
+            continue
+        parts.boxes.append(Item("box", box=kind, links=links))
+        marker = nxt.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
+        marker.tail, nxt.tail = nxt.tail, None
+        nxt.getparent().replace(nxt, marker)
+        _remove(label_el)
+
+
+def lift_specials(root: etree._Element, base: str) -> ArticleParts:
+    """Take chrome out of the article; lift out dateline, views, lead, boxes and quote cites.
+
+    Looks from the headline down (header_scope), since view counters and datelines often sit
+    above the element that holds the text.
+    """
+    parts = ArticleParts()
+    scope = header_scope(root)
+    for el in list(scope.iter()):
+        if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         cls = _cls(el)
+        tag = _tag(el)
         box = None
-        if cls and _READ_ALSO.search(cls):
+        if tag in _RELATED_TAGS:
+            box = "related"
+        elif cls and _READ_ALSO.search(cls):
             box = "read_also"
-        elif cls and _RELATED.search(cls) and _tag(el) not in ("p", "span", "a"):
+        elif cls and _RELATED.search(cls) and tag not in ("p", "span", "a"):
             box = "related"
         if box is not None:
+            links = _box_links(el, base)
             # A placeholder keeps the box's place so related links stay in document order.
-            boxes.append(Item("box", box=box, links=_links(el, base)))
-            marker = el.makeelement(_BOX_TAG, {"idx": str(len(boxes) - 1)})
+            parts.boxes.append(Item("box", box=box, links=links))
+            marker = el.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
             marker.tail, el.tail = el.tail, None
             el.getparent().replace(el, marker)
-        elif _tag(el) in DROP_TAGS or (cls and _CHROME.search(cls)) or (
-            _tag(el) in _STRIP_IN_ROOT and _tag(el.getparent()) != "blockquote"  # quote <footer>
+        elif tag in DROP_TAGS or (cls and _CHROME.search(cls)) or (
+            tag in _STRIP_IN_ROOT and _tag(el.getparent()) != "blockquote"  # quote <footer>
         ):
             _remove(el)
+    for quote in list(scope.iter("blockquote")):
+        _take_cite(quote, parts)
+    _lift_labelled_lists(scope, base, parts)
+    _collect_images(root, base, parts)
     body_started = False  # datelines and view counters sit above the body text
-    for el in list(root.iter()):
+    for el in list(scope.iter()):
         if body_started:
             break
-        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+        if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         text = " ".join(el.text_content().split())
         if _tag(el) == "p" and len(text) > 80:
             body_started = True
         elif len(text) <= 80 and not el.findall(".//a[@href]") and _tag(el) not in _NOT_META:
-            views = match_views(text) if parts.views is None else None
+            named = bool(_VIEWS_NAME.search(_cls(el)))
+            views = match_views(text, named_for_views=named) if parts.views is None else None
             dateline = match_dateline(text) if parts.dateline is None else None
             if views is not None:
                 parts.views = views
@@ -259,8 +402,8 @@ def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list
             elif dateline is not None:
                 parts.dateline = dateline
                 _remove(el)
-    for el in list(root.iter()):
-        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+    for el in list(scope.iter()):
+        if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         cls = _cls(el)
         text = " ".join(el.text_content().split())
@@ -270,21 +413,17 @@ def _lift_specials(root: etree._Element, base: str, parts: ArticleParts) -> list
                 and _tag(el) in ("p", "div", "h2", "span", "section"):
             parts.lead = clean_line(text, PARA_MAX)
             _remove(el)
-    return boxes
+    return parts
 
 
-def walk_article(root: etree._Element, base: str) -> ArticleParts:
-    """Walk the article root. Raises TooComplex if the DOM is pathologically deep."""
-    parts = ArticleParts()
+def walk_article(root: etree._Element, base: str, parts: ArticleParts) -> list[Item]:
+    """Walk a lifted article root into Items. Raises TooComplex if the DOM is too deep."""
     try:
-        boxes = _lift_specials(root, base, parts)
-        walker = _Walker(base, boxes)
+        walker = _Walker(base, parts.boxes, parts.attributions)
         try:
             walker.container(root, 0)
         except _Full:
-            walker.truncated = True
+            parts.truncated = True
     except RecursionError as exc:
         raise TooComplex from exc
-    parts.items = walker.items
-    parts.truncated = walker.truncated
-    return parts
+    return walker.items
