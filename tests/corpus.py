@@ -94,7 +94,8 @@ def story_body_text(story: Story) -> str:
 
 
 def _found(snippet: str, text: str) -> bool:
-    return norm_text(snippet).casefold() in text.casefold()
+    # A label's colon ("Напоминаем:") is typography; shown as a heading it has none.
+    return norm_text(snippet).rstrip(":").casefold() in text.casefold()
 
 
 def _same(a: str | None, b: str | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 
 import trafilatura
@@ -85,6 +86,38 @@ def _quote(el: etree._Element, cites: list[tuple[str, str]]) -> Item | None:
     return Item("quote", text, attribution=attribution)
 
 
+_INLINE = frozenset({"hi", "ref", "lb", "del"})
+
+
+def _blocks(container: etree._Element) -> list[etree._Element]:
+    """trafilatura's block elements in order; its output nests <div>s on some pages (a real page
+    kept all its text in one), and a div's loose inline text becomes a paragraph of its own."""
+    out: list[etree._Element] = []
+    run: etree._Element | None = None
+    if container.text and container.text.strip():
+        run = etree.Element("p")
+        run.text = container.text
+        out.append(run)
+    for el in container:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "div":
+            out += _blocks(el)
+            run = None
+        elif tag in _INLINE:
+            if run is None:
+                run = etree.Element("p")
+                out.append(run)
+            run.append(copy.copy(el))
+        else:
+            out.append(el)
+            run = None
+        if tag not in _INLINE and el.tail and el.tail.strip():
+            run = etree.Element("p")
+            run.text = el.tail
+            out.append(run)
+    return out
+
+
 def extract_generic(
     doc: etree._Element, base: str, cites: list[tuple[str, str]] | None = None
 ) -> list[Item]:
@@ -96,7 +129,7 @@ def extract_generic(
     if main is None:
         return []
     items: list[Item] = []
-    for el in main:
+    for el in _blocks(main):
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "head":
             rend = el.get("rend") or "h2"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from htmldate import find_date
 from lxml import etree
 
 from newsreader.parse.sanitize import clean_line
@@ -19,6 +20,7 @@ _ARTICLE_TYPES = frozenset({"newsarticle", "article", "reportagenewsarticle", "b
                             "analysisnewsarticle", "opinionnewsarticle", "report", "webpage"})
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—•·]\s+[^|\-–—•·]{1,40}$")
 _MAX_JSONLD = 512 * 1024  # a bigger JSON-LD script is not metadata
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})?(?:\d{2})?([+-]\d{4})?Z?$")
 
 
 @dataclass
@@ -42,7 +44,11 @@ def iso_datetime(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     raw = value.strip()
-    if raw.endswith(("Z", "z")):
+    compact = _COMPACT.match(raw)
+    if compact:  # RIA's "20171206T2025+0300Z": basic ISO 8601 with a stray Z
+        y, mo, d, h, mi, tz = compact.groups()
+        raw = f"{y}-{mo}-{d}T{h}:{mi or '00'}" + (f"{tz[:3]}:{tz[3:]}" if tz else "+00:00")
+    elif raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"
     try:
         dt = datetime.fromisoformat(raw)
@@ -54,6 +60,19 @@ def iso_datetime(value: Any) -> str | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.isoformat()
+
+
+def _found_date(root: etree._Element, url: str) -> str | None:
+    """The page's date as htmldate finds it (URL, visible dates, other markup), day precision.
+
+    Asked only when the page's metadata gives none: it is the slow way (~2 ms a page here).
+    """
+    try:
+        found = find_date(root, url=url, extensive_search=True, original_date=True,
+                          outputformat="%Y-%m-%d", deferred_url_extractor=True)
+    except Exception:  # htmldate parses free text: a page must never fail on it
+        return None
+    return iso_datetime(found) if isinstance(found, str) else None
 
 
 def _names(value: Any) -> list[str]:
@@ -146,8 +165,11 @@ def extract_meta(root: etree._Element, url: str) -> PageMeta:
 
     time_el = root.find(".//time[@datetime]")
     meta.published = (iso_datetime(ld.get("datePublished"))
-                      or iso_datetime(first("article:published_time", "pubdate", "date"))
-                      or iso_datetime(time_el.get("datetime") if time_el is not None else None))
+                      or iso_datetime(first("article:published_time", "pubdate", "date",
+                                            "datepublished", "publishdate", "dc.date.issued",
+                                            "dc.date", "sailthru.date", "parsely-pub-date"))
+                      or iso_datetime(time_el.get("datetime") if time_el is not None else None)
+                      or _found_date(root, url))
     meta.updated = (iso_datetime(ld.get("dateModified"))
                     or iso_datetime(first("article:modified_time", "og:updated_time")))
 

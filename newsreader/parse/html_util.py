@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml import etree
 
@@ -10,10 +12,14 @@ __all__ = [
     "parse_document_checked",
 ]
 
+# lxml refuses a str that still carries its XML declaration ("Unicode strings with encoding
+# declaration are not supported"): an XHTML page came out empty. The text is decoded already.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
 # Elements whose content is never reader text (and may carry hostile payloads).
 DROP_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "svg",
-    "math", "canvas", "form", "button", "input", "select", "textarea", "frame", "frameset",
+    "math", "canvas", "button", "input", "select", "textarea", "frame", "frameset",
     "head", "title", "meta", "link", "base", "audio", "video", "source", "track", "dialog",
 })
 # Elements that end a line of text: used to keep words of adjacent blocks apart.
@@ -41,6 +47,7 @@ def parse_document_checked(text: str) -> tuple[lxml.html.HtmlElement | None, boo
     if not text.strip():
         return None, False
     parser = _parser()
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         root = etree.fromstring(text, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from newsreader.models import Block, Dateline, RelatedLink
 from newsreader.parse.fields import (
@@ -23,6 +24,9 @@ from newsreader.parse.sanitize import clean_line
 
 __all__ = ["Assembled", "Item", "assemble", "trim_link_title"]
 
+_NOT_STORY_HOSTS = frozenset({"youtube.com", "youtu.be", "facebook.com", "t.me", "twitter.com",
+                              "x.com", "instagram.com", "vk.com", "wa.me", "telegram.me"})
+_NOT_STORY_PATH = re.compile(r"(?:^|/)(?:tags?|category|categories|rubric|topics?|author)/")
 _LABEL_PREFIX = re.compile(r"^\s*([^\W\d][\w ]{2,24}?)\s*[:,.—–-]\s+(.+)$", re.S)
 
 @dataclass
@@ -48,11 +52,19 @@ def trim_link_title(text: str) -> str:
     return re.sub(r"[\s.,;:]+(?=[\"»”’']?$)", "", text).strip()
 
 
+def _is_story_link(url: str) -> bool:
+    """A site's home page, a tag or category page, a video site: not an earlier story."""
+    path = urlsplit(url).path.strip("/")
+    if not path or _NOT_STORY_PATH.search(path + "/"):
+        return False
+    return (urlsplit(url).hostname or "").removeprefix("www.") not in _NOT_STORY_HOSTS
+
+
 def _related(kind: str, links: list[tuple[str, str]], summary: str | None) -> list[RelatedLink]:
     out = []
     for text, url in links:
         title = trim_link_title(text)
-        if url and title:
+        if url and title and _is_story_link(url):
             out.append(RelatedLink(kind, title, url, summary))  # type: ignore[arg-type]
     return out
 
@@ -62,18 +74,34 @@ def _is_text(item: Item) -> bool:
 
 
 def _pick_lead(items: list[Item], description: str) -> int | None:
-    """Index of the standfirst among the first text items, if one is recognisable."""
+    """Index of the standfirst among the first items, if one is recognisable.
+
+    A standfirst is a subtitle sentence right under the headline (an <h2> that reads as a
+    sentence, not a section name), a wholly bold first paragraph, or the first paragraph
+    when the page's description says it is.
+    """
     desc = norm(description)
     for i, item in enumerate(items[:6]):
-        if item.kind == "h" and item.level > 1:
-            return None
-        if item.kind != "p" or len(item.text) < 40:
+        if item.kind == "h":
+            sentence = item.text.rstrip().endswith((".", "!", "?", "»", '"')) \
+                or len(item.text) >= 80
+            if i == 0 and item.level == 2 and sentence and len(item.text) >= 20:
+                return i
+            if item.level > 1:
+                return None
+            continue
+        if item.kind != "p" or len(item.text) < 15:
             continue
         text = norm(item.text)
-        if item.bold or (desc and (text == desc or text.startswith(desc[:120]))):
+        if (item.bold and not _is_label(text)) or (
+                len(item.text) >= 40 and desc and (text == desc or text.startswith(desc[:120]))):
             return i
         return None  # the first real paragraph is body text
     return None
+
+
+def _is_label(text: str) -> bool:
+    return text in RECALL_LABELS | READ_ALSO_LABELS | RELATED_LABELS | DETAILS_LABELS
 
 
 @dataclass
@@ -180,4 +208,15 @@ def assemble(
             blocks.append(Block("image", src=item.src, alt=item.alt, caption=item.caption))
         elif item.kind == "list" and item.items:
             blocks.append(Block("list", items=list(item.items)))
-    return Assembled(lead, blocks, related, dateline)
+    return Assembled(lead, blocks, _unique(related), dateline)
+
+
+def _unique(related: list[RelatedLink]) -> list[RelatedLink]:
+    """One entry per kind and target: a teaser box repeats its link on picture and headline."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for link in related:
+        if (link.kind, link.url) not in seen:
+            seen.add((link.kind, link.url))
+            out.append(link)
+    return out

@@ -35,7 +35,8 @@ _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b
 _NOT_HTML_TYPES = re.compile(r"^\s*(?:image|audio|video|font)/|^\s*application/(?!xhtml|xml)", re.I)
 _HTML_TAG = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|p|div|article|h1|title|meta)\b",
                        re.I)
-_CHROME_CONTAINERS = ("header", "footer", "nav", "aside", "form")
+# Not <form>: ASP.NET sites wrap the whole page in one (a real page came out empty).
+_CHROME_CONTAINERS = ("header", "footer", "nav", "aside")
 # Tags ("<") read at most: ~50k elements. Walking a flat 500k-<p> page (4 MB, under the byte
 # cap) took 13 s; real story pages have a few thousand.
 MAX_TAGS = 100_000
@@ -75,10 +76,19 @@ def _looks_like_html(content: bytes, content_type: str | None) -> bool:
 
 
 def _clean_document(doc: etree._Element) -> None:
-    """Drop never-text elements everywhere (scripts, styles, iframes...) after metadata is read."""
+    """Drop never-text elements everywhere (scripts, styles, iframes...) after metadata is read.
+
+    A <noscript> that holds a whole page (a real site put all its text in one, for readers
+    without JavaScript, which is what we are) is unwrapped instead.
+    """
     for el in list(doc.iter(*DROP_TAGS)):
-        if el.getparent() is not None:
-            el.getparent().remove(el)
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if el.tag == "noscript" and len(el.text_content()) > 1000 and el.find(".//p") is not None:
+            el.drop_tag()  # type: ignore[attr-defined]
+        else:
+            parent.remove(el)
 
 
 def _drop_site_chrome(doc: etree._Element, article: etree._Element | None) -> None:
@@ -134,11 +144,17 @@ def _body_items(
     if len(items) > MAX_ITEMS:
         items, parts.truncated = items[:MAX_ITEMS], True
     if _has_text(items):
-        return _with_images(items, parts) + parts.boxes, parts, order
+        return _with_recalls(_with_images(items, parts), parts) + parts.boxes, parts, order
     walked = walk_article(region, base, parts) if region is not None else []
     if _has_text(walked):
         return walked, parts, order
     return (items or walked) + ([] if walked else parts.boxes), parts, order
+
+
+def _with_recalls(items: list[Item], parts: ArticleParts) -> list[Item]:
+    """Recall paragraphs trafilatura left out (as link-heavy), back where a story ends."""
+    kept = {norm(it.text)[:60] for it in items if it.kind == "p"}
+    return items + [r for r in parts.recalls if norm(r.text)[:60] not in kept]
 
 
 def _with_images(items: list[Item], parts: ArticleParts) -> list[Item]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -17,6 +18,7 @@ from newsreader.parse.fields import (
     match_dateline,
     match_views,
     norm,
+    recall_prefix,
 )
 from newsreader.parse.html_util import BLOCK_TAGS, DROP_TAGS, iter_text
 from newsreader.parse.news import Item
@@ -77,6 +79,8 @@ class ArticleParts:
     attributions: list[tuple[str, str]] = field(default_factory=list)
     # The article's pictures with their captions, and whether each comes before the body text.
     images: list[tuple[Item, bool]] = field(default_factory=list)
+    # Recall / "as reported" paragraphs: trafilatura drops some as link-heavy boilerplate.
+    recalls: list[Item] = field(default_factory=list)
 
 
 def _cls(el: etree._Element) -> str:
@@ -298,16 +302,26 @@ def _take_cite(quote: etree._Element, parts: ArticleParts) -> None:
     parts.attributions.append((norm(clean_line(quote.text_content(), 200))[:40], attribution))
 
 
+def _site(url: str) -> str:
+    """The registered part of a host, roughly: "ria.ru" for "www.ria.ru" or "m.ria.ru"."""
+    host = (urlsplit(url).hostname or "").split(".")
+    return ".".join(host[-2:])
+
+
 def _box_links(el: etree._Element, base: str) -> list[tuple[str, str]]:
-    """A box's links; a link with no text (an image teaser) is named by its address."""
-    links = _links(el, base)
+    """A box's links to this site's stories; a link with no text (an image teaser) is named
+    by its address. Photo credits and photo-bank links in a teaser box are not stories."""
+    site = _site(base)
+    links = [(text, url) for text, url in _links(el, base)
+             if _site(url) == site and not text.startswith("©")]
     if links:
         return links
+    out = []
     for a in el.iter("a"):
         url = safe_url(a.get("href"), base)
-        if url:
-            return [(url.split("://", 1)[-1][:120], url)]
-    return []
+        if url and _site(url) == site:
+            out.append((url.split("://", 1)[-1][:120], url))
+    return out
 
 
 def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> None:
@@ -348,6 +362,30 @@ def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) 
         _remove(label_el)
 
 
+def _is_box_sized(el: etree._Element) -> bool:
+    """A related-story box is a few headlines, not a wrapper round the story (seen on real
+    pages: "related-content" classes on the element that holds the whole text)."""
+    text = " ".join(el.text_content().split())
+    if len(text) > 1000:
+        return False
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return len(text) <= 300 or linked >= 0.3 * len(text)
+
+
+def _strip_chrome(root: etree._Element) -> None:
+    """Chrome by its class name (share, comments, menus...), for our own walk only: trafilatura
+    has its own, and ours removed whole story texts on real pages ("sidebar" wrappers)."""
+    for el in list(root.iter()):
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        cls = _cls(el)
+        tag = _tag(el)
+        if tag in DROP_TAGS or (cls and _CHROME.search(cls)) or (
+            tag in _STRIP_IN_ROOT and _tag(el.getparent()) != "blockquote"  # quote <footer>
+        ):
+            _remove(el)
+
+
 def lift_specials(root: etree._Element, base: str) -> ArticleParts:
     """Take chrome out of the article; lift out dateline, views, lead, boxes and quote cites.
 
@@ -368,21 +406,21 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
             box = "read_also"
         elif cls and _RELATED.search(cls) and tag not in ("p", "span", "a"):
             box = "related"
-        if box is not None:
+        if box is not None and _is_box_sized(el):
             links = _box_links(el, base)
             # A placeholder keeps the box's place so related links stay in document order.
             parts.boxes.append(Item("box", box=box, links=links))
             marker = el.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
             marker.tail, el.tail = el.tail, None
             el.getparent().replace(el, marker)
-        elif tag in DROP_TAGS or (cls and _CHROME.search(cls)) or (
-            tag in _STRIP_IN_ROOT and _tag(el.getparent()) != "blockquote"  # quote <footer>
-        ):
-            _remove(el)
     for quote in list(scope.iter("blockquote")):
         _take_cite(quote, parts)
     _lift_labelled_lists(scope, base, parts)
     _collect_images(root, base, parts)
+    for p in root.iter("p"):
+        text = clean_line(p.text_content(), PARA_MAX)
+        if recall_prefix(text):
+            parts.recalls.append(Item("p", text, links=_links(p, base)))
     body_started = False  # datelines and view counters sit above the body text
     for el in list(scope.iter()):
         if body_started:
@@ -409,7 +447,7 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
         text = " ".join(el.text_content().split())
         if _tag(el) == "time" or (cls and _META.search(cls) and len(text) <= 200):
             _remove(el)
-        elif parts.lead is None and cls and _LEAD.search(cls) and len(text) >= 20 \
+        elif parts.lead is None and cls and _LEAD.search(cls) and 20 <= len(text) <= 1000 \
                 and _tag(el) in ("p", "div", "h2", "span", "section"):
             parts.lead = clean_line(text, PARA_MAX)
             _remove(el)
@@ -418,6 +456,7 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
 
 def walk_article(root: etree._Element, base: str, parts: ArticleParts) -> list[Item]:
     """Walk a lifted article root into Items. Raises TooComplex if the DOM is too deep."""
+    _strip_chrome(root)
     try:
         walker = _Walker(base, parts.boxes, parts.attributions)
         try:
