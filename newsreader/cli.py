@@ -155,6 +155,7 @@ async def _read(
 ) -> int:
     from newsreader.cli_render import print_story
     from newsreader.parse.urls import safe_url
+    from newsreader.present import has_text
 
     reader = _open_reader(config, offline=offline, demo=demo)
     status = EXIT_OK
@@ -175,6 +176,9 @@ async def _read(
                 print(json.dumps(story.to_dict(), ensure_ascii=False), flush=True)
             else:
                 print_story(story, cached=reader.is_cached)
+            if not has_text(story):
+                print(f"newsreader: {url}: no article text found", file=sys.stderr)
+                status = EXIT_FAILED
     finally:
         await reader.aclose()
     return status

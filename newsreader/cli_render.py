@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from newsreader.models import Story
-from newsreader.present import kind_label, meta_parts
+from newsreader.present import kind_label, meta_parts, recall_paragraphs, story_word
 from newsreader.services.refresh import RefreshProgress
 
 
@@ -40,6 +40,14 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
             parts.append(Padding(Text(bullets), (1, 0, 0, 2)))
         else:
             parts.append(Padding(Text(block.text), (1, 0, 0, 0)))
+    recalls = recall_paragraphs(story)
+    if recalls:
+        parts.append(Padding(Text(story_word(story, "recall"), style="bold underline"),
+                             (1, 0, 0, 0)))
+        for numbers, summary in recalls:
+            line = Text("".join(f"[{n}]" for n in numbers) + " ", style="bold")
+            line.append(summary)
+            parts.append(line)
     if story.related:
         parts.append(Text("\nRelated", style="bold underline"))
         for number, link in enumerate(story.related, 1):

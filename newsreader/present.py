@@ -7,6 +7,43 @@ from datetime import UTC, datetime
 from newsreader.models import Story
 
 KIND_LABELS = {"recall": "Recall", "read_also": "Read also", "related": "Related"}
+# The story's own words for its meta line and its Recall section, in the story's language.
+_WORDS = {
+    "en": {"views": "views", "by": "by", "recall": "Recall", "no_text": "No article text found"},
+    "uk": {"views": "переглядів", "by": "автор:", "recall": "Нагадаємо",
+           "no_text": "Текст статті не знайдено"},
+    "ru": {"views": "просмотров", "by": "автор:", "recall": "Напомним",
+           "no_text": "Текст статьи не найден"},
+}
+
+
+def story_word(story: Story, key: str) -> str:
+    """A label in the story's language ("views" → "переглядів"), English when unknown."""
+    return _WORDS.get((story.language or "en")[:2], _WORDS["en"])[key]
+
+
+def recall_paragraphs(story: Story) -> list[tuple[list[int], str]]:
+    """Each distinct Recall summary with the numbers of the related links it carries.
+
+    The paragraph is what the reader of the page saw; the links' titles are often fragments
+    of it ("[1] shipments through the Odesa ports rose"), so it is shown in full.
+    """
+    out: list[tuple[list[int], str]] = []
+    for number, link in enumerate(story.related, 1):
+        summary = " ".join((link.summary or "").split())
+        if link.kind != "recall" or not summary:
+            continue
+        if out and out[-1][1] == summary:
+            out[-1][0].append(number)
+        else:
+            out.append(([number], summary))
+    return out
+
+
+def has_text(story: Story) -> bool:
+    """Whether the page gave any article text (a lead, or a block other than a picture)."""
+    return bool(story.lead) or any(b.type != "image" and (b.text or b.items)
+                                   for b in story.blocks)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -53,7 +90,7 @@ def meta_parts(story: Story) -> list[str]:
     if when:
         parts.append(when)
     if story.views is not None:
-        parts.append(f"{story.views:,} views")
+        parts.append(f"{story.views:,} {story_word(story, 'views')}")
     if story.authors:
-        parts.append("by " + ", ".join(story.authors))
+        parts.append(f"{story_word(story, 'by')} " + ", ".join(story.authors))
     return parts

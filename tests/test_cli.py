@@ -131,3 +131,13 @@ def test_fetch_with_every_source_down_exits_1_then_backs_off(site: TestServer) -
     assert backing_off.returncode == 1 and "1 not due yet" in backing_off.stdout
     # Its last error is still reported until it works again.
     assert "Down: unreachable" in backing_off.stderr
+
+
+def test_read_of_a_page_without_article_text_exits_1(http_server: TestServer) -> None:
+    page = (b"<html><head><title>Gallery</title></head><body><h1>Gallery</h1>"
+            b"<img src='/1.jpg'></body></html>")
+    http_server.route("/gallery", page)
+    result = run("read", http_server.url("/gallery"))
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("/gallery: no article text found")
+    assert "Gallery" in result.stdout

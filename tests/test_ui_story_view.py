@@ -6,9 +6,19 @@ from dataclasses import replace
 
 from textual.geometry import Region
 
-from newsreader.models import Story
+from newsreader.models import RelatedLink, Story
 from newsreader.ui.widgets.story import LEAD_BAR, RELATED_RULE, RelatedList, story_lines
-from tests.ui_fakes import SIZE, main, make_app, make_story, open_highlighted, settle, url
+from tests.ui_fakes import (
+    SIZE,
+    FakeReader,
+    headline,
+    main,
+    make_app,
+    make_story,
+    open_highlighted,
+    settle,
+    url,
+)
 
 
 def _plain(story: Story, width: int = 60) -> list[str]:
@@ -116,3 +126,28 @@ async def test_the_pane_title_follows_the_story_source() -> None:
         view.show_story(make_story(url("c"), "Back"), [])
         await pilot.pause()
         assert "Example News" in view.render_lines(top)[0].text
+
+
+async def test_a_recall_paragraph_is_shown_whole_with_its_link_number() -> None:
+    summary = ("Grain shipments through the Odesa ports rose for the third month in a row in "
+               "November, supporting export earnings.")
+    story = replace(make_story(url("a"), "Central bank holds its key rate", []), related=[
+        RelatedLink("recall", "shipments through the Odesa ports rose", url("b"), summary)])
+    reader = FakeReader([headline("a", "Central bank holds its key rate", 1)],
+                        {url("a"): story})
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)
+        text = " ".join(screen.story_view.shown_text.split())
+        assert f"Recall [1] {summary}" in text
+
+
+async def test_a_story_without_text_says_so_and_offers_the_browser() -> None:
+    empty = replace(make_story(url("a"), "Gallery: winter in Kyiv", []), lead=None, blocks=[],
+                    language="uk")
+    reader = FakeReader([headline("a", "Gallery: winter in Kyiv", 1)], {url("a"): empty})
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)
+        text = " ".join(screen.story_view.shown_text.split())
+        assert "Текст статті не знайдено" in text and "Press o to open it" in text

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 
 from newsreader.models import Block, Story
+from newsreader.present import has_text, recall_paragraphs, story_word
 from newsreader.ui.format import MUTED, meta_line, related_row
 from newsreader.ui.widgets.plain_lines import StripScrollBar, is_plain, plain_lines
 from newsreader.ui.widgets.wrap import wrap_plain
@@ -96,6 +97,17 @@ def story_lines(story: Story, width: int) -> list[Content]:
         lead = Content.styled(story.lead, "bold").wrap(max(width - 3, 4))
         lines += _blank_if(_indent(lead, bar, bar))
     lines += body_lines(story.blocks, width)
+    if not has_text(story):
+        lines += _blank_if(Content.styled(
+            f"{story_word(story, 'no_text')}: the page had no article text newsreader could "
+            "find. Press o to open it in your browser.", "italic $warning").wrap(width))
+    recalls = recall_paragraphs(story)
+    if recalls:
+        lines += Content.styled(story_word(story, "recall"), "bold underline $text-secondary"
+                                ).wrap(width)
+        for numbers, summary in recalls:
+            marks = "".join(f"[{n}]" for n in numbers)
+            lines += _blank_if(Content.assemble((marks, "bold $accent"), " ", summary).wrap(width))
     if story.related:
         lines += [
             Content.styled(RELATED_RULE * width, "$border-blurred"),

@@ -1,0 +1,169 @@
+"""News fields recognised by meaning: one written case per form (issue 16), no corpus needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsreader.parse.fields import (
+    is_chrome_line,
+    match_attribution,
+    match_views,
+    quote_tail_attribution,
+    recall_prefix,
+    split_dateline,
+)
+from newsreader.parse.story import parse_story
+
+DEMO_NEWS = Path(__file__).resolve().parent.parent / "newsreader" / "demo" / "site" / "news"
+PARA = ("<p>The council approved the plan on Tuesday after a long debate about the cost of the "
+        "work and the time it will take to finish it before winter.</p>")
+
+
+@pytest.mark.parametrize(("text", "place", "agency", "rest"), [
+    ("МОСКВА, 18 ноя — РИА Новости. Фестиваль пройдет", "МОСКВА", "РИА Новости", "Фестиваль"),
+    ("МОСКВА, 15 ноя - РИА Новости. Текст", "МОСКВА", "РИА Новости", "Текст"),
+    ("КИЇВ. 19 березня. УНН. Президент заявив", "КИЇВ", "УНН", "Президент"),
+    ("Kyiv, Dec 7 (Reuters) - Ukraine said", "Kyiv", "Reuters", "Ukraine"),
+    ("Москва. 1 ноября. INTERFAX.RU - Госдума", "Москва", "INTERFAX.RU", "Госдума"),
+    ("США, 15 ноября. /ТАСС/. Президент", "США", "ТАСС", "Президент"),
+])
+def test_dateline_prefixes(text: str, place: str, agency: str, rest: str) -> None:
+    found = split_dateline(text)
+    assert found is not None
+    dateline, remainder = found
+    assert (dateline.place, dateline.agency) == (place, agency)
+    assert remainder.startswith(rest)
+
+
+@pytest.mark.parametrize("text", ["Москва, 15 ноября — это город", "In May 2019 the council said",
+                                  "Kyiv, the capital, said today - nothing"])
+def test_sentences_are_not_datelines(text: str) -> None:
+    assert split_dateline(text) is None
+
+
+@pytest.mark.parametrize(("text", "named", "views"), [
+    ("1558 views", False, 1558), ("19110 переглядів", False, 19110),
+    ("Переглядів: 1 558", False, 1558), ("4 210 просмотров", False, 4210),
+    ("3.8k views", False, 3800), ("1,2 тыс. просмотров", False, 1200),
+    ("9", True, 9), ("9", False, None), ("Kyiv • UNN", True, None),
+])
+def test_view_counters(text: str, named: bool, views: int | None) -> None:
+    assert match_views(text, named_for_views=named) == views
+
+
+def test_attributions_after_and_inside_a_quote() -> None:
+    assert match_attribution("- Zelenskyy noted.") == "Zelenskyy noted"
+    assert match_attribution("— сказал Мединский.") == "сказал Мединский"
+    assert match_attribution(", - зазначила співдоповідач.") == "зазначила співдоповідач"
+    assert match_attribution("The council met again on Friday.") is None
+    assert quote_tail_attribution("«Мы работаем», — говорит Елена Иванова. — «И будем»") \
+        == "говорит Елена Иванова"
+    assert quote_tail_attribution("…трафика, — говорится в сообщении.") == "говорится в сообщении"
+    assert quote_tail_attribution("We will rebuild the bridge by spring.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Нагадаємо, раніше уряд", "Нагадуємо: у Києві", "Напомним, что", "Recall that the mayor",
+    "Як повідомлялося, у місті", "Раніше повідомлялося, що", "Как сообщалось, в Одессе",
+    "Как сообщали СМИ,", "Ранее сообщалось, что", "As reported earlier, the council",
+])
+def test_recall_openings(text: str) -> None:
+    assert recall_prefix(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Уважаемые читатели, просим соблюдать Правила комментирования", "Share this article",
+    "Другие новости региона читайте здесь", "Подписывайтесь на наш Telegram",
+    "Теги: политика, выборы", "Наш WhatsApp +7 (914) 544 55 32", "Источник — Коммерсантъ",
+])
+def test_chrome_lines(text: str) -> None:
+    assert is_chrome_line(text)
+
+
+@pytest.mark.parametrize("text", ["Shares of the company rose 4% on Monday.",
+                                  "Follow-up talks will be held next week."])
+def test_story_sentences_are_not_chrome(text: str) -> None:
+    assert not is_chrome_line(text)
+
+
+def _page(body: str, *, encoding: str = "utf-8", article: bool = True) -> bytes:
+    wrap = ("<article>{}</article>" if article else "{}").format(body)
+    return (f'<!DOCTYPE html><html><head><meta charset="{encoding}"><title>Т</title></head>'
+            f"<body><header><nav><a href='/'>Головна</a></nav></header>{wrap}"
+            "<footer>© 2026 Агенція</footer></body></html>").encode(encoding)
+
+
+def test_recall_in_every_form_keeps_its_text_and_link() -> None:
+    body = ("<h1>Міська рада ухвалила бюджет</h1>" + PARA
+            + "<p>Нагадаємо, раніше <a href='/a'>рада ухвалила програму опалення</a>, яка "
+              "передбачає ремонт котелень.</p>"
+            + "<p>Як повідомлялося, <a href='/b'>мер анонсував ремонт мостів</a>.</p>"
+            + "<p>Напомним, что решение принимали без обсуждения с жителями района.</p>")
+    story = parse_story(_page(body), "https://agency.example/news/1")
+    recalls = [(r.url, r.summary) for r in story.related if r.kind == "recall"]
+    assert recalls == [
+        ("https://agency.example/a", "Нагадаємо, раніше рада ухвалила програму опалення, яка "
+                                     "передбачає ремонт котелень."),
+        ("https://agency.example/b", "Як повідомлялося, мер анонсував ремонт мостів."),
+    ]
+    # Without a link it stays a paragraph where it stood.
+    assert story.blocks[-1].text.startswith("Напомним, что решение")
+
+
+def test_read_also_lines_and_boxes_but_not_share_buttons_or_credits() -> None:
+    body = ("<h1>Заголовок новини про місто</h1>" + PARA
+            + "<p>Читайте також: <a href='/c'>У Львові відкрили пункт незламності</a></p>"
+            + "<div class='b-inject'><a href='/d'><img src='/i.jpg'></a>"
+              "<a href='https://photo.example/credit'>© Фото: Агенція</a>"
+              "<a href='/d'>Уряд спростив допомогу</a></div>"
+            + "<div class='share'><a href='https://facebook.com/sharer'>Facebook</a></div>" + PARA)
+    story = parse_story(_page(body), "https://agency.example/news/2")
+    assert [(r.kind, r.title, r.url) for r in story.related] == [
+        ("read_also", "У Львові відкрили пункт незламності", "https://agency.example/c"),
+        ("related", "Уряд спростив допомогу", "https://agency.example/d"),
+    ]
+    assert "Facebook" not in " ".join(b.text for b in story.blocks)
+
+
+def test_div_post_template_in_windows_1251() -> None:
+    """An agency template with no <article>: div.post > div.post-content, windows-1251."""
+    body = ("<div class='post'><h1>На Харківщині відновили газопостачання</h1>"
+            "<div class='post-meta'><span>Харків • RNA</span> "
+            "<span class='post-views'>2 037 переглядів</span></div>"
+            "<figure><img src='/img/gas.jpg' alt='Газ'><figcaption>Ремонт газопроводу. "
+            "Фото: RNA</figcaption></figure><div class='post-content'>"
+            "<p>Бригади замінили понад 11 кілометрів газопроводів і відремонтували дві "
+            "газорозподільні станції, передає RNA. Роботи тривали майже два місяці.</p>"
+            "<div class='read-also'><b>Читайте також</b> <a href='/uk/1'>Перший заголовок</a> "
+            "<a href='/uk/2'>Другий заголовок</a></div>"
+            "<p>Перед пуском газу фахівці перевірили кожен будинок і замінили пошкоджені "
+            "лічильники, повідомили в обласній адміністрації.</p></div></div>"
+            "<div class='sidebar'><a href='/x'>Найпопулярніше</a></div>")
+    story = parse_story(_page(body, encoding="windows-1251", article=False),
+                        "https://rna.example/uk/news/gas")
+    assert story.encoding == "windows-1251"
+    assert (story.dateline.place, story.dateline.agency) == ("Харків", "RNA")  # type: ignore[union-attr]
+    assert story.views == 2037
+    image = next(b for b in story.blocks if b.type == "image")
+    assert image.caption == "Ремонт газопроводу. Фото: RNA"
+    assert [r.title for r in story.related] == ["Перший заголовок", "Другий заголовок"]
+    texts = " ".join(b.text for b in story.blocks)
+    assert "Перший заголовок" not in texts and "Бригади замінили" in texts
+
+
+def test_demo_recall_paragraph_is_kept_whole() -> None:
+    page = (DEMO_NEWS / "central-bank-holds-key-rate.html").read_bytes()
+    story = parse_story(page, "https://demo.newsreader.invalid/news/central-bank-holds-key-rate")
+    recall = next(r for r in story.related if r.kind == "recall")
+    assert recall.summary == ("Grain shipments through the Odesa ports rose for the third month "
+                              "in a row in November, supporting export earnings.")
+
+
+def test_a_page_without_article_text_has_no_blocks_but_a_title() -> None:
+    page = (b"<html><head><title>Gallery: winter in Kyiv</title></head><body>"
+            b"<h1>Gallery: winter in Kyiv</h1><img src='/1.jpg'><img src='/2.jpg'></body></html>")
+    story = parse_story(page, "https://agency.example/gallery/1")
+    assert story.title == "Gallery: winter in Kyiv"
+    assert not [b for b in story.blocks if b.type != "image"] and not story.lead

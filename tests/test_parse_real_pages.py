@@ -1,0 +1,121 @@
+"""The parser on real pages nobody here wrote (../shared/corpus), against our truth.
+
+Skipped, with the reason, only where the shared corpus is absent. bench/extract_bench.py prints
+the same figures over every page; these tests hold the line on them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+
+import pytest
+import trafilatura
+
+from newsreader.models import Story
+from newsreader.parse.story import parse_story
+from tests.corpus import (
+    corpus_missing_reason,
+    generic_pages,
+    iter_news_cases,
+    news_page,
+    norm_text,
+    score_news,
+    story_body_text,
+)
+
+pytestmark = pytest.mark.skipif(corpus_missing_reason() is not None,
+                                reason=corpus_missing_reason() or "")
+
+
+def _parse(path: str) -> Story:
+    body, url = news_page(path)
+    return parse_story(body, url)
+
+
+def _field_rates() -> dict[str, float]:
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for path, truth in iter_news_cases():
+        for field, results in score_news(_parse(path), truth).items():
+            hits[field] += results
+    return {field: sum(r) / len(r) for field, r in hits.items()}
+
+
+# Fields at the issue's target (0.95) must stay there; the three below it are held at
+# today's figure so they cannot slip back unnoticed (the README says what still fails).
+_TARGET = 0.95
+_BELOW_TARGET_FLOOR = {"lead": 0.60, "quotes": 0.75, "body_lacks": 0.90}
+
+
+def test_news_fields_on_our_truth() -> None:
+    rates = _field_rates()
+    for field, rate in rates.items():
+        floor = _BELOW_TARGET_FLOOR.get(field, _TARGET)
+        assert rate >= floor, f"{field}: {rate:.3f} < {floor}"
+
+
+@pytest.mark.parametrize(("path", "place", "agency"), [
+    ("raw/ria.ru/ria_culture_20171118_1509076610.html", "МОСКВА", "РИА Новости"),
+])
+def test_real_dateline_and_bare_view_counter(path: str, place: str, agency: str) -> None:
+    story = _parse(path)
+    assert story.dateline is not None
+    assert (story.dateline.place, story.dateline.agency) == (place, agency)
+    assert story.views == 9  # a bare number in RIA's "m-views" element
+    assert story.published is not None and story.published.startswith("2017-11-18T10:03")
+    assert not story_body_text(story).startswith("МОСКВА")
+    # RIA's unlabelled teaser box inside the text, without its photo credit.
+    assert [(r.kind, r.title) for r in story.related] == [
+        ("related", 'Сформирован лонг-лист премии "Золотая маска"-2018')]
+    assert "Пользователь обязуется" not in story_body_text(story)  # comment rules
+
+
+def test_real_datelines_across_newsrooms() -> None:
+    cases = [(p, t) for p, t in iter_news_cases() if t.get("dateline")]
+    assert len(cases) >= 5
+    for path, truth in cases:
+        got = _parse(path).dateline
+        assert got is not None, path
+        assert (got.place, got.agency) == (truth["dateline"]["place"],
+                                           truth["dateline"]["agency"]), path
+
+
+def test_real_quote_with_speaker_inside_the_box() -> None:
+    story = _parse("normalized/dvnovosti.ru/5256058910314767963.html")
+    quote = next(b for b in story.blocks if b.type == "quote")
+    assert quote.attribution == "говорится в сообщении"
+
+
+def test_real_recall_paragraph_dropped_by_trafilatura_is_kept() -> None:
+    story = _parse("normalized/dostyp.com.ua/7688477539810337666.html")
+    assert any(r.kind == "recall" and (r.summary or "").startswith("Нагадаємо, 10 жовтня")
+               for r in story.related)
+
+
+def test_real_as_reported_paragraph_links_the_story() -> None:
+    story = _parse("normalized/fraza.ua/7639123860634901666.html")
+    recall = [r for r in story.related if r.kind == "recall"]
+    assert recall and all("fraza.ua/news/" in r.url for r in recall)  # not the home page
+
+
+def test_real_read_also_line() -> None:
+    cases = [(p, t) for p, t in iter_news_cases()
+             if "dostyp.com.ua" in p and t.get("read_also")]
+    story = _parse(cases[0][0])
+    assert cases[0][1]["read_also"][0]["url"] in [r.url for r in story.related]
+
+
+def test_generic_pages_at_least_as_good_as_trafilatura_and_never_empty() -> None:
+    """Every 12th page of trafilatura's own evaluation set, both extractors on the same bytes."""
+    warnings.simplefilter("ignore")
+    ours, theirs = [0, 0], [0, 0]
+    for page in generic_pages()[::12]:
+        html = page.html()
+        text = story_body_text(parse_story(html, page.url)).casefold()
+        plain = norm_text(trafilatura.extract(html, url=page.url)).casefold()
+        for got, score in ((text, ours), (plain, theirs)):
+            score[0] += sum(norm_text(s).casefold() in got for s in page.entry["with"])
+            score[1] += sum(norm_text(s).casefold() not in got for s in page.entry["without"])
+        assert text or not plain, f"{page.name}: empty where trafilatura finds text"
+    assert ours[0] >= theirs[0], f"'with' snippets: ours {ours[0]}, trafilatura {theirs[0]}"
+    assert ours[1] >= theirs[1] - 3, f"'without' snippets: ours {ours[1]}, theirs {theirs[1]}"
