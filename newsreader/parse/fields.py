@@ -12,7 +12,8 @@ from newsreader.models import Dateline
 from newsreader.parse.sanitize import clean_line
 
 __all__ = [
-    "DETAILS_LABELS", "READ_ALSO_LABELS", "RECALL_LABELS", "RELATED_LABELS", "is_chrome_line",
+    "DETAILS_LABELS", "READ_ALSO_LABELS", "RECALL_LABELS", "RELATED_LABELS", "attribution_for",
+    "is_chrome_line",
     "match_attribution", "match_dateline", "match_views", "norm", "quote_tail_attribution",
     "read_also_prefix", "recall_prefix", "split_dateline", "views_number",
 ]
@@ -29,7 +30,7 @@ RECALL_LABELS = frozenset({"recall", "нагадаємо", "нагадуємо",
 READ_ALSO_LABELS = frozenset({"read also", "see also", "also read", "read more", "читайте також",
                               "також читайте", "читайте ще", "дивіться також", "читайте также",
                               "также читайте", "смотрите также", "читайте", "читайте більше",
-                              "more", "more news", "read", "по теме", "по темі"})
+                              "more news", "по теме", "по темі"})
 RELATED_LABELS = frozenset({"related", "related news", "related stories", "related articles",
                             "more on this topic", "on this topic", "схожі новини", "до теми",
                             "новини на тему", "похожие новости", "новости по теме"})
@@ -91,12 +92,12 @@ _CHROME_LINE = re.compile(
     r"sign up for|join our|get our newsletter|"
     # comment rules and "other news" pointers
     r"уважаемые читатели|шановні читачі|dear readers|"
-    r"(?:другие|другие|все|більше|інші|всі|остальные|последние|more|other|all)\s+"
+    r"(?:другие|все|більше|інші|всі|остальные|последние|more|other|all)\s+"
     r"(?:новости|новини|news|stories)\b.{0,60}(?:здесь|тут|here|читайте|на\s)|"
     r"читайте\s+(?:нас|нас\s+в|наш)\s|читайте\s+(?:\S+\s+)?(?:в|у)\s+(?:telegram|телеграм|"
     r"viber|facebook|instagram|google)|"
     r"(?:подпишитесь|підпишіться)\b|"
-    r"(?:теги|теги|метки|tags|категории|категорії|рубрики|рубрика|topics)\s*:|"
+    r"(?:теги|метки|tags|категории|категорії|рубрики|рубрика|topics)\s*:|"
     r"(?:фото|photo|джерело фото)\s*:\s*\S{1,40}$|"
     # sources, messenger numbers, "tip us off", partner-news and cover-photo notes
     r"(?:источник|джерело|source)\s*[—:–-]\s*\S|наш\s+(?:whatsapp|telegram|viber)|"
@@ -164,6 +165,12 @@ def match_views(text: str, *, named_for_views: bool = False) -> int | None:
         if m:
             return views_number(m.group("n"))
     return None
+
+
+def attribution_for(quote_text: str, cites: list[tuple[str, str]]) -> str | None:
+    """The attribution lifted from the quote box whose text this is."""
+    key = norm(quote_text)[:40]
+    return next((who for start, who in cites if start and start == key), None)
 
 
 def match_attribution(text: str) -> str | None:

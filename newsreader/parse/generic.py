@@ -8,12 +8,11 @@ import unicodedata
 import trafilatura
 from lxml import etree
 
-from newsreader.parse.fields import match_attribution
+from newsreader.parse.fields import attribution_for, match_attribution
 from newsreader.parse.html_util import iter_text
 from newsreader.parse.news import Item
 from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
-from newsreader.parse.walk import attribution_for
 
 __all__ = ["extract_generic"]
 

@@ -27,7 +27,6 @@ __all__ = ["Assembled", "Item", "assemble", "trim_link_title"]
 _NOT_STORY_HOSTS = frozenset({"youtube.com", "youtu.be", "facebook.com", "t.me", "twitter.com",
                               "x.com", "instagram.com", "vk.com", "wa.me", "telegram.me"})
 _NOT_STORY_PATH = re.compile(r"(?:^|/)(?:tags?|category|categories|rubric|topics?|author)/")
-_LABEL_PREFIX = re.compile(r"^\s*([^\W\d][\w ]{2,24}?)\s*[:,.—–-]\s+(.+)$", re.S)
 
 @dataclass
 class Item:
@@ -187,9 +186,7 @@ def assemble(
                     # The whole paragraph, label included: it is what the reader sees.
                     related += _related("recall", item.links, clean_line(item.text, 2000))
                     continue
-                m = _LABEL_PREFIX.match(item.text)
-                prefix = norm(m.group(1)) if m else ""
-                if prefix in READ_ALSO_LABELS or read_also_prefix(item.text):
+                if read_also_prefix(item.text):
                     related += _related("read_also", item.links, None)
                     continue
             if label in DETAILS_LABELS or (item.kind == "p" and item.bold and len(item.text) < 60

@@ -145,10 +145,11 @@ def _body_items(
         items, parts.truncated = items[:MAX_ITEMS], True
     if _has_text(items):
         return _with_recalls(_with_images(items, parts), parts) + parts.boxes, parts, order
+    # Our walk puts the boxes back in place itself.
     walked = walk_article(region, base, parts) if region is not None else []
-    if _has_text(walked):
+    if _has_text(walked) or not items:
         return walked, parts, order
-    return (items or walked) + ([] if walked else parts.boxes), parts, order
+    return items + parts.boxes, parts, order
 
 
 def _with_recalls(items: list[Item], parts: ArticleParts) -> list[Item]:

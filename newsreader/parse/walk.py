@@ -14,6 +14,7 @@ from newsreader.parse.fields import (
     READ_ALSO_LABELS,
     RECALL_LABELS,
     RELATED_LABELS,
+    attribution_for,
     match_attribution,
     match_dateline,
     match_views,
@@ -26,7 +27,7 @@ from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
 
 __all__ = [
-    "ArticleParts", "TooComplex", "attribution_for", "find_article_root", "find_text_region",
+    "ArticleParts", "TooComplex", "find_article_root", "find_text_region",
     "header_scope", "lift_specials", "walk_article",
 ]
 
@@ -133,15 +134,7 @@ def find_text_region(doc: etree._Element) -> etree._Element | None:
             best, best_len = el, size
     if best is None or best_len < 200:
         return None
-    region = best
-    for _ in range(3):  # a headline three levels up is still this story's
-        if region.find(".//h1") is not None:
-            return region
-        parent = region.getparent()
-        if parent is None or _tag(parent) in ("body", "html"):
-            break
-        region = parent
-    return region if region.find(".//h1") is not None else best
+    return header_scope(best)
 
 
 def header_scope(root: etree._Element) -> etree._Element:
@@ -155,12 +148,6 @@ def header_scope(root: etree._Element) -> etree._Element:
             break
         scope = parent
     return scope if scope.find(".//h1") is not None else root
-
-
-def attribution_for(quote_text: str, cites: list[tuple[str, str]]) -> str | None:
-    """The attribution lifted from the quote box whose text this is."""
-    key = norm(quote_text)[:40]
-    return next((who for start, who in cites if start and start == key), None)
 
 
 def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
@@ -341,6 +328,14 @@ def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> Non
             _remove(el)
 
 
+def _replace_with_box(el: etree._Element, box: Item, parts: ArticleParts) -> None:
+    """Take a box out; a placeholder keeps its place, so our walk can put it back in order."""
+    parts.boxes.append(box)
+    marker = el.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
+    marker.tail, el.tail = el.tail, None
+    el.getparent().replace(el, marker)
+
+
 def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) -> None:
     """A "Related news" / "Читайте також" label followed by a list of links is a box."""
     for label_el in list(scope.iter("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong")):
@@ -355,10 +350,7 @@ def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) 
         links = _links(nxt, base)
         if not links:
             continue
-        parts.boxes.append(Item("box", box=kind, links=links))
-        marker = nxt.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
-        marker.tail, nxt.tail = nxt.tail, None
-        nxt.getparent().replace(nxt, marker)
+        _replace_with_box(nxt, Item("box", box=kind, links=links), parts)
         _remove(label_el)
 
 
@@ -407,12 +399,7 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
         elif cls and _RELATED.search(cls) and tag not in ("p", "span", "a"):
             box = "related"
         if box is not None and _is_box_sized(el):
-            links = _box_links(el, base)
-            # A placeholder keeps the box's place so related links stay in document order.
-            parts.boxes.append(Item("box", box=box, links=links))
-            marker = el.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
-            marker.tail, el.tail = el.tail, None
-            el.getparent().replace(el, marker)
+            _replace_with_box(el, Item("box", box=box, links=_box_links(el, base)), parts)
     for quote in list(scope.iter("blockquote")):
         _take_cite(quote, parts)
     _lift_labelled_lists(scope, base, parts)
