@@ -17,6 +17,7 @@ from newsreader.parse.urls import safe_url
 __all__ = ["extract_generic"]
 
 PARA_MAX = 20_000
+FULL_BELOW_CHARS = 1500
 
 
 def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
@@ -47,10 +48,19 @@ def _main_text(doc: etree._Element, base: str) -> etree._Element | None:
     to this tree: the walk below skips empty text, clean_line normalises whitespace and _nfc
     composes characters, so the Items come out the same (checked on 424 pages).
     """
+    body = _extract(doc, base, fast=True)
+    text_len = len("".join(body.itertext())) if body is not None else 0
+    if text_len < FULL_BELOW_CHARS:
+        full = _extract(doc, base, fast=False)
+        body = full if full is not None else body
+    return body
+
+
+def _extract(doc: etree._Element, base: str, *, fast: bool) -> etree._Element | None:
     document = trafilatura.bare_extraction(
         doc, url=base, output_format="xml", include_comments=False, include_tables=True,
         include_images=True, include_links=True, include_formatting=True, with_metadata=False,
-        deduplicate=False,
+        deduplicate=False, fast=fast,
     )
     body = getattr(document, "body", None)
     return body if body is not None and len(body) else None

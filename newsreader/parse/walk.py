@@ -405,9 +405,9 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
     _lift_labelled_lists(scope, base, parts)
     _collect_images(root, base, parts)
     for p in root.iter("p"):
-        text = clean_line(p.text_content(), PARA_MAX)
-        if recall_prefix(text):
-            parts.recalls.append(Item("p", text, links=_links(p, base)))
+        raw = p.text_content()
+        if recall_prefix(" ".join(raw[:200].split())):  # cleaned only when it is one
+            parts.recalls.append(Item("p", clean_line(raw, PARA_MAX), links=_links(p, base)))
     body_started = False  # datelines and view counters sit above the body text
     for el in list(scope.iter()):
         if body_started:
@@ -431,11 +431,18 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
         if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         cls = _cls(el)
-        text = " ".join(el.text_content().split())
-        if _tag(el) == "time" or (cls and _META.search(cls) and len(text) <= 200):
+        if _tag(el) == "time":
             _remove(el)
-        elif parts.lead is None and cls and _LEAD.search(cls) and 20 <= len(text) <= 1000 \
-                and _tag(el) in ("p", "div", "h2", "span", "section"):
+            continue
+        meta = bool(cls) and bool(_META.search(cls))
+        lead = parts.lead is None and bool(cls) and bool(_LEAD.search(cls)) \
+            and _tag(el) in ("p", "div", "h2", "span", "section")
+        if not (meta or lead):
+            continue  # the text of every element, asked for nothing, was most of this loop
+        text = " ".join(el.text_content().split())
+        if meta and len(text) <= 200:
+            _remove(el)
+        elif lead and 20 <= len(text) <= 1000:
             parts.lead = clean_line(text, PARA_MAX)
             _remove(el)
     return parts
