@@ -13,8 +13,8 @@ from newsreader.parse.sanitize import clean_line
 
 __all__ = [
     "DETAILS_LABELS", "READ_ALSO_LABELS", "RECALL_LABELS", "RELATED_LABELS", "attribution_for",
-    "is_chrome_line",
-    "match_attribution", "match_dateline", "match_views", "norm", "quote_tail_attribution",
+    "is_chrome_line", "match_attribution", "match_dateline", "match_views", "norm",
+    "norm_if_near", "quote_tail_attribution",
     "read_also_prefix", "recall_prefix", "split_dateline", "views_number",
 ]
 
@@ -22,6 +22,15 @@ __all__ = [
 def norm(s: str | None) -> str:
     """Comparable form of a label or a title: case-folded, one space, no trailing colon."""
     return " ".join((s or "").casefold().split()).rstrip(" :.").strip()
+
+
+def norm_if_near(s: str, target: str) -> str | None:
+    """norm(s) when `s` could equal the normed `target` at all; None for a text far longer.
+
+    Comparing every paragraph of a long page with the title and the lead normalised each
+    one in full; whitespace and case do not make a text twice as long.
+    """
+    return norm(s) if len(s) <= 2 * len(target) + 40 else None
 
 
 # Labels are compared after norm().

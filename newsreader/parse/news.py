@@ -15,6 +15,7 @@ from newsreader.parse.fields import (
     is_chrome_line,
     match_attribution,
     norm,
+    norm_if_near,
     quote_tail_attribution,
     read_also_prefix,
     recall_prefix,
@@ -27,6 +28,10 @@ __all__ = ["Assembled", "Item", "assemble", "trim_link_title"]
 _NOT_STORY_HOSTS = frozenset({"youtube.com", "youtu.be", "facebook.com", "t.me", "twitter.com",
                               "x.com", "instagram.com", "vk.com", "wa.me", "telegram.me"})
 _NOT_STORY_PATH = re.compile(r"(?:^|/)(?:tags?|category|categories|rubric|topics?|author)/")
+
+# Labels ("Нагадаємо", "Читайте також") are short: longer texts are never compared with them.
+_LONGEST_LABEL = "x" * 40
+
 
 @dataclass
 class Item:
@@ -146,7 +151,8 @@ def assemble(
 ) -> Assembled:
     """Turn page items into lead, blocks and related links the way a reader of the page would."""
     title_n = norm(title)
-    items = [it for it in items if not (_is_text(it) and norm(it.text) == title_n and title_n)]
+    items = [it for it in items
+             if not (title_n and _is_text(it) and norm_if_near(it.text, title_n) == title_n)]
     if dateline is None:
         dateline = _take_dateline(items)
     if lead is None:
@@ -165,9 +171,10 @@ def assemble(
             related += _related(item.box or "related", item.links, None)
             continue
         if _is_text(item):
-            label = norm(item.text)
+            label = norm_if_near(item.text, lead_n or _LONGEST_LABEL)
             if lead_n and label == lead_n:
                 continue
+            label = label if label is not None and len(label) <= len(_LONGEST_LABEL) else ""
             if is_chrome_line(item.text):
                 continue
             if label in RECALL_LABELS and nxt is not None and nxt.kind in ("p", "list") \

@@ -154,8 +154,10 @@ def _body_items(
 
 def _with_recalls(items: list[Item], parts: ArticleParts) -> list[Item]:
     """Recall paragraphs trafilatura left out (as link-heavy), back where a story ends."""
-    kept = {norm(it.text)[:60] for it in items if it.kind == "p"}
-    return items + [r for r in parts.recalls if norm(r.text)[:60] not in kept]
+    if not parts.recalls:
+        return items
+    kept = {norm(it.text[:120])[:60] for it in items if it.kind == "p"}
+    return items + [r for r in parts.recalls if norm(r.text[:120])[:60] not in kept]
 
 
 def _with_images(items: list[Item], parts: ArticleParts) -> list[Item]:
@@ -166,7 +168,7 @@ def _with_images(items: list[Item], parts: ArticleParts) -> list[Item]:
     for item in items:
         if item.kind == "image" and not item.caption:
             item.caption = captions.get(item.src or "")
-        if item.kind == "p" and norm(item.text) in caption_texts:
+        if caption_texts and item.kind == "p" and norm(item.text) in caption_texts:
             continue  # a caption trafilatura printed as a paragraph
         out.append(item)
     shown = {it.src for it in out if it.kind == "image"}
