@@ -80,11 +80,12 @@ def _manifest_urls() -> dict[str, str]:
     return out
 
 
-def story_body_text(story: Story) -> str:
+def story_body_text(story: Story, *, captions: bool = True) -> str:
     """Everything a reader sees below the headline: lead, blocks, related summaries."""
     parts = [story.lead or ""]
     for block in story.blocks:
-        parts += [block.text, block.attribution or "", block.caption or "", *block.items]
+        caption = block.caption if captions else None
+        parts += [block.text, block.attribution or "", caption or "", *block.items]
     seen = {norm_text(p) for p in parts}
     for link in story.related:
         summary = link.summary or ""

@@ -44,7 +44,7 @@ def _field_rates() -> dict[str, float]:
 # Fields at the target (0.95) must stay there; the three below it are held at
 # today's figure so they cannot slip back unnoticed (the README says what still fails).
 _TARGET = 0.95
-_BELOW_TARGET_FLOOR = {"lead": 0.60, "quotes": 0.75, "body_lacks": 0.90}
+_BELOW_TARGET_FLOOR = {"lead": 0.85, "quotes": 0.75, "body_lacks": 0.92}
 
 
 def test_news_fields_on_our_truth() -> None:
@@ -118,4 +118,4 @@ def test_generic_pages_at_least_as_good_as_trafilatura_and_never_empty() -> None
             score[1] += sum(norm_text(s).casefold() not in got for s in page.entry["without"])
         assert text or not plain, f"{page.name}: empty where trafilatura finds text"
     assert ours[0] >= theirs[0], f"'with' snippets: ours {ours[0]}, trafilatura {theirs[0]}"
-    assert ours[1] >= theirs[1] - 3, f"'without' snippets: ours {ours[1]}, theirs {theirs[1]}"
+    assert ours[1] >= theirs[1], f"'without' snippets: ours {ours[1]}, theirs {theirs[1]}"

@@ -13,7 +13,7 @@ from newsreader.parse.sanitize import clean_line
 
 __all__ = [
     "DETAILS_LABELS", "READ_ALSO_LABELS", "RECALL_LABELS", "RELATED_LABELS", "attribution_for",
-    "is_chrome_line", "match_attribution", "match_dateline", "match_views", "norm",
+    "is_chrome_line", "is_credit", "match_attribution", "match_dateline", "match_views", "norm",
     "norm_if_near", "quote_tail_attribution",
     "read_also_prefix", "recall_prefix", "split_dateline", "views_number",
 ]
@@ -107,7 +107,6 @@ _CHROME_LINE = re.compile(
     r"viber|facebook|instagram|google)|"
     r"(?:подпишитесь|підпишіться)\b|"
     r"(?:теги|метки|tags|категории|категорії|рубрики|рубрика|topics)\s*:|"
-    r"(?:фото|photo|джерело фото)\s*:\s*\S{1,40}$|"
     # sources, messenger numbers, "tip us off", partner-news and cover-photo notes
     r"(?:источник|джерело|source)\s*[—:–-]\s*\S|наш\s+(?:whatsapp|telegram|viber)|"
     r"хотите получать|хочете отримувати|стал(?:и)? свидетел\w* происшеств|"
@@ -206,10 +205,20 @@ def read_also_prefix(text: str) -> bool:
     return bool(_READ_ALSO_START.match(text))
 
 
+_CREDIT = re.compile(
+    r"^\s*[(\[]?\s*(?:©|\(c\)|(?:fotos?|bild|photos?|quelle|source|credits?|źródło|фото|"
+    r"джерело|источник)\s*[:/])\s*.{1,100}$", re.I)
+
+
+def is_credit(caption: str) -> bool:
+    """A caption that only names who took the picture ("Foto: Sascha Klahn", "© Reuters")."""
+    return bool(_CREDIT.match(caption))
+
+
 def is_chrome_line(text: str) -> bool:
     """Site furniture that lands inside story text: tickers, share/subscribe lines, rules."""
     if _TICKER.match(text):
         return True
-    if len(text) < 160 and _CHROME_LINE.match(text):
+    if len(text) < 160 and (_CHROME_LINE.match(text) or (len(text) < 120 and is_credit(text))):
         return True
     return len(text) < 400 and bool(_COMMENT_RULES.search(text))

@@ -59,7 +59,7 @@ def _main_text(doc: etree._Element, base: str) -> etree._Element | None:
 def _extract(doc: etree._Element, base: str, *, fast: bool) -> etree._Element | None:
     document = trafilatura.bare_extraction(
         doc, url=base, output_format="xml", include_comments=False, include_tables=True,
-        include_images=True, include_links=True, include_formatting=True, with_metadata=False,
+        include_images=False, include_links=True, include_formatting=True, with_metadata=False,
         deduplicate=False, fast=fast,
     )
     body = getattr(document, "body", None)

@@ -25,6 +25,7 @@ from newsreader.parse.walk import (
     find_article_root,
     find_text_region,
     lift_specials,
+    paragraph_key,
     walk_article,
 )
 
@@ -156,24 +157,31 @@ def _with_recalls(items: list[Item], parts: ArticleParts) -> list[Item]:
     """Recall paragraphs trafilatura left out (as link-heavy), back where a story ends."""
     if not parts.recalls:
         return items
-    kept = {norm(it.text[:120])[:60] for it in items if it.kind == "p"}
-    return items + [r for r in parts.recalls if norm(r.text[:120])[:60] not in kept]
+    kept = {paragraph_key(it.text) for it in items if it.kind == "p"}
+    return items + [r for r in parts.recalls if paragraph_key(r.text) not in kept]
 
 
 def _with_images(items: list[Item], parts: ArticleParts) -> list[Item]:
-    """Captions for trafilatura's pictures, and the lead picture it skipped (a lazy-load stub)."""
-    captions = {img.src: img.caption for img, _ in parts.images if img.src and img.caption}
-    caption_texts = {norm(c) for c in captions.values()}
-    out = []
-    for item in items:
-        if item.kind == "image" and not item.caption:
-            item.caption = captions.get(item.src or "")
-        if caption_texts and item.kind == "p" and norm(item.text) in caption_texts:
-            continue  # a caption trafilatura printed as a paragraph
-        out.append(item)
-    shown = {it.src for it in out if it.kind == "image"}
-    lead_images = [img for img, before in parts.images if before and img.src not in shown][:1]
-    return lead_images + out
+    """The article's pictures, each after the paragraph it follows on the page, when the
+    body kept that paragraph; the lead picture on top. trafilatura is asked for text only:
+    with its pictures it also kept the chrome around them (0.879 'without' → 0.896)."""
+    caption_texts = {norm(img.caption) for img, _, _ in parts.images if img.caption}
+    out = [it for it in items
+           if not (caption_texts and it.kind == "p" and norm(it.text) in caption_texts)]
+    keys = {paragraph_key(it.text) for it in out if it.kind == "p"}
+    after: dict[str, list[Item]] = {}
+    lead: list[Item] = []
+    for img, anchor, early in parts.images:
+        if anchor is not None and anchor in keys:
+            after.setdefault(anchor, []).append(img)
+        elif early:
+            lead.append(img)
+    placed = lead[:1]
+    for item in out:
+        placed.append(item)
+        if item.kind == "p":
+            placed += after.pop(paragraph_key(item.text), [])
+    return placed
 
 
 def _host(url: str) -> str | None:

@@ -15,6 +15,7 @@ from newsreader.parse.fields import (
     RECALL_LABELS,
     RELATED_LABELS,
     attribution_for,
+    is_credit,
     match_attribution,
     match_dateline,
     match_views,
@@ -28,7 +29,7 @@ from newsreader.parse.urls import safe_url
 
 __all__ = [
     "ArticleParts", "TooComplex", "find_article_root", "find_text_region",
-    "header_scope", "lift_specials", "walk_article",
+    "header_scope", "lift_specials", "paragraph_key", "walk_article",
 ]
 
 MAX_ITEMS = 3000
@@ -48,6 +49,7 @@ _VIEWS_NAME = re.compile(r"(?:^|[\s_-])views?(?:$|[\s_-])|view-?count|hits|пр�
 _RELATED_TAGS = frozenset({"related"})  # a normalized markup's related-story box
 _LEAD = re.compile(r"(?:^|[\s_-])(?:lead|standfirst|summary|intro|subtitle|excerpt|dek|"
                    r"description|annotation|sapo)(?:$|[\s_-])")
+_BIO = re.compile(r"author|bio|about|profile|byline|welcome|sidebar|widget")
 _META = re.compile(r"(?:^|[\s_-])(?:meta|byline|dateline|date|time|views|author|info|"
                    r"published|stats?)(?:$|[\s_-])")
 _STRIP_IN_ROOT = frozenset({"nav", "aside", "footer", "form", "menu"})
@@ -78,8 +80,9 @@ class ArticleParts:
     # (start of a quote's text, its attribution) for quote boxes that name their speaker in a
     # <cite> or <footer>, which is taken out so that the quote's text is the quote alone.
     attributions: list[tuple[str, str]] = field(default_factory=list)
-    # The article's pictures with their captions, and whether each comes before the body text.
-    images: list[tuple[Item, bool]] = field(default_factory=list)
+    # The article's pictures with their captions, each with the paragraph_key() of the paragraph
+    # it follows (None above the first) and whether it comes before the body text.
+    images: list[tuple[Item, str | None, bool]] = field(default_factory=list)
     # Recall / "as reported" paragraphs: trafilatura drops some as link-heavy boilerplate.
     recalls: list[Item] = field(default_factory=list)
 
@@ -311,21 +314,37 @@ def _box_links(el: etree._Element, base: str) -> list[tuple[str, str]]:
     return out
 
 
+def paragraph_key(text: str) -> str:
+    """A paragraph's identity across extractors: its first 60 normalised characters."""
+    return norm(text[:120])[:60]
+
+
 def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> None:
-    """Pictures with their captions; tracking pixels leave the tree."""
+    """Pictures with their captions and the paragraph each follows; tracking pixels leave."""
     long_paragraphs = 0  # the lead picture sits above the body, or just after the lead
+    anchor: str | None = None
     for el in list(root.iter("p", "img")):
         if el.tag == "p":
-            long_paragraphs += len(el.text_content()) > 80
+            text = el.text_content()
+            long_paragraphs += len(text) > 80
+            anchor = paragraph_key(clean_line(text[:200], 200)) if text.strip() else anchor
             continue
         figure = next((a for a in el.iterancestors("figure")), None)
         cap_el = figure.find(".//figcaption") if figure is not None else None
         caption = clean_line(cap_el.text_content(), 1000) if cap_el is not None else None
-        item = _image(el, base, caption or None)
+        item = _image(el, base, None if is_credit(caption or "") else caption or None)
         if item is not None:
-            parts.images.append((item, long_paragraphs < 2))
+            parts.images.append((item, anchor, long_paragraphs < 2))
         elif _is_pixel(el):
             _remove(el)
+
+
+def _is_subtitle(el: etree._Element, text: str) -> bool:
+    """A sentence set as a subheading right under the headline (the standfirst of many
+    newsrooms: "<h2>Девушка получила более половины голосов.</h2>"), not a section name."""
+    if _tag(el) not in ("h2", "h3", "h4") or not 20 <= len(text) <= 400:
+        return False
+    return text.endswith((".", "!", "?", "»", '"', "…")) or len(text.split()) >= 6
 
 
 def _replace_with_box(el: etree._Element, box: Item, parts: ArticleParts) -> None:
@@ -409,14 +428,22 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
         if recall_prefix(" ".join(raw[:200].split())):  # cleaned only when it is one
             parts.recalls.append(Item("p", clean_line(raw, PARA_MAX), links=_links(p, base)))
     body_started = False  # datelines and view counters sit above the body text
+    after_headline = False
     for el in list(scope.iter()):
         if body_started:
             break
         if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         text = " ".join(el.text_content().split())
-        if _tag(el) == "p" and len(text) > 80:
+        if _tag(el) == "h1":
+            after_headline = True
+        elif _tag(el) == "p" and len(text) > 80:
             body_started = True
+        elif _tag(el) == "p" and text:
+            after_headline = False  # a subheading after a paragraph is a section name
+        elif after_headline and parts.lead is None and _is_subtitle(el, text):
+            parts.lead = clean_line(text, PARA_MAX)
+            _remove(el)
         elif len(text) <= 80 and not el.findall(".//a[@href]") and _tag(el) not in _NOT_META:
             named = bool(_VIEWS_NAME.search(_cls(el)))
             views = match_views(text, named_for_views=named) if parts.views is None else None
@@ -427,6 +454,7 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
             elif dateline is not None:
                 parts.dateline = dateline
                 _remove(el)
+    body_started = False  # a lead stands above the body; an "author-description" below is a bio
     for el in list(scope.iter()):
         if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
@@ -434,10 +462,14 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
         if _tag(el) == "time":
             _remove(el)
             continue
-        meta = bool(cls) and bool(_META.search(cls))
-        lead = parts.lead is None and bool(cls) and bool(_LEAD.search(cls)) \
+        # <address> in an article is its byline and contact ("by Кирилл Янчицкий").
+        meta = _tag(el) == "address" or (bool(cls) and bool(_META.search(cls)))
+        lead = parts.lead is None and not body_started and bool(cls) \
+            and bool(_LEAD.search(cls)) and not _BIO.search(cls) \
             and _tag(el) in ("p", "div", "h2", "span", "section")
         if not (meta or lead):
+            if _tag(el) == "p" and not body_started:
+                body_started = len(el.text_content()) > 80
             continue  # the text of every element, asked for nothing, was most of this loop
         text = " ".join(el.text_content().split())
         if meta and len(text) <= 200:
