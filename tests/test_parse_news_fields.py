@@ -167,3 +167,25 @@ def test_a_page_without_article_text_has_no_blocks_but_a_title() -> None:
     story = parse_story(page, "https://agency.example/gallery/1")
     assert story.title == "Gallery: winter in Kyiv"
     assert not [b for b in story.blocks if b.type != "image"] and not story.lead
+
+
+def test_quote_boxes_name_their_speaker_in_every_place() -> None:
+    body = ("<h1>Зустріч у міській раді щодо бюджету</h1>" + PARA
+            + "<blockquote><p>Ми працюємо цілодобово</p><footer>— Мер міста</footer></blockquote>"
+            + PARA
+            + "<blockquote><p>Жодних черг більше не буде</p><p>— сказала міністерка.</p>"
+              "</blockquote>" + PARA
+            + "<blockquote>«Ремонт завершимо до зими», — розповів начальник управління Іван "
+              "Петренко.</blockquote>" + PARA
+            + "<blockquote class='twitter-tweet'><p>We are ready for winter</p>— City Hall "
+              "(@cityhall) <a href='https://x.example/s/1'>14 December 2025</a></blockquote>"
+            + PARA)
+    story = parse_story(_page(body), "https://agency.example/news/3")
+    quotes = [(b.text, b.attribution) for b in story.blocks if b.type == "quote"]
+    assert quotes == [
+        ("Ми працюємо цілодобово", "Мер міста"),
+        ("Жодних черг більше не буде", "сказала міністерка"),
+        ("«Ремонт завершимо до зими», — розповів начальник управління Іван Петренко.",
+         "розповів начальник управління Іван Петренко"),
+        ("We are ready for winter", "City Hall (@cityhall)"),
+    ]

@@ -92,7 +92,7 @@ _ATTRIBUTION = re.compile(r"^\s*,?\s*[-–—―]\s*(.{2,150}?)[\s.!]*$", re.S)
 # Russian typography uses: "«…», — говорит Иванов. — «…»", "…, - розповів начальник поліції.",
 # "…, — говорится в сообщении."
 _QUOTE_SPEAKER = re.compile(
-    r"[,.!?…»”\"]\s*[-–—]\s+(?P<who>[a-zа-яёіїєґ][^«»—–]{2,160}?)(?:\.\s*[-–—]\s|[.!]?\s*$)")
+    r"[,.!?…»”\"]\s*[-–—]\s+(?P<who>[a-zа-яёіїєґ][^—–]{2,250}?)(?:\.\s*[-–—]\s|[.!]?\s*$)")
 _TICKER = re.compile(r"^[\s$€£₴¥]*\d+[.,]\d+(?:\s*[-+−]?\s*\d+[.,]\d+)*\s*%?$")
 _CHROME_LINE = re.compile(
     r"^(?:©|\(c\)|copyright\b|all rights reserved|share(?:\s+(?:this|on|via)\b|\s*:|$)|"
@@ -192,7 +192,7 @@ def match_attribution(text: str) -> str | None:
 def quote_tail_attribution(text: str) -> str | None:
     """The speaker named inside a quote box ("«…», — говорит Иванов. — «…»"), if any."""
     m = _QUOTE_SPEAKER.search(text)
-    return clean_line(m.group("who"), 160) if m else None
+    return clean_line(m.group("who"), 250) if m else None
 
 
 def recall_prefix(text: str) -> bool:

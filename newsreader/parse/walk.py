@@ -282,13 +282,34 @@ def _take_cite(quote: etree._Element, parts: ArticleParts) -> None:
     if cite is not None:
         attribution = clean_line(cite.text_content(), 150).lstrip("-–—, ") or None
     else:
-        lines = [c for c in quote if isinstance(c.tag, str) and c.text_content().strip()]
+        lines = [c for c in quote
+                 if _tag(c) in BLOCK_TAGS and c.text_content().strip()]  # lines, not links
         if len(lines) > 1:
             attribution = match_attribution(clean_line(lines[-1].text_content(), 200))
             cite = lines[-1] if attribution else None
+        elif lines and lines[-1].tail and lines[-1].tail.strip():
+            _take_embed_signature(quote, lines[-1], parts)
+            return
     if cite is None or attribution is None:
         return
     _remove(cite)
+    parts.attributions.append((norm(clean_line(quote.text_content(), 200))[:40], attribution))
+
+
+def _take_embed_signature(quote: etree._Element, text_el: etree._Element,
+                          parts: ArticleParts) -> None:
+    """An embedded post (a tweet) signs off after its text: "— Name (@handle) <a>date</a>"."""
+    tail_nodes = list(text_el.itersiblings())
+    # The post's date is the link at the end ("<a>14 декабря 2017 г.</a>"): not the name.
+    named = [n for n in tail_nodes
+             if not (n.tag == "a" and any(c.isdigit() for c in n.text_content()))]
+    signature = (text_el.tail or "") + " ".join(n.text_content() for n in named)
+    attribution = match_attribution(clean_line(signature, 200))
+    if attribution is None:
+        return
+    for node in tail_nodes:
+        node.getparent().remove(node)
+    text_el.tail = None
     parts.attributions.append((norm(clean_line(quote.text_content(), 200))[:40], attribution))
 
 
