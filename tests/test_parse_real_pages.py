@@ -44,7 +44,7 @@ def _field_rates() -> dict[str, float]:
 # Fields at the target (0.95) must stay there; the three below it are held at
 # today's figure so they cannot slip back unnoticed (the README says what still fails).
 _TARGET = 0.95
-_BELOW_TARGET_FLOOR = {"lead": 0.85, "body_lacks": 0.92}
+_BELOW_TARGET_FLOOR = {"lead": 0.85}
 
 
 def test_news_fields_on_our_truth() -> None:
