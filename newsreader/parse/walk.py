@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 MAX_ITEMS = 3000
+META_SCAN_MAX = 300  # elements read from the headline down for a dateline and a view counter
 MAX_DEPTH = 150  # deeper subtrees are flattened to text instead of walked
 TIME_BUDGET_S = 5.0
 PARA_MAX = 20_000
@@ -450,8 +451,10 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
             parts.recalls.append(Item("p", clean_line(raw, PARA_MAX), links=_links(p, base)))
     body_started = False  # datelines and view counters sit above the body text
     after_headline = False
-    for el in list(scope.iter()):
-        if body_started:
+    for seen, el in enumerate(list(scope.iter())):
+        # Meta lines sit in the first few hundred elements; on a page whose text is not in
+        # <p>s the body never "starts", and reading every element's text cost ~5 ms a page.
+        if body_started or seen > META_SCAN_MAX:
             break
         if el is root or el is scope or not isinstance(el.tag, str) or el.getparent() is None:
             continue
