@@ -19,8 +19,11 @@ __all__ = [
 ]
 
 _ROOT = Path(__file__).resolve().parent.parent
-# The corpus lives beside the project (../shared/corpus), never inside it.
-CORPUS = Path(os.environ.get("NEWSREADER_CORPUS") or _ROOT.parent / "shared" / "corpus")
+# The corpus lives beside the project (../shared/corpus), never inside it; a clone elsewhere
+# finds the workplace's copy (as tests/fixture_site.py finds the seed).
+_CANDIDATES = [_ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus")]
+CORPUS = Path(os.environ.get("NEWSREADER_CORPUS") or next(
+    (c for c in _CANDIDATES if (c / "generic").is_dir()), _CANDIDATES[0]))
 NEWS_TRUTH = Path(__file__).resolve().parent / "corpus_truth" / "news_truth.json"
 _SPACE = re.compile(r"\s+")
 
