@@ -166,8 +166,10 @@ def _with_images(items: list[Item], parts: ArticleParts) -> list[Item]:
     body kept that paragraph; the lead picture on top. trafilatura is asked for text only:
     with its pictures it also kept the chrome around them (0.879 'without' → 0.896)."""
     caption_texts = {norm(img.caption) for img, _, _ in parts.images if img.caption}
+    longest = max((len(c) for c in caption_texts), default=0)
     out = [it for it in items
-           if not (caption_texts and it.kind == "p" and norm(it.text) in caption_texts)]
+           if not (it.kind == "p" and len(it.text) <= longest + 20
+                   and norm(it.text) in caption_texts)]
     keys = {paragraph_key(it.text) for it in out if it.kind == "p"}
     after: dict[str, list[Item]] = {}
     lead: list[Item] = []

@@ -344,18 +344,22 @@ def paragraph_key(text: str) -> str:
 def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> None:
     """Pictures with their captions and the paragraph each follows; tracking pixels leave."""
     long_paragraphs = 0  # the lead picture sits above the body, or just after the lead
-    anchor: str | None = None
+    last_p: etree._Element | None = None
     for el in list(root.iter("p", "img")):
         if el.tag == "p":
             text = el.text_content()
-            long_paragraphs += len(text) > 80
-            anchor = paragraph_key(clean_line(text[:200], 200)) if text.strip() else anchor
+            if text.strip():
+                long_paragraphs += len(text) > 80
+                last_p = el
             continue
         figure = next((a for a in el.iterancestors("figure")), None)
         cap_el = figure.find(".//figcaption") if figure is not None else None
         caption = clean_line(cap_el.text_content(), 1000) if cap_el is not None else None
         item = _image(el, base, None if is_credit(caption or "") else caption or None)
         if item is not None:
+            # Keyed only when a picture follows: most paragraphs have none.
+            anchor = (paragraph_key(clean_line(last_p.text_content()[:200], 200))
+                      if last_p is not None else None)
             parts.images.append((item, anchor, long_paragraphs < 2))
         elif _is_pixel(el):
             _remove(el)
@@ -380,13 +384,14 @@ def _replace_with_box(el: etree._Element, box: Item, parts: ArticleParts) -> Non
 def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) -> None:
     """A "Related news" / "Читайте також" label followed by a list of links is a box."""
     for label_el in list(scope.iter("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong")):
-        if label_el.getparent() is None or len(label_el) > 2:
+        nxt = label_el.getnext()  # first: reading a wrapper div's whole text was the cost
+        if label_el.getparent() is None or len(label_el) > 2 or nxt is None \
+                or _tag(nxt) not in ("ul", "ol"):
             continue
         label = norm(label_el.text_content())
         kind = ("read_also" if label in READ_ALSO_LABELS else "related" if label in RELATED_LABELS
                 else "recall" if label in RECALL_LABELS else None)
-        nxt = label_el.getnext()
-        if kind is None or nxt is None or _tag(nxt) not in ("ul", "ol"):
+        if kind is None:
             continue
         links = _links(nxt, base)
         if not links:
