@@ -189,3 +189,12 @@ def test_quote_boxes_name_their_speaker_in_every_place() -> None:
          "розповів начальник управління Іван Петренко"),
         ("We are ready for winter", "City Hall (@cityhall)"),
     ]
+
+
+def test_a_recall_whose_only_link_is_a_video_stays_in_the_text() -> None:
+    body = ("<h1>Фильм о митрополите покажут в Киеве</h1>" + PARA
+            + "<p>Как сообщалось, фильм о митрополите можно <a href='https://www.youtube.com/"
+              "watch?v=x'>посмотреть здесь</a>.</p>")
+    story = parse_story(_page(body), "https://agency.example/news/4")
+    assert not story.related
+    assert story.blocks[-1].text == "Как сообщалось, фильм о митрополите можно посмотреть здесь."

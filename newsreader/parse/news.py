@@ -189,9 +189,12 @@ def assemble(
                 i += 1
                 continue
             if item.kind == "p" and item.links:
-                if recall_prefix(item.text):
-                    # The whole paragraph, label included: it is what the reader sees.
-                    related += _related("recall", item.links, clean_line(item.text, 2000))
+                recalls = _related("recall", item.links, clean_line(item.text, 2000)) \
+                    if recall_prefix(item.text) else []
+                if recalls:
+                    # The whole paragraph, label included: it is what the reader sees. One
+                    # whose links are no stories (a video) stays a paragraph where it stood.
+                    related += recalls
                     continue
                 if read_also_prefix(item.text):
                     related += _related("read_also", item.links, None)
