@@ -161,11 +161,11 @@ def build_corpus(root: Path, n_stories: int, *, port: int = 8, n_sources: int = 
     Reader/Cache APIs (headline lists, parsed stories) and mark some read; returns them all,
     newest first.
     """
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
 
     write_config(root, port, n_sources, **(config or {}))
     paths = bench_paths(root)
-    reader = Reader.open(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
     rng = random.Random(n_stories)
     per_source = [n_stories // n_sources + (1 if i < n_stories % n_sources else 0)
                   for i in range(n_sources)]
@@ -186,13 +186,13 @@ def build_corpus(root: Path, n_stories: int, *, port: int = 8, n_sources: int = 
                 headlines.append(h)
                 if rng.random() < read_fraction:
                     read_ids.append(h.id)
-            reader.store_headlines(source, headlines)
+            reader.library.store_headlines(source, headlines)
             everything += headlines
             if parsed_stories:
                 for h in headlines:
                     reader.cache.put_story(h.url, {"parser": _parser_version(),
                                                    "story": _story_for(h, rng).to_dict()})
-        reader.state.set_read(read_ids, True)
+        reader.reading.state.set_read(read_ids, True)
     finally:
         reader.close()
     everything.sort(key=lambda h: h.published or "", reverse=True)

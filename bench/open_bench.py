@@ -48,11 +48,11 @@ P95_TARGET_MS = 50.0
 def seed_cache(root: Path, n_pages: int) -> list[tuple[Headline, float, str]]:
     """Raw HTML of `n_pages` pages plus their headlines: (headline, parse ms, plain text)."""
     from newsreader.parse.story import parse_story
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
 
     write_config(root, 8, 1)
     paths = bench_paths(root)
-    reader = Reader.open(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
     out: list[tuple[Headline, float, str]] = []
     try:
         source = reader.sources[0]
@@ -72,7 +72,7 @@ def seed_cache(root: Path, n_pages: int) -> list[tuple[Headline, float, str]]:
             out.append((Headline(id=url, source_url=source.url, source_name=source.name,
                                  title=f"Page {i} {page.structure} {len(page.body) // 1024} KB",
                                  url=url, published=when, seen=when), ms, text))
-        reader.store_headlines(source, [h for h, _, _ in out])
+        reader.library.store_headlines(source, [h for h, _, _ in out])
     finally:
         reader.close()
     return out
@@ -81,11 +81,11 @@ def seed_cache(root: Path, n_pages: int) -> list[tuple[Headline, float, str]]:
 async def open_all(root: Path, headlines: list[Headline]) -> tuple[list[float], list[float]]:
     from textual import events
 
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
 
     paths = bench_paths(root)
-    reader = Reader.open(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
     app = NewsreaderApp(reader, refresh_on_start=False)
     passes: list[list[float]] = [[], []]
     async with app.run_test(size=(COLS, ROWS)) as pilot:

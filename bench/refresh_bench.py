@@ -76,11 +76,11 @@ def parse_cpu(reader: object, story_urls: list[str]) -> tuple[float, float, int]
 
 
 async def refresh_twice(paths: object) -> dict[str, object]:
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
 
     config = load_config(paths.config_file)  # type: ignore[attr-defined]
     # As the app refreshes: in a child process (its CPU is read from RUSAGE_CHILDREN).
-    reader = Reader.open(config, paths=paths, refresh_in_child=True)  # type: ignore[arg-type]
+    reader = open_reader(config, paths=paths, refresh_in_child=True)  # type: ignore[arg-type]
     try:
         cpu0, t0 = time.process_time(), time.perf_counter()
         child0 = _children_cpu()
@@ -89,7 +89,7 @@ async def refresh_twice(paths: object) -> dict[str, object]:
         child_cpu = _children_cpu() - child0
         second = await reader.refresh(force=True)
         t2 = time.perf_counter()
-        wanted = [h.url for s in reader.sources for h in reader.cached_headlines(s)
+        wanted = [h.url for s in reader.sources for h in reader.library.cached_headlines(s)
                   if h.url.rsplit("/", 1)[-1].startswith("n")]
         feeds_cpu, stories_cpu, parsed = parse_cpu(reader, wanted)
         return {"first": t1 - t0, "second": t2 - t1, "cpu": cpu1 - cpu0, "child_cpu": child_cpu,

@@ -8,12 +8,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader import __version__
 from newsreader.cli_manage import MANAGE_COMMANDS, add_manage_commands, run_manage
 from newsreader.config import Config, load_config
 from newsreader.errors import ConfigError, NewsreaderError
 from newsreader.paths import default_paths
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -83,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         if args.command in MANAGE_COMMANDS:
             return run_manage(
-                args, config, config_path,
-                lambda: _open_reader(config, offline=offline, demo=demo),
+                args, config, lambda: _open_reader(config, offline=offline, demo=demo)
             )
         if args.command == "fetch":
             return asyncio.run(_fetch(config, offline=offline, demo=demo, force=args.force))
@@ -105,10 +108,10 @@ def _paths(config_path: Path, demo: bool) -> int:
 
 def _open_reader(
     config: Config, *, offline: bool, demo: bool, refresh_in_child: bool = False
-):  # -> Reader
-    from newsreader.services.reader import Reader
+) -> Reader:
+    from newsreader.services.wiring import open_reader
 
-    reader = Reader.open(config, offline=offline, demo=demo, refresh_in_child=refresh_in_child)
+    reader = open_reader(config, offline=offline, demo=demo, refresh_in_child=refresh_in_child)
     reader.warnings[:0] = config.warnings  # shown once: here, or by the app at start-up
     for warning in reader.warnings:
         print(f"newsreader: warning: {warning}", file=sys.stderr)

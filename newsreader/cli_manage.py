@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.config import Config
-from newsreader.config_write import add_sources, remove_source
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.opml import parse_opml, write_opml
 from newsreader.parse.urls import safe_url
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MANAGE_COMMANDS = frozenset(
@@ -53,7 +57,9 @@ def add_manage_commands(commands: argparse._SubParsersAction, common: argparse.A
     search.add_argument("words", nargs="+", metavar="WORD")
 
 
-def run_manage(args: argparse.Namespace, config: Config, config_path: Path, open_reader) -> int:
+def run_manage(
+    args: argparse.Namespace, config: Config, open_reader: Callable[[], Reader]
+) -> int:
     """Run one management command; expected failures print one line and return non-zero."""
     try:
         if args.command == "config":
@@ -63,15 +69,17 @@ def run_manage(args: argparse.Namespace, config: Config, config_path: Path, open
         if args.command == "export-opml":
             return _export(config, args.file)
         if args.command == "import-opml":
-            return _import(config_path, args.file)
+            return _import(config, args.file)
         if args.command == "sources":
             if args.action == "list":
                 return _list(config)
             if args.action == "remove":
-                removed = remove_source(config_path, args.name_or_url)
+                from newsreader.services.sources import remove_source
+
+                removed = remove_source(config, args.name_or_url)
                 print(f"removed {removed.name} ({removed.url})")
                 return EXIT_OK
-            return asyncio.run(_add(config, config_path, args, open_reader))
+            return asyncio.run(_add(config, args, open_reader))
         reader = open_reader()
         try:
             if args.command == "cache":
@@ -91,8 +99,10 @@ def _list(config: Config) -> int:
     return EXIT_OK
 
 
-async def _add(config: Config, config_path: Path, args: argparse.Namespace, open_reader) -> int:
-    from newsreader.services.manage import discover_feeds
+async def _add(
+    config: Config, args: argparse.Namespace, open_reader: Callable[[], Reader]
+) -> int:
+    from newsreader.services.sources import import_sources
 
     url = safe_url(args.url)
     if url is None:
@@ -100,7 +110,7 @@ async def _add(config: Config, config_path: Path, args: argparse.Namespace, open
         return EXIT_USAGE
     reader = open_reader()
     try:
-        feeds = await discover_feeds(reader, url)
+        feeds = await reader.discover_feeds(url)
     finally:
         await reader.aclose()
     if not feeds:
@@ -116,7 +126,7 @@ async def _add(config: Config, config_path: Path, args: argparse.Namespace, open
             return EXIT_FAILED
         title, feed_url = feeds[choice]
     source = Source(args.name or title or feed_url, feed_url, args.folder)
-    _, duplicates = add_sources(config_path, [source])
+    _, duplicates = import_sources(config, [source])
     if duplicates:
         print(f"newsreader: already a source: {feed_url}", file=sys.stderr)
         return EXIT_FAILED
@@ -138,14 +148,16 @@ def _choose(feeds: list[tuple[str, str]]) -> int | None:
             return None
 
 
-def _import(config_path: Path, file: Path) -> int:
+def _import(config: Config, file: Path) -> int:
+    from newsreader.services.sources import import_sources
+
     try:
         content = file.read_bytes()
     except OSError as exc:
         print(f"newsreader: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     found = parse_opml(content, str(file))
-    added, duplicates = add_sources(config_path, found.sources)
+    added, duplicates = import_sources(config, found.sources)
     for source in added:
         print(f"added {source.name} ({source.url})")
     for source in duplicates:
@@ -166,8 +178,8 @@ def _export(config: Config, file: Path | None) -> int:
     return EXIT_OK
 
 
-def _cache(reader, args: argparse.Namespace) -> int:
-    from newsreader.services.manage import cache_info, clear_cache
+def _cache(reader: Reader, args: argparse.Namespace) -> int:
+    from newsreader.services.housekeeping import cache_info, clear_cache
 
     if args.action == "clear":
         source = None
@@ -176,10 +188,10 @@ def _cache(reader, args: argparse.Namespace) -> int:
             if source is None:
                 print(f"newsreader: no source named {args.source!r}", file=sys.stderr)
                 return EXIT_FAILED
-        count = clear_cache(reader, source)
+        count = clear_cache(reader.library, reader.cache, source)
         print(f"cleared {count} entries" + (f" of {source.name}" if source else ""))
         return EXIT_OK
-    info = cache_info(reader)
+    info = cache_info(reader.library, reader.stories)
     print(f"size      {info.size_bytes / 1024 / 1024:.1f} MiB in {info.entries} entries")
     print(f"stories   {info.stories_cached} cached of {info.headlines} headlines")
     print(f"oldest    {info.oldest or '-'}")
@@ -189,10 +201,8 @@ def _cache(reader, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _search(reader, query: str) -> int:
-    from newsreader.services.manage import search
-
-    hits = search(reader, query)
+def _search(reader: Reader, query: str) -> int:
+    hits = reader.prepare_search(query)()
     for hit in hits:
         print(f"{hit.title}  [{hit.source}]\n  {hit.url}\n  {hit.snippet}")
     if not hits:

@@ -17,12 +17,22 @@ class NewsreaderError(Exception):
 class FetchError(NewsreaderError):
     """A URL could not be fetched. `kind` is a stable machine-readable tag."""
 
-    def __init__(self, url: str, reason: str, kind: str = "error") -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        kind: str = "error",
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.kind = kind  # timeout, unreachable, dns, http, too_large, not_html, not_feed,
         # undecodable, redirects, scheme, offline, not_in_cache
+        self.status = status  # the HTTP status of an HTTP error
+        self.retry_after = retry_after  # seconds a 429/503 asked us to wait
 
 
 class NotInCache(FetchError):

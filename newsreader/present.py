@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from newsreader.dates import parse_time
 from newsreader.models import Story
 
 KIND_LABELS = {"recall": "Recall", "read_also": "Read also", "related": "Related"}
@@ -44,17 +45,6 @@ def has_text(story: Story) -> bool:
     """Whether the page gave any article text (a lead, or a block other than a picture)."""
     return bool(story.lead) or any(b.type != "image" and (b.text or b.items)
                                    for b in story.blocks)
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 string as an aware datetime (naive values are taken as UTC), else None."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def age(published: str | None, now: datetime) -> str:

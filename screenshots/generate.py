@@ -37,10 +37,10 @@ async def _shot(
 ) -> Path:
     from newsreader.config import Config
     from newsreader.demo import DEMO_SOURCES
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
 
-    reader = Reader.open(Config(sources=list(DEMO_SOURCES)), demo=True)
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
     app = NewsreaderApp(reader, clock=lambda: NOW)
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)

@@ -15,6 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "newsreader"
 ALLOWED: dict[str, set[str]] = {
     "models": set(),
     "errors": set(),
+    "dates": set(),
+    "folders": set(),
     "paths": {"models", "errors"},
     "config": {"models", "errors", "paths"},
     "config_write": {"models", "errors", "config"},
@@ -24,10 +26,14 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"models", "errors"},
     "services": {
         "models", "errors", "paths", "config", "config_write", "parse", "net", "store", "demo",
+        "dates",
     },
-    "present": {"models"},
+    "present": {"models", "dates"},
     "cli_render": {"models", "errors", "services", "present"},
-    "ui": {"models", "errors", "paths", "config", "parse", "services", "present", "__init__"},
+    "ui": {
+        "models", "errors", "paths", "config", "parse", "services", "present", "folders",
+        "__init__",
+    },
     "cli": {"*"},
     "cli_manage": {"*"},
     "__init__": set(),

@@ -167,17 +167,16 @@ def test_cache_info_clear_and_search_after_fetch(http_server: TestServer) -> Non
 async def test_search_finds_a_story_reached_only_through_recall() -> None:
     from newsreader.config import Config
     from newsreader.demo import DEMO_BASE, DEMO_SOURCES
-    from newsreader.services.manage import search
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
 
-    reader = Reader.open(Config(sources=list(DEMO_SOURCES)), demo=True)
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
     await reader.refresh()
     archive = f"{DEMO_BASE}/news/kyiv-council-adopts-2027-budget"
     assert reader.headline_for_url(archive) is None, "the archive page is in no feed"
-    assert search(reader, "trolleybuses") == []
+    assert reader.prepare_search("trolleybuses")() == []
     await reader.open_story(archive)
     reader.history.visit(archive)
-    hits = search(reader, "trolleybuses")
+    hits = reader.prepare_search("trolleybuses")()
     await reader.aclose()
     assert [hit.url for hit in hits] == [archive]
     assert hits[0].title.startswith("Kyiv council adopts city budget for 2027")

@@ -10,7 +10,7 @@ import pytest
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import STORY_KEYS
 from newsreader.net.client import NetSettings
-from newsreader.services.reader import Reader
+from newsreader.services.wiring import open_reader
 from newsreader.store.cache import CacheWriteError
 from newsreader.store.state import StateError
 from tests.fixture_site import STORY_PATHS
@@ -25,7 +25,7 @@ def site(http_server: TestServer) -> TestServer:
 
 
 async def test_refresh_lists_headlines_and_prefetches_every_story(site: TestServer) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     seen: list[tuple[int, int]] = []
     progress = await reader.refresh(lambda p: seen.append((p.sources_done, p.stories_done)))
     await reader.aclose()
@@ -35,7 +35,7 @@ async def test_refresh_lists_headlines_and_prefetches_every_story(site: TestServ
     assert progress.story_errors == 0
     assert seen[-1] == (progress.sources_total, progress.stories_total)
 
-    offline = Reader.open(fixture_config(site), offline=True)
+    offline = open_reader(fixture_config(site), offline=True)
     headlines = offline.headlines()
     assert headlines, "the list comes from the cache"
     stamps = [h.published or "" for h in headlines]
@@ -52,7 +52,7 @@ async def test_refresh_lists_headlines_and_prefetches_every_story(site: TestServ
 async def test_second_refresh_is_all_304_and_parses_nothing(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     calls: list[str] = []
     real_parse = reader.parser.parse_feed
@@ -75,7 +75,7 @@ async def test_second_refresh_is_all_304_and_parses_nothing(
 async def test_the_refresh_after_a_parser_change_parses_cached_pages_again_once(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     urls = [h.url for h in reader.headlines() if h.url]
     assert urls and all(reader.cached_story(url) for url in urls)
@@ -90,8 +90,10 @@ async def test_the_refresh_after_a_parser_change_parses_cached_pages_again_once(
     assert all(reader.cached_story(url) for url in urls)
 
     scanned: list[str] = []
-    real = reader.needs_reparse
-    monkeypatch.setattr(reader, "needs_reparse", lambda url: scanned.append(url) or real(url))
+    real = reader.stories.needs_reparse
+    monkeypatch.setattr(
+        reader.stories, "needs_reparse", lambda url: scanned.append(url) or real(url)
+    )
     progress = await reader.refresh()
     await reader.aclose()
     assert scanned == [] and progress.stories_total == 0, "once per parser version"
@@ -100,7 +102,7 @@ async def test_the_refresh_after_a_parser_change_parses_cached_pages_again_once(
 async def test_a_cached_page_opens_even_when_its_parsed_copy_cannot_be_stored(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     url = next(h.url for h in reader.headlines() if h.url)
     monkeypatch.setattr("newsreader.services.stories.PARSER_VERSION", 2)  # the page only
@@ -114,13 +116,13 @@ async def test_a_cached_page_opens_even_when_its_parsed_copy_cannot_be_stored(
     story = await reader.open_story(url)
     assert story.title, "shown although the parsed copy was not stored"
     reader.cache_writer.flush()  # the store was queued behind the open: let it fail now
-    assert reader.cached_story(url) is None and reader.storing == {}
+    assert reader.cached_story(url) is None and reader.stories.storing == {}
 
     reader.cache.put_story = stored  # type: ignore[method-assign]
     assert (await reader.open_story(url)).to_dict() == story.to_dict()
     await reader.aclose()
     assert len(site.requests) == count, "parsed from the cached page both times"
-    offline = Reader.open(fixture_config(site), offline=True)
+    offline = open_reader(fixture_config(site), offline=True)
     assert offline.cached_story(url) is not None, "the second open stored its parsed copy"
     await offline.aclose()
 
@@ -128,7 +130,7 @@ async def test_a_cached_page_opens_even_when_its_parsed_copy_cannot_be_stored(
 async def test_a_story_saved_before_its_parsed_copy_is_stored_keeps_that_copy(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     headline = next(h for h in reader.headlines() if h.url)
     monkeypatch.setattr("newsreader.services.stories.PARSER_VERSION", 2)  # the page only
@@ -139,18 +141,18 @@ async def test_a_story_saved_before_its_parsed_copy_is_stored_keeps_that_copy(
     assert reader.toggle_saved(headline) is True
     busy.set()
     reader.cache_writer.flush()
-    assert reader.storing == {}
+    assert reader.stories.storing == {}
     assert reader.cached_story(headline.url) is not None, "and from the cache after"
     reader.cache.clear()
     await reader.aclose()
-    offline = Reader.open(fixture_config(site), offline=True)
-    kept = offline.saved_story(headline.url)
+    offline = open_reader(fixture_config(site), offline=True)
+    kept = offline.reading.saved_story(headline.url)
     assert kept is not None and kept.to_dict() == story.to_dict()
     await offline.aclose()
 
 
 async def test_related_story_not_in_any_feed_is_readable_and_cached(site: TestServer) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     listed = {h.url for h in reader.headlines()}
     targets = set()
@@ -159,25 +161,25 @@ async def test_related_story_not_in_any_feed_is_readable_and_cached(site: TestSe
         targets |= {link.url for link in story.related}
     await reader.aclose()
     assert targets, "fixture stories carry Recall / Read also links"
-    offline = Reader.open(fixture_config(site), offline=True)
+    offline = open_reader(fixture_config(site), offline=True)
     cached = [url for url in targets if offline.is_cached(url)]
     await offline.aclose()
     # Prefetch covers listed stories; a related one is cached after one online open.
-    online = Reader.open(fixture_config(site))
+    online = open_reader(fixture_config(site))
     for url in targets - set(cached):
         try:
             await online.open_story(url)
         except FetchError:
             continue  # a deliberately missing page
     await online.aclose()
-    offline = Reader.open(fixture_config(site), offline=True)
+    offline = open_reader(fixture_config(site), offline=True)
     readable = [url for url in targets if offline.is_cached(url)]
     await offline.aclose()
     assert readable
 
 
 async def test_offline_uncached_story_is_not_in_cache(site: TestServer) -> None:
-    reader = Reader.open(fixture_config(site), offline=True)
+    reader = open_reader(fixture_config(site), offline=True)
     with pytest.raises(NotInCache, match="not in cache"):
         await reader.open_story(site.url(STORY_PATHS[0]))
     assert site.requests == []
@@ -186,7 +188,7 @@ async def test_offline_uncached_story_is_not_in_cache(site: TestServer) -> None:
 
 async def test_failing_source_keeps_old_headlines_and_reports_error(site: TestServer) -> None:
     config = fixture_config(site)
-    reader = Reader.open(config)
+    reader = open_reader(config)
     await reader.refresh()
     count = len(reader.headlines())
     first = config.sources[0]
@@ -207,7 +209,7 @@ async def test_network_down_means_offline_not_errors_everywhere(
 
     config.sources = [Source("Stalled", http_server.url("/feed")),
                       Source("Closed", "http://127.0.0.1:9/feed")]
-    reader = Reader.open(config, net_settings=NetSettings(connect_timeout=0.5, read_timeout=0.5,
+    reader = open_reader(config, net_settings=NetSettings(connect_timeout=0.5, read_timeout=0.5,
                                                           deadline=1.0))
     progress = await reader.refresh()
     await reader.aclose()
@@ -218,10 +220,10 @@ async def test_network_down_means_offline_not_errors_everywhere(
 async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_after_it(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site), offline=True)
+    reader = open_reader(fixture_config(site), offline=True)
     told: list[Exception] = []
     reader.report_state_errors(lambda exc: told.append(exc) or True)
-    real = reader.state.set_read
+    real = reader.reading.state.set_read
     writer_threads: set[str] = set()
 
     def flaky(ids: list[str], read: bool = True) -> None:
@@ -230,7 +232,7 @@ async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_a
             raise StateError("cannot write state.db: disk I/O error")
         real(ids, read)
 
-    monkeypatch.setattr(reader.state, "set_read", flaky)
+    monkeypatch.setattr(reader.reading.state, "set_read", flaky)
     for key in ("a", "b", "c"):
         reader.set_read(key)
     reader.set_read("a", False)
@@ -239,7 +241,7 @@ async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_a
     assert [str(f) for f in told] == ["cannot write state.db: disk I/O error"]
     assert reader.close_state() == [], "the user was told already"
     assert all(name.startswith("state-writer") for name in writer_threads)
-    again = Reader.open(fixture_config(site), offline=True)
+    again = open_reader(fixture_config(site), offline=True)
     assert (again.is_read("a"), again.is_read("b"), again.is_read("c")) == (False, False, True)
     again.close()
 
@@ -247,12 +249,12 @@ async def test_state_writes_run_in_order_off_the_loop_and_a_failure_stops_none_a
 async def test_a_state_failure_nobody_was_told_about_is_returned_at_close(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site), offline=True)
+    reader = open_reader(fixture_config(site), offline=True)
 
     def read_only(*args: object) -> None:
         raise StateError("cannot write state.db: attempt to write a readonly database")
 
-    monkeypatch.setattr(reader.state, "set_read", read_only)
+    monkeypatch.setattr(reader.reading.state, "set_read", read_only)
     reader.set_read("a")
     assert reader.close_state() == [
         "could not save your reading state: "
@@ -264,43 +266,43 @@ async def test_a_state_failure_nobody_was_told_about_is_returned_at_close(
 async def test_history_snapshots_still_queued_are_replaced_by_the_newest(
     site: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = Reader.open(fixture_config(site), offline=True)
+    reader = open_reader(fixture_config(site), offline=True)
     written: list[dict] = []
-    real = reader.state.set_history
-    monkeypatch.setattr(reader.state, "set_history",
+    real = reader.reading.state.set_history
+    monkeypatch.setattr(reader.reading.state, "set_history",
                         lambda value: written.append(value) or real(value))
     release = threading.Event()
-    reader.state_writer.submit(release.wait)  # a slow disk: the writer is busy
+    reader.reading.writer.submit(release.wait)  # a slow disk: the writer is busy
     for n in range(20):
         reader.history.visit(f"https://example.test/{n}", n, None)
     release.set()
     reader.close()
     assert len(written) == 1 and written[0]["entries"][-1]["url"] == "https://example.test/19"
-    again = Reader.open(fixture_config(site), offline=True)
+    again = open_reader(fixture_config(site), offline=True)
     assert again.history.current is not None
     assert again.history.current.url == "https://example.test/19"
     again.close()
 
 
 async def test_read_state_follows_a_story_whose_guid_changed(site: TestServer) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     source = reader.sources[0]
-    first = reader.cached_headlines(source)[0]
+    first = reader.library.cached_headlines(source)[0]
     reader.set_read(first.id)
-    changed = [h for h in reader.cached_headlines(source)]
+    changed = [h for h in reader.library.cached_headlines(source)]
     for headline in changed:
         headline.id = "new-guid-" + headline.id
     _, kept = reader.refresher._merge(source, changed)
-    await reader.save_headlines(source, kept)
-    again = {h.url: h for h in reader.cached_headlines(source)}
+    await reader.library.save_headlines(source, kept)
+    again = {h.url: h for h in reader.library.cached_headlines(source)}
     assert again[first.url].id == first.id and reader.is_read(again[first.url].id)
     assert len(again) == len(changed), "no duplicate entries"
     await reader.aclose()
 
 
 async def test_history_and_marks_survive_reopen(site: TestServer) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     by_url = {h.url: h for h in reversed(reader.headlines())}
     first, second = list(by_url.values())[:2]
@@ -310,7 +312,7 @@ async def test_history_and_marks_survive_reopen(site: TestServer) -> None:
     reader.set_read(first.id)
     assert reader.toggle_saved(second) is True
     await reader.aclose()
-    again = Reader.open(fixture_config(site), offline=True)
+    again = open_reader(fixture_config(site), offline=True)
     assert again.history.current.url == second.url
     back = again.history.back()
     assert back.url == first.url and back.scroll_y == 12.0 and back.list_index == 0
@@ -321,15 +323,15 @@ async def test_history_and_marks_survive_reopen(site: TestServer) -> None:
 
 
 async def test_saved_story_survives_a_cleared_cache(site: TestServer) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     headline = next(h for h in reader.headlines() if h.url)
     story = await reader.open_story(headline.url)
     assert reader.toggle_saved(headline) is True
     reader.cache.clear()
-    reader.invalidate_headlines()
+    reader.library.invalidate()
     await reader.aclose()
-    offline = Reader.open(fixture_config(site), offline=True)
+    offline = open_reader(fixture_config(site), offline=True)
     listed = offline.headlines()
     assert [h.id for h in listed] == [headline.id], "a saved story stays listed"
     again = await offline.open_story(headline.url)
@@ -341,16 +343,16 @@ async def test_saved_story_survives_a_cleared_cache(site: TestServer) -> None:
 async def test_read_stories_expire_after_keep_days_but_saved_and_unread_stay(
     site: TestServer,
 ) -> None:
-    reader = Reader.open(fixture_config(site))
+    reader = open_reader(fixture_config(site))
     await reader.refresh()
     source = reader.sources[0]
-    read, saved, unread = reader.cached_headlines(source)[:3]
+    read, saved, unread = reader.library.cached_headlines(source)[:3]
     reader.set_read(read.id)
     reader.set_read(saved.id)
     reader.toggle_saved(saved)
-    reader.clock = lambda: time.time() + (reader.config.keep_days + 1) * 86400
+    reader.refresher.clock = lambda: time.time() + (reader.config.keep_days + 1) * 86400
     assert await reader.refresher.expire() >= 1
-    left = {h.id for h in reader.cached_headlines(source)}
+    left = {h.id for h in reader.library.cached_headlines(source)}
     assert read.id not in left and not reader.is_cached(read.url)
     assert saved.id in left and unread.id in left
     await reader.aclose()

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from newsreader.services import refresh_process
+from newsreader.services import refresh_process, wiring
 from newsreader.services.reader import Reader
 from newsreader.services.refresh_process import RefreshProcessError
 from tests.http_server import TestServer, stall
@@ -32,7 +32,7 @@ def stalled_config(http_server: TestServer):  # type: ignore[no-untyped-def]
 
 
 def open_reader(site: TestServer) -> Reader:
-    return Reader.open(fixture_config(site), refresh_in_child=True)
+    return wiring.open_reader(fixture_config(site), refresh_in_child=True)
 
 
 # (what the refresh process does, the one line the app shows)
@@ -75,7 +75,7 @@ async def test_a_broken_refresh_process_is_one_line_and_the_app_lives_on(
 
 async def test_child_refresh_lists_what_an_in_process_refresh_lists(site: TestServer) -> None:
     reader = open_reader(site)
-    assert reader.refresh_in_child
+    assert reader.refresher.child is not None
     ticks: list[tuple[int, int, bool]] = []
     progress = await reader.refresh(
         lambda p: ticks.append((p.sources_done, p.stories_done, p.running))
@@ -93,7 +93,7 @@ async def test_child_refresh_lists_what_an_in_process_refresh_lists(site: TestSe
     await reader.aclose()
 
     # The same feeds refreshed in-process (another data dir) give the same list.
-    other = Reader.open(fixture_config(site), paths=_paths_under(reader, "other"))
+    other = wiring.open_reader(fixture_config(site), paths=_paths_under(reader, "other"))
     await other.refresh()
     assert [(h.id, h.title) for h in other.headlines()] == in_child
     await other.aclose()
@@ -123,7 +123,7 @@ async def test_cancelling_stops_the_child_and_leaves_a_usable_cache(
         return process
 
     monkeypatch.setattr(refresh_process.asyncio, "create_subprocess_exec", spy)
-    reader = Reader.open(config, refresh_in_child=True)
+    reader = wiring.open_reader(config, refresh_in_child=True)
     first_tick = asyncio.Event()
     # The first tick comes before the child exists: wait for one the child sent.
     task = asyncio.create_task(reader.refresh(lambda p: started and first_tick.set()))
@@ -135,7 +135,7 @@ async def test_cancelling_stops_the_child_and_leaves_a_usable_cache(
     assert not reader.refresher.lock.locked()
     await reader.aclose()
     # Whatever the child stored before it stopped is readable, nothing is half-written.
-    again = Reader.open(config, offline=True)
+    again = wiring.open_reader(config, offline=True)
     assert not again.warnings
     assert isinstance(again.headlines(), list)
     await again.aclose()
@@ -144,13 +144,13 @@ async def test_cancelling_stops_the_child_and_leaves_a_usable_cache(
 async def test_offline_or_injected_transport_refreshes_in_process(site: TestServer) -> None:
     import httpx
 
-    injected = Reader.open(
+    injected = wiring.open_reader(
         fixture_config(site), refresh_in_child=True,
         transport=httpx.AsyncHTTPTransport(),
     )
-    assert not injected.refresh_in_child
+    assert injected.refresher.child is None
     await injected.aclose()
-    offline = Reader.open(fixture_config(site), refresh_in_child=True, offline=True)
+    offline = wiring.open_reader(fixture_config(site), refresh_in_child=True, offline=True)
     progress = await offline.refresh()
     assert progress.offline and not progress.running
     await offline.aclose()
@@ -223,13 +223,13 @@ async def test_closing_the_reader_mid_refresh_waits_for_the_child_to_stop(
 ) -> None:
     # The app quitting: Reader.aclose stops the child and waits for it (SIGTERM: it cancels
     # its refresh and closes the cache), so nothing outlives the app's event loop.
-    reader = Reader.open(stalled_config, refresh_in_child=True)
+    reader = wiring.open_reader(stalled_config, refresh_in_child=True)
     reported = asyncio.Event()
     task = asyncio.create_task(
-        reader.refresh(lambda p: reader.refresh_child is not None and reported.set())
+        reader.refresh(lambda p: reader.refresher.child.process is not None and reported.set())
     )
     await asyncio.wait_for(reported.wait(), 30)
-    child = reader.refresh_child
+    child = reader.refresher.child.process
     await reader.aclose()
     assert child.returncode is not None, "the child has exited"
     assert child.returncode != -9, "it stopped by itself, it was not killed"

@@ -8,14 +8,14 @@ import pytest
 
 from newsreader.config import Config
 from newsreader.demo import DEMO_SOURCES
-from newsreader.services.reader import Reader
+from newsreader.services.wiring import open_reader
 from newsreader.store.state import StateError
 from newsreader.ui.app import NewsreaderApp
 from tests.ui_fakes import main, open_highlighted
 
 
 async def test_unexpected_error_is_logged_and_shown_as_one_line(tmp_path: Path) -> None:
-    reader = Reader.open(Config(sources=list(DEMO_SOURCES)), demo=True)
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
     crash_log = tmp_path / "data" / "crash.log"
     app = NewsreaderApp(reader, refresh_on_start=False, crash_log=crash_log)
     shown: list[str] = []
@@ -40,12 +40,12 @@ async def test_unexpected_error_is_logged_and_shown_as_one_line(tmp_path: Path) 
 async def test_a_read_mark_that_cannot_be_saved_is_one_error_line_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    reader = Reader.open(Config(sources=list(DEMO_SOURCES)), demo=True)
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
 
     def read_only(*args: object) -> None:
         raise StateError("cannot write state.db: attempt to write a readonly database")
 
-    monkeypatch.setattr(reader.state, "set_read", read_only)
+    monkeypatch.setattr(reader.reading.state, "set_read", read_only)
     app = NewsreaderApp(reader, refresh_on_start=False)
     async with app.run_test() as pilot:
         await pilot.press("r")  # the demo edition's first refresh fills the list
@@ -56,7 +56,7 @@ async def test_a_read_mark_that_cannot_be_saved_is_one_error_line_not_a_crash(
         screen = await open_highlighted(pilot)
         opened = screen.headlines.current
         assert opened is not None and screen.story_view.url == opened.url
-        reader.state_writer.flush()
+        reader.reading.writer.flush()
         await pilot.pause()
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors == [

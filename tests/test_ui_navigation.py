@@ -338,9 +338,9 @@ async def test_a_cached_story_opened_while_a_slow_one_loads_is_not_replaced_by_i
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        screen.open_url(slow_url)
+        screen.navigator.open_url(slow_url)
         await pilot.pause()  # the worker now waits for the page
-        screen.open_url(url("a"))  # cached: shown in this call
+        screen.navigator.open_url(url("a"))  # cached: shown in this call
         assert screen.story_view.url == url("a")
         gate.set()
         await settle(pilot)
@@ -358,11 +358,11 @@ async def test_back_highlights_the_story_row_even_after_new_stories_shifted_the_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        screen.open_list_index(2)
+        screen.navigator.open_list_index(2)
         await settle(pilot)
         charlie = screen.headlines.current
         assert charlie is not None and screen.story_view.url == charlie.url
-        screen.open_url(url("x"))  # a Recall story, in no feed
+        screen.navigator.open_url(url("x"))  # a Recall story, in no feed
         await settle(pilot)
         await pilot.press("r")  # two stories arrive above: every row moves down by two
         await settle(pilot)

@@ -91,16 +91,16 @@ async def test_a_hostile_title_in_results_is_literal_and_no_match_says_so(
 
 
 async def test_typing_fast_runs_one_search(http_server: TestServer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import newsreader.ui.search as search_module
+    import newsreader.services.reader as reader_module
 
     calls: list[str] = []
-    real = search_module.search
+    real = reader_module.search
 
-    def counting(reader, query, limit=100):  # type: ignore[no-untyped-def]
+    def counting(headlines, visited, stories, query, limit=100):  # type: ignore[no-untyped-def]  # a spy with the real one's arguments
         calls.append(query)
-        return real(reader, query, limit)
+        return real(headlines, visited, stories, query, limit)
 
-    monkeypatch.setattr(search_module, "search", counting)
+    monkeypatch.setattr(reader_module, "search", counting)
     app = await refreshed_app(http_server)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

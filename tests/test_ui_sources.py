@@ -12,8 +12,8 @@ from textual.widgets import Input, OptionList, Static
 from newsreader.config import Config, load_config
 from newsreader.models import Source
 from newsreader.parse.opml import parse_opml
-from newsreader.services.manage import import_sources
-from newsreader.services.reader import Reader
+from newsreader.services.sources import import_sources
+from newsreader.services.wiring import open_reader
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.dialogs import AddSourceScreen, ConfirmScreen, OpmlScreen, PickScreen
 from newsreader.ui.main_screen import MainScreen
@@ -126,7 +126,7 @@ async def test_an_unreachable_url_shows_an_error_and_changes_nothing(
 
 async def test_the_demo_edition_says_it_has_no_config_file(http_server: TestServer) -> None:
     serve(http_server)
-    reader = Reader.open(Config(sources=[Source("Feed A", http_server.url("/a.xml"))]))
+    reader = open_reader(Config(sources=[Source("Feed A", http_server.url("/a.xml"))]))
     assert reader.config.path is None
     app = NewsreaderApp(reader, clock=fixed_clock, refresh_on_start=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -295,12 +295,12 @@ def test_import_sources_without_a_config_file_replaces_the_defaults() -> None:
     from newsreader.paths import default_paths
 
     path = default_paths().config_file
-    reader = Reader.open(load_config(path))
+    reader = open_reader(load_config(path))
     try:
         assert reader.config.path == path and not path.exists()
         assert len(reader.sources) > 2  # the built-in list
         new = [Source("Mine", "https://example.org/feed.xml", "X")]
-        added, duplicates = import_sources(reader, new + new)
+        added, duplicates = import_sources(reader.config, new + new, reader.library)
         assert (added, duplicates) == (new, new)
         assert reader.sources == new == load_config(path).sources
     finally:
@@ -328,7 +328,7 @@ async def test_palette_and_help_offer_the_new_actions(http_server: TestServer) -
 async def test_offline_the_add_dialog_never_touches_the_network(http_server: TestServer) -> None:
     serve(http_server)
     config = write_config(http_server, ("Feed A", "/a.xml", None))
-    reader = Reader.open(load_config(config), offline=True)
+    reader = open_reader(load_config(config), offline=True)
     app = NewsreaderApp(reader, clock=fixed_clock, refresh_on_start=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +14,8 @@ from newsreader.config import Config
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story
 from newsreader.services.history import History
+from newsreader.services.ports import ReaderPort
+from newsreader.services.search import SearchHit
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.main_screen import MainScreen
 
@@ -43,7 +45,7 @@ class FakeProgress:
 def make_story(
     url: str,
     title: str,
-    related: list[tuple[str, str, str]] = (),
+    related: Sequence[tuple[str, str, str]] = (),
     paras: int = 3,
 ) -> Story:
     """A story with every kind of block; `related` is [(kind, title, url), ...]."""
@@ -221,8 +223,33 @@ class FakeReader:
     def close_state(self) -> list[str]:
         return []
 
+    async def discover_feeds(self, url: str) -> list[tuple[str, str]]:
+        raise FetchError(url, "the fake reader has no network", kind="unreachable")
+
+    async def add_sources(self, sources: list[Source]) -> tuple[list[Source], list[Source]]:
+        known = {s.url for s in self.sources}
+        added = [s for s in sources if s.url not in known]
+        self.sources += added
+        return added, [s for s in sources if s.url in known]
+
+    async def remove_source(self, source: Source) -> None:
+        self.sources = [s for s in self.sources if s.url != source.url]
+
+    def prepare_search(self, query: str, limit: int = 100) -> Callable[[], list[SearchHit]]:
+        words = query.casefold().split()
+        hits = [
+            SearchHit(h.url, h.title, h.source_name, h.title)
+            for h in self._headlines
+            if words and all(w in h.title.casefold() for w in words)
+        ][:limit]
+        return lambda: hits
+
     async def aclose(self) -> None:
         self.closed = True
+
+
+# The fake must keep the app's contract: mypy checks this assignment against the Protocol.
+_CONTRACT: type[ReaderPort] = FakeReader
 
 
 def url(slug: str) -> str:
@@ -331,9 +358,9 @@ def demo_clock() -> datetime:
 def demo_reader(*, offline: bool = False, **config: Any) -> Any:
     """The real Reader on the demo site (served in-process); dirs come from the XDG fixture."""
     from newsreader.demo import DEMO_SOURCES
-    from newsreader.services.reader import Reader
+    from newsreader.services.wiring import open_reader
 
-    return Reader.open(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline)
+    return open_reader(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline)
 
 
 def demo_app(*, offline: bool = False, refresh_on_start: bool = True, **config: Any) -> Any:

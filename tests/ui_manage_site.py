@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsreader.config import load_config
 from newsreader.paths import default_paths
-from newsreader.services.reader import Reader
+from newsreader.services.wiring import open_reader
 from newsreader.ui.app import NewsreaderApp
 from tests.http_server import TestServer
 from tests.ui_fakes import fixed_clock
@@ -89,6 +89,6 @@ def write_config(server: TestServer, *feeds: tuple[str, str, str | None]) -> Pat
 
 
 def open_app(config_file: Path, *, refresh_on_start: bool = False) -> NewsreaderApp:
-    reader = Reader.open(load_config(config_file))
+    reader = open_reader(load_config(config_file))
     assert reader.config.path == config_file
     return NewsreaderApp(reader, clock=fixed_clock, refresh_on_start=refresh_on_start)

@@ -24,11 +24,7 @@ def fetch_error(
     retry_after: float | None = None,
 ) -> FetchError:
     """A FetchError carrying the extra attributes callers may use (status, retry_after)."""
-    err = FetchError(url, reason, kind)
-    # Set after construction so errors.py keeps its signature.
-    err.status = status  # type: ignore[attr-defined]
-    err.retry_after = retry_after  # type: ignore[attr-defined]
-    return err
+    return FetchError(url, reason, kind, status=status, retry_after=retry_after)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

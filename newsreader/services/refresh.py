@@ -8,17 +8,23 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
+from newsreader.config import Config
+from newsreader.dates import parse_time
 from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
 from newsreader.net.client import fetch
 from newsreader.services import stories
+from newsreader.services.library import Library
+from newsreader.services.network import Network
+from newsreader.services.parsing import StoryParser
+from newsreader.services.reading import ReadingState
 from newsreader.services.schedule import Schedule
-
-if TYPE_CHECKING:
-    from newsreader.services.reader import Reader
+from newsreader.services.stories import Stories
+from newsreader.store.cache import Cache
+from newsreader.store.writer import CacheWriter
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -51,54 +57,121 @@ class RefreshProgress:
     warnings: dict[str, str] = field(default_factory=dict)
 
 
-class Refresher:
-    """Runs one refresh at a time for a Reader; a second request while one runs just waits."""
+ProgressCallback = Callable[[RefreshProgress], None]
 
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
+
+class ChildRunner(Protocol):
+    """Runs a refresh elsewhere (services/refresh_process.py: a child process)."""
+
+    async def run(self, on_progress: ProgressCallback, force: bool) -> RefreshProgress:
+        """Run it, passing on every progress; the last one (not running) is returned."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop a run still going (the app quits)."""
+        ...
+
+
+class Refresher:
+    """Runs one refresh at a time; a second request while one runs just waits.
+
+    One runner for both places a refresh runs: `run` takes the lock, picks the sources due and
+    reports the first progress, then runs the refresh here or, when a `child` runner is set
+    (the app), in the child process, which runs this same class in-process.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        library: Library,
+        stories: Stories,
+        reading: ReadingState,
+        schedule: Schedule,
+        network: Network,
+        parser: StoryParser,
+        cache: Cache,
+        cache_writer: CacheWriter,
+        clock: Callable[[], float],
+        offline: bool,
+        child: ChildRunner | None = None,
+    ) -> None:
+        self.config = config
+        self.library = library
+        self.stories = stories
+        self.reading = reading
+        self.schedule = schedule
+        self.network = network
+        self.parser = parser
+        self.cache = cache
+        self.cache_writer = cache_writer
+        self.clock = clock
+        self.offline = offline
+        self.child = child
         self.progress = RefreshProgress()
-        self.schedule = Schedule(reader)
         self.lock = asyncio.Lock()  # one refresh at a time, in-process or in a child
 
     async def run(
-        self, on_progress: Callable[[RefreshProgress], None] | None = None, *, force: bool = True
+        self, on_progress: ProgressCallback | None = None, *, force: bool = True
     ) -> RefreshProgress:
-        """Refresh sources (all, or with force=False only those due) then prefetch stories."""
-        reader = self.reader
-        if reader.offline:
-            self.progress = RefreshProgress(offline=True, sources_total=len(reader.sources))
+        """Refresh sources (all, or with force=False only those due) then prefetch stories.
+
+        Never raises for a failing source: its error is in the returned progress.
+        """
+        if self.offline:
+            self.progress = RefreshProgress(offline=True, sources_total=len(self.library.sources))
             _notify(on_progress, self.progress)
             return self.progress
         async with self.lock:
             chosen = self.chosen(force)
             if not chosen and not force:
-                return self.nothing_due()
+                return self.nothing_due()  # the minute's schedule check: no network, no child
+            # Reported at once, also for a child: it needs ~0.5 s to start and say it.
             progress = self.start(chosen, on_progress)
-            kinds = await asyncio.gather(
-                *(self._refresh_source(source, on_progress) for source in chosen)
-            )
-            failed = [kind for kind in kinds if kind is not None]
-            progress.offline = bool(kinds) and len(failed) == len(kinds) and all(
-                kind in NETWORK_KINDS for kind in failed
-            )
-            if reader.config.prefetch and not progress.offline:
-                await self._prefetch(on_progress)
-            with contextlib.suppress(NewsreaderError):  # housekeeping never fails a refresh
-                await self.expire()
-            progress.running = False
+            try:
+                # A child can only share a cache on disk (not the memory fallback of a broken one).
+                if self.child is not None and self.cache.on_disk:
+                    return await self.child.run(self._tracking(on_progress), force)
+                return await self._run_here(chosen, progress, on_progress)
+            finally:
+                self.progress.running = False  # whatever happened, it is not running now
+
+    def _tracking(self, on_progress: ProgressCallback | None) -> ProgressCallback:
+        def track(progress: RefreshProgress) -> None:
+            self.progress = progress
             _notify(on_progress, progress)
-            return progress
+
+        return track
+
+    async def _run_here(
+        self, chosen: list[Source], progress: RefreshProgress,
+        on_progress: ProgressCallback | None,
+    ) -> RefreshProgress:
+        kinds = await asyncio.gather(
+            *(self._refresh_source(source, on_progress) for source in chosen)
+        )
+        failed = [kind for kind in kinds if kind is not None]
+        progress.offline = bool(kinds) and len(failed) == len(kinds) and all(
+            kind in NETWORK_KINDS for kind in failed
+        )
+        if self.config.prefetch and not progress.offline:
+            await self._prefetch(on_progress)
+        with contextlib.suppress(NewsreaderError):  # housekeeping never fails a refresh
+            await self.expire()
+        progress.running = False
+        _notify(on_progress, progress)
+        return progress
 
     def chosen(self, force: bool) -> list[Source]:
         """The sources a refresh would fetch: all, or (force=False) those due now."""
-        now = self.reader.clock()
-        return [s for s in self.reader.sources if force or self.schedule.is_due(s, now)]
+        now = self.clock()
+        return [s for s in self.library.sources if force or self.schedule.is_due(s, now)]
 
     def start(
-        self, chosen: list[Source], on_progress: Callable[[RefreshProgress], None] | None
+        self, chosen: list[Source], on_progress: ProgressCallback | None
     ) -> RefreshProgress:
         """The first progress of a refresh of `chosen`: running, with the last errors."""
-        sources = self.reader.sources
+        sources = self.library.sources
         self.progress = RefreshProgress(
             sources_total=len(chosen), running=True, not_due=len(sources) - len(chosen),
             errors=self.schedule.last_errors(sources),
@@ -108,34 +181,34 @@ class Refresher:
 
     def nothing_due(self) -> RefreshProgress:
         """Keep the last refresh's outcome, noting that every source was skipped."""
-        self.progress.not_due = len(self.reader.sources)
-        self.progress.errors = self.schedule.last_errors(self.reader.sources)
+        self.progress.not_due = len(self.library.sources)
+        self.progress.errors = self.schedule.last_errors(self.library.sources)
         return self.progress
 
     async def _refresh_source(
-        self, source: Source, on_progress: Callable[[RefreshProgress], None] | None
+        self, source: Source, on_progress: ProgressCallback | None
     ) -> str | None:
         """Refresh one feed; returns the failure kind, or None when it worked."""
-        reader, progress = self.reader, self.progress
+        progress = self.progress
         ttl_minutes: int | None = None
         headers: dict[str, str] = {}
         try:
-            cached = reader.cache.get_body(source.url)
-            if cached is not None and not reader.cached_headlines(source):
+            cached = self.cache.get_body(source.url)
+            if cached is not None and not self.library.cached_headlines(source):
                 cached = None  # headlines lost (damaged/evicted): a 304 could never rebuild them
             result = await fetch(
-                reader.client,
+                self.network.client,
                 source.url,
-                settings=reader.net_settings,
+                settings=self.network.settings,
                 etag=cached.etag if cached else None,
                 last_modified=cached.last_modified if cached else None,
                 accept=FEED_ACCEPT,
             )
             headers = result.headers
             if result.not_modified:
-                await reader.cache_writer.run(reader.cache.touch_body, source.url)
+                await self.cache_writer.run(self.cache.touch_body, source.url)
             else:
-                feed = await reader.parser.parse_feed(
+                feed = await self.parser.parse_feed(
                     result.content,
                     result.final_url,
                     bulk=progress.sources_total > FEW_SOURCES,
@@ -147,9 +220,9 @@ class Refresher:
                 # Headlines first, then the body with its new validators: stopped between the
                 # two, the next refresh asks with the old ETag and gets the feed again, rather
                 # than a 304 for entries that were never stored.
-                await reader.save_headlines(source, kept)
-                await reader.cache_writer.run(
-                    reader.cache.put_body,
+                await self.library.save_headlines(source, kept)
+                await self.cache_writer.run(
+                    self.cache.put_body,
                     source.url,
                     final_url=result.final_url,
                     content=result.content,
@@ -165,8 +238,7 @@ class Refresher:
             await self.schedule.succeeded(source, headers, ttl_minutes)
             return None
         except FetchError as exc:
-            retry_after = getattr(exc, "retry_after", None)
-            return await self._failed(source, exc.reason, exc.kind, retry_after)
+            return await self._failed(source, exc.reason, exc.kind, exc.retry_after)
         except ParseError as exc:
             # Old headlines stay: a feed that fails to parse never empties the list.
             return await self._failed(source, exc.reason, "parse")
@@ -185,9 +257,8 @@ class Refresher:
 
     def _merge(self, source: Source, fresh: list[Headline]) -> tuple[int, list[Headline]]:
         """Merge a feed's entries into what we knew: (how many are new, the list to keep)."""
-        reader = self.reader
-        now = datetime.fromtimestamp(reader.clock(), UTC)
-        old = reader.cached_headlines(source)
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        old = self.library.cached_headlines(source)
         old_by_id = {h.id: h for h in old}
         # A feed that changes an entry's guid but not its link keeps the old id, so read
         # state follows the story instead of showing a duplicate unread.
@@ -214,7 +285,7 @@ class Refresher:
                 added += 1
             merged.setdefault(headline.id, headline)
         # Stories that left the feed stay readable until they are older than keep_days.
-        cutoff = now - timedelta(days=reader.config.keep_days)
+        cutoff = now - timedelta(days=self.config.keep_days)
         for headline in old:
             if headline.id not in merged and not _older_than(headline, cutoff):
                 merged[headline.id] = headline
@@ -222,49 +293,50 @@ class Refresher:
 
     async def expire(self) -> int:
         """Forget read stories first seen more than keep_days ago; saved ones never expire."""
-        reader = self.reader
-        cutoff = datetime.fromtimestamp(reader.clock(), UTC) - timedelta(
-            days=reader.config.keep_days
+        cutoff = datetime.fromtimestamp(self.clock(), UTC) - timedelta(
+            days=self.config.keep_days
         )
         removed = 0
-        for source in reader.sources:
-            headlines = reader.cached_headlines(source)
+        for source in self.library.sources:
+            headlines = self.library.cached_headlines(source)
             kept = []
             for headline in headlines:
                 if (
                     _older_than(headline, cutoff)
-                    and reader.is_read(headline.id)
-                    and not reader.is_saved(headline.id)
+                    and self.reading.is_read(headline.id)
+                    and not self.reading.is_saved(headline.id)
                 ):
                     if headline.url:
-                        await reader.cache_writer.run(reader.cache.delete_story, headline.url)
+                        await self.cache_writer.run(self.cache.delete_story, headline.url)
                     removed += 1
                 else:
                     kept.append(headline)
             if len(kept) != len(headlines):
-                await reader.save_headlines(source, kept)
+                await self.library.save_headlines(source, kept)
         return removed
 
-    async def _prefetch(self, on_progress: Callable[[RefreshProgress], None] | None) -> None:
-        reader, progress = self.reader, self.progress
+    async def _prefetch(self, on_progress: ProgressCallback | None) -> None:
+        progress, pages = self.progress, self.stories
         # Once per parser version (the first refresh after an upgrade that changed it): pages
         # whose parsed story is stale are parsed again here, in the worker processes, so
         # opening them is not the moment they get parsed.
-        rescan = reader.cache.get_json(stories.PARSED_WITH_KEY) != stories.PARSER_VERSION
+        rescan = self.cache.get_json(stories.PARSED_WITH_KEY) != stories.PARSER_VERSION
         wanted: list[str] = []
         reparse: set[str] = set()
-        for source in reader.sources:
-            for headline in reader.cached_headlines(source)[: reader.config.prefetch_per_source]:
+        for source in self.library.sources:
+            for headline in self.library.cached_headlines(source)[
+                : self.config.prefetch_per_source
+            ]:
                 if not headline.url:
                     continue
-                if not reader.is_cached(headline.url):
+                if not pages.is_cached(headline.url):
                     wanted.append(headline.url)
-                elif rescan and reader.needs_reparse(headline.url):
+                elif rescan and pages.needs_reparse(headline.url):
                     reparse.add(headline.url)
         wanted = interleave_hosts(list(dict.fromkeys(wanted)))
         progress.stories_total = len(wanted) + len(reparse)
         _notify(on_progress, progress)
-        connections = max(1, reader.net_settings.max_connections)
+        connections = max(1, self.network.settings.max_connections)
         limit = asyncio.Semaphore(connections)
         # Downloaded but not yet parsed pages wait here: the network slot is free again (parsing
         # is CPU, the network is latency), yet memory stays bounded.
@@ -272,8 +344,8 @@ class Refresher:
 
         async def download(url: str) -> None:
             async with limit:
-                page = await reader.download_story(url)
-            await reader.parse_downloaded(url, *page)
+                page = await pages.download_story(url)
+            await pages.parse_downloaded(url, *page)
 
         async def counted(work: Awaitable[None]) -> None:
             async with pending:
@@ -286,10 +358,10 @@ class Refresher:
                     _notify(on_progress, progress)
 
         await asyncio.gather(*(counted(download(url)) for url in wanted),
-                             *(counted(reader.reparse_cached(url)) for url in reparse))
+                             *(counted(pages.reparse_cached(url)) for url in reparse))
         if rescan:
-            await reader.cache_writer.run(
-                reader.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
+            await self.cache_writer.run(
+                self.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
             )
 
 
@@ -325,17 +397,10 @@ def _alias(value: str) -> str | None:
 
 
 def _older_than(headline: Headline, cutoff: datetime) -> bool:
-    stamp = headline.seen or headline.published
-    if not stamp:
-        return False
-    try:
-        return datetime.fromisoformat(stamp) < cutoff
-    except ValueError:
-        return False
+    stamp = parse_time(headline.seen or headline.published)
+    return stamp is not None and stamp < cutoff
 
 
-def _notify(
-    callback: Callable[[RefreshProgress], None] | None, progress: RefreshProgress
-) -> None:
+def _notify(callback: ProgressCallback | None, progress: RefreshProgress) -> None:
     if callback is not None:
         callback(progress)

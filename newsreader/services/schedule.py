@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
+from newsreader.config import Config
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
-
-if TYPE_CHECKING:
-    from newsreader.services.reader import Reader
+from newsreader.store.cache import Cache
+from newsreader.store.writer import CacheWriter
 
 MAX_BACKOFF_SECONDS = 24 * 3600
 MAX_SERVER_HINT_SECONDS = 24 * 3600  # a feed may not ask us to stay away for more than a day
@@ -20,18 +21,24 @@ MAX_SERVER_HINT_SECONDS = 24 * 3600  # a feed may not ask us to stay away for mo
 class Schedule:
     """Per-source timing kept in the cache (losing it only means everything is due)."""
 
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
+    def __init__(
+        self, config: Config, *, cache: Cache, cache_writer: CacheWriter,
+        clock: Callable[[], float],
+    ) -> None:
+        self.config = config
+        self.cache = cache
+        self.cache_writer = cache_writer
+        self.clock = clock
 
     def _key(self, source: Source) -> str:
         return f"feedmeta:{source.url}"
 
-    def _meta(self, source: Source) -> dict:
-        meta = self.reader.cache.get_json(self._key(source))
+    def _meta(self, source: Source) -> dict[str, Any]:
+        meta = self.cache.get_json(self._key(source))
         return meta if isinstance(meta, dict) else {}
 
     def interval(self, source: Source) -> float:
-        config = self.reader.config
+        config = self.config
         return 60.0 * config.source_refresh_minutes.get(source.url, config.refresh_minutes)
 
     def is_due(self, source: Source, now: float) -> bool:
@@ -50,15 +57,15 @@ class Schedule:
     async def succeeded(
         self, source: Source, headers: dict[str, str], ttl_minutes: int | None
     ) -> None:
-        now = self.reader.clock()
+        now = self.clock()
         wait = self.interval(source)
         hint = max(_cache_hint(headers, now), 60.0 * (ttl_minutes or 0))
         wait = max(wait, min(hint, MAX_SERVER_HINT_SECONDS))
         meta = {"next_due": now + wait, "failures": 0, "last_error": None, "last_success": now}
-        await self.reader.cache_writer.run(self._write, source, meta)
+        await self.cache_writer.run(self._write, source, meta)
 
     async def failed(self, source: Source, reason: str, retry_after: float | None) -> None:
-        now = self.reader.clock()
+        now = self.clock()
         meta = self._meta(source)
         failures = int(meta.get("failures") or 0) + 1
         # Exponential backoff from one minute, never more often than the server asks.
@@ -66,12 +73,12 @@ class Schedule:
         if retry_after:
             wait = max(wait, min(retry_after, 3600.0))
         meta.update(next_due=now + wait, failures=failures, last_error=reason)
-        await self.reader.cache_writer.run(self._write, source, meta)
+        await self.cache_writer.run(self._write, source, meta)
 
-    def _write(self, source: Source, meta: dict) -> None:
+    def _write(self, source: Source, meta: dict[str, Any]) -> None:
         # Timing is an optimisation: a full disk must not fail the refresh over it.
         with contextlib.suppress(NewsreaderError, OSError):
-            self.reader.cache.put_json(self._key(source), meta)
+            self.cache.put_json(self._key(source), meta)
 
 
 def _cache_hint(headers: dict[str, str], now: float) -> float:

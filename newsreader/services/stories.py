@@ -1,23 +1,21 @@
-"""Story pages for the Reader: the parsed cache, else the cached page, else the network."""
+"""Stories: the one way to open a story (parsed cache, cached page, saved copy, network)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Story
 from newsreader.net.client import fetch
-
-if TYPE_CHECKING:
-    from newsreader.net.client import NetSettings
-    from newsreader.services.parsing import StoryParser
-    from newsreader.store.cache import Cache
-    from newsreader.store.writer import CacheWriter
+from newsreader.services.network import Network
+from newsreader.services.parsing import StoryParser
+from newsreader.store.cache import Cache
+from newsreader.store.writer import CacheWriter
 
 # Bump when the parser's output changes so stale parsed stories are re-parsed from cached HTML.
 PARSER_VERSION = 1
@@ -26,19 +24,31 @@ PARSED_WITH_KEY = "parsed-with"
 STORY_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
-class StoryPages:
-    """Mixed into Reader: opening, fetching and caching one story page."""
+class Stories:
+    """Opening, fetching and caching story pages.
 
-    # Provided by Reader.
-    cache: Cache
-    cache_writer: CacheWriter
-    parser: StoryParser
-    net_settings: NetSettings
-    offline: bool
-    client: httpx.AsyncClient
-    saved_story: Callable[[str], Story | None]
-    # Parsed stories shown before their queued cache write has run (url -> story).
-    storing: dict[str, Story]
+    `cached_story` is the synchronous look-up (the UI shows a hit in the key's own frame);
+    `open_story` is the whole path, cache first, and the only one that reaches the network.
+    """
+
+    def __init__(
+        self,
+        *,
+        cache: Cache,
+        cache_writer: CacheWriter,
+        parser: StoryParser,
+        network: Network,
+        offline: bool,
+        saved_story: Callable[[str], Story | None],
+    ) -> None:
+        self.cache = cache
+        self.cache_writer = cache_writer
+        self.parser = parser
+        self.network = network
+        self.offline = offline
+        self.saved_story = saved_story
+        # Parsed stories shown before their queued cache write has run (url -> story).
+        self.storing: dict[str, Story] = {}
 
     def is_cached(self, url: str) -> bool:
         return self.cache.has_story(url)
@@ -95,7 +105,9 @@ class StoryPages:
     async def download_story(self, url: str) -> tuple[bytes, str, str | None]:
         """Download and cache one story page: (content, final URL, Content-Type)."""
         try:
-            result = await fetch(self.client, url, settings=self.net_settings, accept=STORY_ACCEPT)
+            result = await fetch(
+                self.network.client, url, settings=self.network.settings, accept=STORY_ACCEPT
+            )
         except FetchError:
             raise
         except (httpx.HTTPError, OSError) as exc:  # belt and braces: fetch() should wrap these

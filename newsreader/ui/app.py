@@ -33,7 +33,7 @@ from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.strip_cycles import install as install_strip_fix
 
 if TYPE_CHECKING:
-    from newsreader.services.reader import Reader
+    from newsreader.services.ports import ReaderPort
 
 
 GC_TICK_SECONDS = 0.5
@@ -42,7 +42,7 @@ install_frame_pacing()  # before the first screen's repaint timer starts: see fr
 
 
 class NewsreaderApp(App[int]):
-    """A terminal news reader over a `Reader`; `clock` is injectable so ages are testable."""
+    """A terminal news reader over a `ReaderPort`; `clock` is injectable so ages are testable."""
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
@@ -50,7 +50,7 @@ class NewsreaderApp(App[int]):
 
     def __init__(
         self,
-        reader: Reader,
+        reader: ReaderPort,
         *,
         clock: Clock | None = None,
         refresh_on_start: bool = True,
@@ -238,13 +238,13 @@ class NewsreaderApp(App[int]):
         yield SystemCommand("Help", "Show every key binding", self.action_help)
 
 
-def run_app(reader: Reader, crash_log: Path | None = None) -> int:
+def run_app(reader: ReaderPort, crash_log: Path | None = None) -> int:
     """Run the TUI until the user quits; the exit code is 0 unless the app failed."""
     app = NewsreaderApp(reader, crash_log=crash_log)
     try:
         app.run()
     finally:
-        # The app's unmount has written the queued read marks and history (Reader.aclose);
+        # The app's unmount has written the queued read marks and history (ReaderPort.aclose);
         # after a crash it is done here. A failure the app could not show is one line each.
         for message in reader.close_state():
             print(f"newsreader: {message}", file=sys.stderr)

@@ -28,10 +28,9 @@ from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.opml import OpmlImport, parse_opml, write_opml
 from newsreader.parse.urls import safe_url
-from newsreader.services.manage import add_source_async, discover_feeds, import_sources_async
 
 if TYPE_CHECKING:
-    from newsreader.services.reader import Reader
+    from newsreader.services.ports import ReaderPort
 
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")
@@ -97,7 +96,7 @@ class Dialog(ModalScreen[ResultT], Generic[ResultT]):
 class AddSourceScreen(Dialog[Source | None]):
     """URL (a feed or a home page), optional name and folder; dismisses with the added Source."""
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: ReaderPort) -> None:
         super().__init__(id="add-source")
         self.reader = reader
         self.feeds: list[tuple[str, str]] = []
@@ -145,7 +144,7 @@ class AddSourceScreen(Dialog[Source | None]):
         self.query_one("#feed-choices").display = False  # a new address: a new choice
         self.show_status("Looking for feeds…")
         try:
-            feeds = await discover_feeds(self.reader, url)
+            feeds = await self.reader.discover_feeds(url)
         except Exception as exc:  # FetchError / ParseError; anything else must not crash it
             self.busy = False
             self.show_status(one_line(exc), error=True)
@@ -184,7 +183,7 @@ class AddSourceScreen(Dialog[Source | None]):
         folder = self.query_one("#source-folder", Input).value.strip().strip("/") or None
         source = Source(" ".join(name.split()), feed_url, folder)
         try:
-            added = await add_source_async(self.reader, source)  # the file is written in a thread
+            added, _ = await self.reader.add_sources([source])  # the file is written in a thread
         except Exception as exc:  # ConfigError (no config file, unwritable); never a crash
             self.busy = False
             self.show_status(one_line(exc), error=True)
@@ -308,7 +307,7 @@ def export_opml_file(sources: Sequence[Source], path: Path) -> None:
 class OpmlScreen(Dialog[ImportSummary | Path | None]):
     """Import: dismisses with an ImportSummary. Export: dismisses with the Path written."""
 
-    def __init__(self, reader: Reader, *, export: bool) -> None:
+    def __init__(self, reader: ReaderPort, *, export: bool) -> None:
         super().__init__(id="export-opml" if export else "import-opml")
         self.reader = reader
         self.export = export
@@ -350,7 +349,7 @@ class OpmlScreen(Dialog[ImportSummary | Path | None]):
             else:
                 found = await asyncio.to_thread(read_opml_file, path)
                 # Only a file that parsed gets here: a broken one has changed nothing.
-                added, duplicates = await import_sources_async(self.reader, found.sources)
+                added, duplicates = await self.reader.add_sources(found.sources)
                 result = ImportSummary(added, duplicates, list(found.skipped))
         except OSError as exc:
             self.busy = False

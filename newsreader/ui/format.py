@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from textual.content import Content
 
 from newsreader.models import Headline, RelatedLink, Story
-from newsreader.present import age, kind_label, local_time, meta_parts, parse_time
+from newsreader.present import age, kind_label, local_time, meta_parts
 
 Clock = Callable[[], datetime]
 
@@ -21,7 +21,7 @@ MUTED = "$foreground-muted"
 # on the light theme's cursor row has a contrast of 1.4:1).
 ROW_MUTED = "$text-muted"
 SOURCE_WIDTH = 14
-__all__ = ["age", "local_time", "parse_time"]  # re-exported: the UI's time helpers live here
+__all__ = ["age", "local_time"]  # re-exported: the UI's time helpers live here
 
 
 def utc_now() -> datetime:

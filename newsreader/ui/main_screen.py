@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,16 +16,14 @@ from textual.widgets import Footer, Header, Input, OptionList
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Headline
+from newsreader.services.ports import ProgressView, ReaderPort
 from newsreader.ui.bindings import MAIN_BINDINGS
 from newsreader.ui.format import Clock, headline_row
-from newsreader.ui.manage import SourceActions
-from newsreader.ui.navigation import StoryNavigation
+from newsreader.ui.manage import SourceManager
+from newsreader.ui.navigation import StoryNavigator
 from newsreader.ui.widgets.headlines import HeadlineList
 from newsreader.ui.widgets.status import StatusLine
 from newsreader.ui.widgets.story import StoryView
-
-if TYPE_CHECKING:
-    from newsreader.services.reader import Reader
 
 NARROW_WIDTH = 100  # below this the list sits above the story instead of beside it
 # Ages ("3h") are re-rendered this often: one set_options of every row, so not every second.
@@ -35,12 +33,13 @@ STATUS_EVERY = 0.25  # seconds between status-line updates while a refresh runs 
 SCHEDULE_TICK_SECONDS = 60.0
 
 
-class MainScreen(StoryNavigation, SourceActions, Screen[None]):
-    """Everything the reader looks at; the story-navigation half lives in StoryNavigation."""
+class MainScreen(Screen[None]):
+    """Everything the reader looks at. Its keys call `navigator` (which story is shown) and
+    `manager` (the dialogs); the screen itself holds the list, the refresh and the status."""
 
-    BINDINGS = MAIN_BINDINGS  # type: ignore[assignment]
+    BINDINGS = MAIN_BINDINGS  # type: ignore[assignment]  # list is invariant: Binding vs BindingType
 
-    def __init__(self, reader: Reader, clock: Clock, *, refresh_on_start: bool = True) -> None:
+    def __init__(self, reader: ReaderPort, clock: Clock, *, refresh_on_start: bool = True) -> None:
         super().__init__(id="main")
         self.reader = reader
         self.clock = clock
@@ -57,6 +56,13 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.story_view = StoryView(id="story")
         self.status_line = StatusLine(id="status")
         self.filter_input = Input(placeholder="Filter headlines…", id="filter")
+        self.navigator = StoryNavigator(
+            self, reader, self.headlines, self.story_view, marks_changed=self.update_status
+        )
+        self.manager = SourceManager(
+            self, reader, self.headlines, self.navigator,
+            reload_list=self.reload_headlines, refresh_due=partial(self.action_refresh, False),
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +83,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
         self.headlines.focus()
         for warning in self.reader.warnings:
             self.notify(warning, title="newsreader", severity="warning", timeout=10, markup=False)
-        self.restore_last_story()
+        self.navigator.restore_last_story()
         self.set_interval(AGE_TICK_SECONDS, self.headlines.refresh_all_rows)
         if not self.reader.offline:
             # Each source has its own schedule (interval, ttl, backoff): check every minute
@@ -87,7 +93,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
                 self.action_refresh(force=False)
         self.update_status()
         # After the first paint: what exists now (the whole list) lives as long as the app.
-        self.call_after_refresh(self.app.gc_pacer.start)  # type: ignore[attr-defined]
+        self.call_after_refresh(self.app.gc_pacer.start)  # type: ignore[attr-defined]  # NewsreaderApp's; Screen.app is typed App
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -169,15 +175,67 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
 
     @on(OptionList.OptionSelected, "#headlines")
     def _headline_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open_list_index(event.option_index)
+        self.navigator.open_list_index(event.option_index)
 
     @on(OptionList.OptionSelected, "#related")
     def _related_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_follow(event.option_index + 1)
+        self.navigator.follow(event.option_index + 1)
 
     def action_open_selected(self) -> None:
         if self.headlines.highlighted is not None:
-            self.open_list_index(self.headlines.highlighted)
+            self.navigator.open_list_index(self.headlines.highlighted)
+
+    # -- keys that change the story shown (StoryNavigator) -------------------------------------
+
+    def action_next_story(self) -> None:
+        self.navigator.next_story()
+
+    def action_previous_story(self) -> None:
+        self.navigator.previous_story()
+
+    def action_next_unread(self) -> None:
+        self.navigator.next_unread()
+
+    def action_follow(self, number: int) -> None:
+        self.navigator.follow(number)
+
+    def action_back(self) -> None:
+        self.navigator.back()
+
+    def action_forward(self) -> None:
+        self.navigator.forward()
+
+    def action_toggle_saved(self) -> None:
+        self.navigator.toggle_saved()
+
+    def action_toggle_read(self) -> None:
+        self.navigator.toggle_read()
+
+    def action_open_browser(self) -> None:
+        self.navigator.open_browser()
+
+    def action_copy_link(self) -> None:
+        self.navigator.copy_link()
+
+    # -- keys that open a dialog (SourceManager) -----------------------------------------------
+
+    def action_add_source(self) -> None:
+        self.manager.add_source()
+
+    def action_remove_source(self) -> None:
+        self.manager.remove_source()
+
+    def action_import_opml(self) -> None:
+        self.manager.import_opml()
+
+    def action_export_opml(self) -> None:
+        self.manager.export_opml()
+
+    def action_search_stories(self) -> None:
+        self.manager.search_stories()
+
+    def action_pick_scope(self) -> None:
+        self.manager.pick_scope()
 
     def action_page_down(self) -> None:
         self.story_view.scroller.scroll_page_down()
@@ -219,10 +277,10 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
             return
         self._refreshing = False
         # The reader's last progress tick (not running) has reloaded the list already.
-        self.refresh_related_marks()
+        self.navigator.refresh_related_marks()
         self.update_status()
 
-    def _on_progress(self, progress: Any) -> None:
+    def _on_progress(self, progress: ProgressView) -> None:
         # While it runs, reload only when something new arrived and at most every RELOAD_EVERY
         # seconds: rebuilding 10,000 rows holds the event loop for ~60 ms. The last tick always
         # reloads: expiry and changed titles bring no new headlines.
@@ -246,7 +304,7 @@ class MainScreen(StoryNavigation, SourceActions, Screen[None]):
 
     # -- status -----------------------------------------------------------------------------
 
-    def update_status(self, progress: Any = None, *, recount: bool = True) -> None:
+    def update_status(self, progress: ProgressView | None = None, *, recount: bool = True) -> None:
         progress = progress if progress is not None else self.reader.progress
         if recount:
             self._unread_shown = self.reader.unread_count()

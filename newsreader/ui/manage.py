@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import work
 from textual.content import Content
+from textual.screen import Screen
 
+from newsreader.folders import folder_paths, in_folder
 from newsreader.models import Source
-from newsreader.services.manage import SearchHit, remove_source_async
+from newsreader.services.ports import ReaderPort
+from newsreader.services.search import SearchHit
 from newsreader.ui.dialogs import (
     AddSourceScreen,
     ConfirmScreen,
@@ -22,32 +24,12 @@ from newsreader.ui.dialogs import (
     one_line,
     source_choices,
 )
+from newsreader.ui.navigation import StoryNavigator
 from newsreader.ui.search import SearchScreen
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    from newsreader.services.reader import Reader
-    from newsreader.ui.widgets.headlines import HeadlineList, Scope
+from newsreader.ui.widgets.headlines import HeadlineList, Scope
 
 ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read as "cancelled")
 NAMES_SHOWN = 5
-
-
-def in_folder(folder: str | None, path: str) -> bool:
-    """True when `folder` is `path` or inside it ("News/Ukraine" is in "News")."""
-    if not folder:
-        return False
-    return folder == path or folder.startswith(path + "/")
-
-
-def folder_paths(folders: Iterable[str]) -> list[str]:
-    """Every folder and each of its parents, as a tree in order: A, A/B, A/B/C, B."""
-    paths: set[str] = set()
-    for folder in folders:
-        parts = [p for p in folder.split("/") if p]
-        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-    return sorted(paths, key=lambda p: [part.casefold() for part in p.split("/")])
 
 
 def _names(items: list[str]) -> str:
@@ -55,24 +37,36 @@ def _names(items: list[str]) -> str:
     return "; ".join(items[:NAMES_SHOWN]) + (f"; and {more} more" if more > 0 else "")
 
 
-class SourceActions:
-    """Mixed into MainScreen (a Screen): add/remove sources, OPML, search, pick a scope."""
+class SourceManager:
+    """The main screen's dialogs: add/remove sources, OPML, search, pick a scope.
 
-    reader: Reader
-    headlines: HeadlineList
-    app: App[Any]
+    Once the sources are different it calls `reload_list`, then `refresh_due` (a new source is
+    due at once); search results open through `navigator`.
+    """
 
-    if TYPE_CHECKING:  # provided by MainScreen, StoryNavigation and Screen
-        def reload_headlines(self) -> None: ...
-        def action_refresh(self, force: bool = True) -> None: ...
-        def open_list_index(self, index: int) -> None: ...
-        def open_url(self, url: str, *, list_index: int | None = None,
-                     title: str | None = None) -> None: ...
-        def notify(self, message: str, **kwargs: Any) -> None: ...
+    def __init__(
+        self,
+        screen: Screen[Any],
+        reader: ReaderPort,
+        headlines: HeadlineList,
+        navigator: StoryNavigator,
+        *,
+        reload_list: Callable[[], None],
+        refresh_due: Callable[[], None],
+    ) -> None:
+        self.screen = screen
+        self.reader = reader
+        self.headlines = headlines
+        self.navigator = navigator
+        self.reload_list = reload_list
+        self.refresh_due = refresh_due
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.screen.notify(message, **kwargs)
 
     def _sources_changed(self) -> None:
         """Reload the list (a removed source's rows go) and start fetching a new source."""
-        self.reload_headlines()
+        self.reload_list()
         scope = self.headlines.scope
         if scope is not None and not any(
             (scope[0] == "source" and s.name == scope[1])
@@ -80,12 +74,12 @@ class SourceActions:
             for s in self.reader.sources
         ):
             self.headlines.set_scope(None)  # the folder or source shown is gone
-        self.action_refresh(force=False)  # only the sources that are due: a new one is
+        self.refresh_due()  # only the sources that are due: a new one is
 
     # -- add ----------------------------------------------------------------------------------
 
-    def action_add_source(self) -> None:
-        self.app.push_screen(AddSourceScreen(self.reader), self._source_added)
+    def add_source(self) -> None:
+        self.screen.app.push_screen(AddSourceScreen(self.reader), self._source_added)
 
     def _source_added(self, source: Source | None) -> None:
         if source is None:
@@ -96,7 +90,7 @@ class SourceActions:
 
     # -- remove -------------------------------------------------------------------------------
 
-    def action_remove_source(self) -> None:
+    def remove_source(self) -> None:
         if not self.reader.sources:
             self.notify("There are no sources to remove.", timeout=3)
             return
@@ -111,7 +105,7 @@ class SourceActions:
             )
         picker = PickScreen("Remove which source? — Esc cancels", choices, selected=selected,
                             id="pick-source")
-        self.app.push_screen(picker, self._confirm_remove)
+        self.screen.app.push_screen(picker, self._confirm_remove)
 
     def _confirm_remove(self, source: Source | None) -> None:
         if source is None:
@@ -120,7 +114,7 @@ class SourceActions:
             "Remove ", (source.name, "bold"), "? Its cached stories stay until they expire. ",
             ("[y/N]", "bold"),
         )
-        self.app.push_screen(
+        self.screen.app.push_screen(
             ConfirmScreen(question, title="Remove source"), partial(self._remove, source)
         )
 
@@ -128,12 +122,11 @@ class SourceActions:
         if not yes:
             self.notify(f"Kept {source.name}", timeout=2, markup=False)
             return
-        self._remove_worker(source)
+        self.screen.run_worker(self._remove_work(source), group="sources")
 
-    @work(group="sources")
-    async def _remove_worker(self, source: Source) -> None:
+    async def _remove_work(self, source: Source) -> None:
         try:
-            await remove_source_async(self.reader, source)  # the file is written in a thread
+            await self.reader.remove_source(source)  # the file is written in a thread
         except Exception as exc:  # ConfigError: demo edition, unwritable or hand-made file
             self.notify(one_line(exc), severity="error", markup=False)
             return
@@ -142,8 +135,8 @@ class SourceActions:
 
     # -- OPML ---------------------------------------------------------------------------------
 
-    def action_import_opml(self) -> None:
-        self.app.push_screen(OpmlScreen(self.reader, export=False), self._imported)
+    def import_opml(self) -> None:
+        self.screen.app.push_screen(OpmlScreen(self.reader, export=False), self._imported)
 
     def _imported(self, summary: ImportSummary | Path | None) -> None:
         if not isinstance(summary, ImportSummary):
@@ -158,8 +151,8 @@ class SourceActions:
         if summary.added:
             self._sources_changed()
 
-    def action_export_opml(self) -> None:
-        self.app.push_screen(OpmlScreen(self.reader, export=True), self._exported)
+    def export_opml(self) -> None:
+        self.screen.app.push_screen(OpmlScreen(self.reader, export=True), self._exported)
 
     def _exported(self, path: ImportSummary | Path | None) -> None:
         if isinstance(path, Path):
@@ -168,8 +161,8 @@ class SourceActions:
 
     # -- search -------------------------------------------------------------------------------
 
-    def action_search_stories(self) -> None:
-        self.app.push_screen(SearchScreen(self.reader), self._open_hit)
+    def search_stories(self) -> None:
+        self.screen.app.push_screen(SearchScreen(self.reader), self._open_hit)
 
     def _open_hit(self, hit: SearchHit | None) -> None:
         """Open a result as the list would: the row is highlighted if the list shows it."""
@@ -178,13 +171,13 @@ class SourceActions:
         headline = self.reader.headline_for_url(hit.url)
         index = self.headlines.index_of(headline.id) if headline else None
         if index is not None:
-            self.open_list_index(index)
+            self.navigator.open_list_index(index)
         else:
-            self.open_url(hit.url, title=hit.title)
+            self.navigator.open_url(hit.url, title=hit.title)
 
     # -- scope ----------------------------------------------------------------------------------
 
-    def action_pick_scope(self) -> None:
+    def pick_scope(self) -> None:
         """The folder tree (a folder shows its subfolders too), each folder's sources under it,
         then the sources in no folder; each row with its number of headlines."""
         counts = Counter(h.source_name for h in self.reader.headlines())
@@ -209,7 +202,7 @@ class SourceActions:
         selected = next((i for i, (_, value) in enumerate(choices) if value == scope), 0)
         picker = PickScreen("Show which folder or source? — Esc cancels", choices,
                             selected=selected, id="pick-scope")
-        self.app.push_screen(picker, self._scope_picked)
+        self.screen.app.push_screen(picker, self._scope_picked)
 
     def _scope_picked(self, value: tuple[str, str] | None) -> None:
         if value is None:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from textual import work
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError, NotInCache
 from newsreader.models import Headline, Story
+from newsreader.services.history import HistoryEntry
+from newsreader.services.ports import ReaderPort
 from newsreader.ui.links import BrowserError, is_openable_url, open_in_browser
-
-if TYPE_CHECKING:
-    from newsreader.services.history import HistoryEntry
-    from newsreader.services.reader import Reader
-    from newsreader.ui.widgets.headlines import HeadlineList
-    from newsreader.ui.widgets.story import StoryView
+from newsreader.ui.widgets.headlines import HeadlineList
+from newsreader.ui.widgets.story import StoryView
 
 LOADING_DELAY = 0.08  # seconds before an uncached story shows "Loading…"
 OFFLINE_TITLE = "Not available offline"
@@ -25,17 +25,33 @@ OFFLINE_DETAIL = (
 )
 
 
-class StoryNavigation:
-    """Mixed into MainScreen (a Screen): everything that changes which story is shown.
+class StoryNavigator:
+    """Everything that changes which story the main screen shows; the screen's keys call it.
 
-    History is the reader's (browser-like, persisted within 0.5 s of a change); this class only says
-    where the reader is — `remember` before leaving a story, `visit` when opening a new one.
+    History is the reader's (browser-like, persisted within 0.5 s of a change); this class only
+    says where the reader is — `remember` before leaving a story, `visit` when opening a new
+    one. Its workers run on `screen` (cancelled with it); `marks_changed` is called after a
+    read mark changes (the screen recounts its status line).
     """
 
-    reader: Reader
-    headlines: HeadlineList
-    story_view: StoryView
-    _open_headline_id: str | None = None
+    def __init__(
+        self,
+        screen: Screen[Any],
+        reader: ReaderPort,
+        headlines: HeadlineList,
+        story_view: StoryView,
+        *,
+        marks_changed: Callable[[], None],
+    ) -> None:
+        self.screen = screen
+        self.reader = reader
+        self.headlines = headlines
+        self.story_view = story_view
+        self.marks_changed = marks_changed
+        self._open_headline_id: str | None = None
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.screen.notify(message, **kwargs)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -87,11 +103,16 @@ class StoryNavigation:
             self._fetch_and_show(url, title, scroll_y)
             return
         # A slower open still running (fetching, parsing) must not land over this story.
-        self.workers.cancel_group(self, "story")  # type: ignore[attr-defined]
+        self.screen.workers.cancel_group(self.screen, "story")
         self._show(url, story, scroll_y)
 
-    @work(exclusive=True, group="story")
-    async def _fetch_and_show(self, url: str, title: str | None, scroll_y: float) -> None:
+    def _fetch_and_show(self, url: str, title: str | None, scroll_y: float) -> None:
+        # Exclusive: opening another story cancels this one.
+        self.screen.run_worker(
+            self._fetch_and_show_work(url, title, scroll_y), group="story", exclusive=True
+        )
+
+    async def _fetch_and_show_work(self, url: str, title: str | None, scroll_y: float) -> None:
         """Parse the cached page or fetch it ("Loading…" after 80 ms), then show it.
 
         Exclusive: opening another story cancels this one, so fast n/n/n never shows a stale
@@ -100,7 +121,7 @@ class StoryNavigation:
         view = self.story_view
         # "Loading…" only if the story is not ready soon: a cached page parses in tens of ms,
         # and painting a loading frame first would only delay the story's own frame.
-        loading = self.set_timer(LOADING_DELAY, lambda: view.show_loading(url, title))  # type: ignore[attr-defined]
+        loading = self.screen.set_timer(LOADING_DELAY, lambda: view.show_loading(url, title))
         try:
             story = await self.reader.open_story(url)
         except NotInCache:
@@ -138,7 +159,7 @@ class StoryNavigation:
         if self.reader.is_read(headline_id) != read:
             self.reader.set_read(headline_id, read)
             self.headlines.refresh_row(headline_id)
-            self.update_status()
+            self.marks_changed()
 
     def restore_last_story(self) -> None:
         """After a restart, show the story history points at, where the reader left it."""
@@ -169,7 +190,7 @@ class StoryNavigation:
     def _step(self, delta: int) -> None:
         highlighted = self.headlines.highlighted
         if highlighted is None:
-            self.app.bell()
+            self.screen.app.bell()
             return
         # Nothing open yet: n opens the highlighted headline itself.
         target = highlighted if self.story_view.url is None else highlighted + delta
@@ -178,13 +199,13 @@ class StoryNavigation:
         else:
             self.notify("No more stories in the list.", timeout=2)
 
-    def action_next_story(self) -> None:
+    def next_story(self) -> None:
         self._step(+1)
 
-    def action_previous_story(self) -> None:
+    def previous_story(self) -> None:
         self._step(-1)
 
-    def action_next_unread(self) -> None:
+    def next_unread(self) -> None:
         shown = self.headlines.shown
         start = (self.headlines.highlighted or 0) + (0 if self.story_view.url is None else 1)
         for offset in range(len(shown)):
@@ -196,7 +217,7 @@ class StoryNavigation:
 
     # -- related links and history ------------------------------------------------------------
 
-    def action_follow(self, number: int) -> None:
+    def follow(self, number: int) -> None:
         story = self.story_view.story
         if story is None or not 1 <= number <= len(story.related):
             self.notify(f"No related link {number}.", timeout=2)
@@ -217,10 +238,10 @@ class StoryNavigation:
         self._return_to_row(entry)
         self._load(entry.url, None, entry.scroll_y)
 
-    def action_back(self) -> None:
+    def back(self) -> None:
         self._go(forward=False)
 
-    def action_forward(self) -> None:
+    def forward(self) -> None:
         self._go(forward=True)
 
     def refresh_related_marks(self) -> None:
@@ -252,7 +273,7 @@ class StoryNavigation:
             )
         return headline
 
-    def action_toggle_saved(self) -> None:
+    def toggle_saved(self) -> None:
         headline = self._target()
         if headline is None:
             return
@@ -260,7 +281,7 @@ class StoryNavigation:
         self.headlines.refresh_row(headline.id)
         self.notify("Saved." if saved else "Removed from saved.", timeout=2)
 
-    def action_toggle_read(self) -> None:
+    def toggle_read(self) -> None:
         headline = self._target()
         if headline is None:
             return
@@ -281,26 +302,27 @@ class StoryNavigation:
             return None
         return url
 
-    def action_open_browser(self) -> None:
+    def open_browser(self) -> None:
         url = self._story_link()
         if url:
-            self._open_browser(url)
+            self.screen.run_worker(
+                partial(self._open_browser, url), thread=True, exclusive=True, group="browser"
+            )
 
-    @work(thread=True, exclusive=True, group="browser")
     def _open_browser(self, url: str) -> None:
         """webbrowser / subprocess can block for a while: never on the event loop."""
         try:
             open_in_browser(url, self.reader.config.browser)
         except BrowserError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.screen.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         # Show exactly what was opened (the canonical, punycode form) so a look-alike shows.
-        self.app.call_from_thread(
+        self.screen.app.call_from_thread(
             self.notify, f"Opened in the browser: {url}", timeout=4, markup=False
         )
 
-    def action_copy_link(self) -> None:
+    def copy_link(self) -> None:
         url = self._story_link()
         if url:
-            self.app.copy_to_clipboard(url)
+            self.screen.app.copy_to_clipboard(url)
             self.notify("Link copied.", timeout=2)

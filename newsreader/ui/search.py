@@ -1,6 +1,6 @@
 """Full-text search over the cached stories: type, see matches, Enter opens one in the story view.
 
-The search itself (services.manage.search) is synchronous and reads the cache, so it runs in a
+The search itself (services.search.search) is synchronous and reads the cache, so it runs in a
 thread, debounced: each keystroke cancels the previous, still-waiting search.
 """
 
@@ -18,11 +18,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from newsreader.services.manage import SearchHit, search
+from newsreader.services.search import SearchHit
 from newsreader.ui.dialogs import Dialog
 
 if TYPE_CHECKING:
-    from newsreader.services.reader import Reader
+    from newsreader.services.ports import ReaderPort
 
 DEBOUNCE_SECONDS = 0.15
 MAX_RESULTS = 200
@@ -60,7 +60,7 @@ class SearchScreen(Dialog[SearchHit | None]):
         Binding("down", "focus_results", "Results", show=False, id="search_results"),
     ]
 
-    def __init__(self, reader: Reader, query: str = "") -> None:
+    def __init__(self, reader: ReaderPort, query: str = "") -> None:
         super().__init__(id="search")
         self.reader = reader
         self.query_text = query
@@ -120,7 +120,9 @@ class SearchScreen(Dialog[SearchHit | None]):
         if self._search_future is not None and not self._search_future.done():
             await asyncio.wait({self._search_future})
         self.show_status("Searching…")
-        running = asyncio.ensure_future(asyncio.to_thread(search, self.reader, query, MAX_RESULTS))
+        running = asyncio.ensure_future(
+            asyncio.to_thread(self.reader.prepare_search(query, MAX_RESULTS))
+        )
         running.add_done_callback(_retrieve)
         self._search_future = running
         try:

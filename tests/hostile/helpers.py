@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from newsreader.config import Config
 from newsreader.models import Source
 from newsreader.net.client import NetSettings
+from newsreader.services import wiring
 from newsreader.services.reader import Reader
 from tests.http_server import TestServer
 
@@ -44,11 +47,13 @@ def items(n: int, prefix: str = "story", base: str = "http://127.0.0.1:9") -> li
 
 
 def open_reader(server: TestServer, paths: list[str], *, settings: NetSettings = FAST,
-                **config: Any) -> Reader:
+                clock: Callable[[], float] = time.time, **config: Any) -> Reader:
     """The real Reader (real cache + state store in the isolated XDG dirs) on loopback feeds."""
     config.setdefault("prefetch", False)
     sources = [Source(f"Feed {i}", server.url(p)) for i, p in enumerate(paths)]
-    return Reader.open(Config(sources=sources, **config), net_settings=settings)
+    return wiring.open_reader(
+        Config(sources=sources, **config), net_settings=settings, clock=clock
+    )
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,15 @@ class Counts:
 
 
 def counts(reader: Reader) -> Counts:
-    reader.invalidate_headlines()
-    return Counts(len(reader.headlines()), len(reader.state.read_ids()), len(reader.state.saved()))
+    reader.library.invalidate()
+    state = reader.reading.state
+    return Counts(len(reader.headlines()), len(state.read_ids()), len(state.saved()))
 
 
 def mark_some(reader: Reader, read: int = 3, saved: int = 2) -> None:
     """Mark the first `read` headlines read and save `saved` of them."""
     heads = reader.headlines()
-    reader.state.set_headlines_read(heads[:read])
+    reader.reading.state.set_headlines_read(heads[:read])
     for h in heads[:saved]:
         reader.toggle_saved(h)
 

@@ -50,7 +50,7 @@ async def test_c1_corrupt_cache_is_moved_aside_and_read_state_survives(
     reader, before = await primed(http_server, n=40)
     for i in range(300):  # enough pages that mid-file damage hits real data
         reader.cache.put_json(f"pad{i}", {"pad": "p" * 400})
-    read_ids = reader.state.read_ids()
+    read_ids = reader.reading.state.read_ids()
     await reader.aclose()
     damage(default_paths().cache_dir / "cache.db")
 
@@ -61,13 +61,13 @@ async def test_c1_corrupt_cache_is_moved_aside_and_read_state_survives(
     notices = [*reader.warnings, *filter(None, [reader.cache.take_warning()])]
     assert len(notices) == 1 and notices[0].startswith("cache was corrupt; moved aside to ")
     assert list(default_paths().cache_dir.parent.glob("newsreader.corrupt-*"))
-    assert reader.state.read_ids() == read_ids
-    assert len(reader.state.saved()) == before.saved
+    assert reader.reading.state.read_ids() == read_ids
+    assert len(reader.reading.state.saved()) == before.saved
     progress = await reader.refresh()  # the rebuilt cache fills again
     assert not progress.errors
     after = counts(reader)
     assert after == before
-    assert len(reader.state.read_headline_ids(reader.headlines())) == 3  # marks still apply
+    assert len(reader.reading.state.read_headline_ids(reader.headlines())) == 3  # marks still apply
     await reader.aclose()
 
 
@@ -115,8 +115,8 @@ async def test_c2_read_only_filesystem_runs_from_memory(
         assert not reader.cache.on_disk
         progress = await reader.refresh()
         assert not progress.errors and counts(reader).headlines == 3
-        reader.state.set_headlines_read(reader.headlines()[:1])  # state lives elsewhere
-        assert len(reader.state.read_ids()) == 2
+        reader.reading.state.set_headlines_read(reader.headlines()[:1])  # state lives elsewhere
+        assert len(reader.reading.state.read_ids()) == 2
         await reader.aclose()
 
 
@@ -140,14 +140,14 @@ async def test_c3_disk_full_during_refresh_then_recovers(
         assert error == "cache write failed: disk full", progress.errors
         assert counts(reader) == before
         with pytest.raises(NewsreaderError):  # the state store says so too, and keeps its rows
-            reader.state.set_read([f"x{i}" * 500 for i in range(200)])
+            reader.reading.state.set_read([f"x{i}" * 500 for i in range(200)])
         assert counts(reader) == before
         filler.unlink()  # space returns
         progress = await reader.refresh()
         assert not progress.errors
         assert counts(reader).headlines >= 500  # the newest 500 of the big feed, and more
-        reader.state.set_read(["after-recovery"])
-        assert len(reader.state.read_ids()) == before.read + 1
+        reader.reading.state.set_read(["after-recovery"])
+        assert len(reader.reading.state.read_ids()) == before.read + 1
         await reader.aclose()
 
 
@@ -187,6 +187,6 @@ async def test_c5_tampered_entries_are_dropped_never_unpickled(
     # Wrong types inside a well-formed entry: bad rows skipped, good rows kept.
     good = reader.cache.get_json(f"headlines:{url}")
     reader.cache.put_json(f"headlines:{url}", [*good, 42, "x", {"title": None}, {"zzz": 1}])
-    reader.invalidate_headlines()
+    reader.library.invalidate()
     assert len(reader.headlines()) == before.headlines
     await reader.aclose()

@@ -88,7 +88,7 @@ async def test_e3_article_charset_from_meta_or_detection(
     """E3: article bytes with <meta charset> only, or a lying utf-8 header → no screen of �."""
     http_server.route("/story", story_page(meta, encoding), content_type=header)
     reader = open_reader(http_server, [])
-    story = await reader.fetch_story(http_server.url("/story"))
+    story = await reader.stories.fetch_story(http_server.url("/story"))
     assert story.title == TITLES[0]
     text = " ".join(b.text for b in story.blocks) + (story.lead or "")
     assert "обігріву" in text
@@ -148,7 +148,7 @@ async def test_e4_story_page_with_invalid_bytes(http_server: TestServer):
             + b"More words to make a paragraph of it. " * 5 + b"</p></article></body></html>")
     http_server.route("/story", page)
     reader = open_reader(http_server, [])
-    story = await reader.fetch_story(http_server.url("/story"))
+    story = await reader.stories.fetch_story(http_server.url("/story"))
     for text in [story.title, *(b.text for b in story.blocks)]:
         assert _clean(text), text
         assert "52;c;" not in text
@@ -188,7 +188,7 @@ async def test_e5_story_page_with_utf16_bom(http_server: TestServer, bom: bytes,
     http_server.route("/story", bom + story_page("windows-1251", encoding),
                       content_type="text/html; charset=x-bogus")
     reader = open_reader(http_server, [])
-    story = await reader.fetch_story(http_server.url("/story"))
+    story = await reader.stories.fetch_story(http_server.url("/story"))
     assert story.title == TITLES[0]
     await reader.aclose()
 

@@ -26,7 +26,7 @@ async def open_page(server: TestServer, html: str | bytes) -> Story:
     server.route("/story", html)
     reader = open_reader(server, [])
     try:
-        return await reader.fetch_story(server.url("/story"))
+        return await reader.stories.fetch_story(server.url("/story"))
     finally:
         await reader.aclose()
 

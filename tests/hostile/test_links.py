@@ -12,6 +12,7 @@ from newsreader.config import Config
 from newsreader.models import Headline, Source
 from newsreader.parse.urls import safe_url
 from newsreader.services.reader import Reader
+from newsreader.services.wiring import open_reader
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.links import BrowserError, open_in_browser
 from tests.ui_fakes import SIZE, main, settle
@@ -62,8 +63,8 @@ def test_l1_launched_without_a_shell(tmp_path: Path):
 def _reader_with(url: str, browser: str | None) -> Reader:
     config = Config(sources=[Source("S", "http://127.0.0.1:9/feed")], prefetch=False,
                     browser=browser)
-    reader = Reader.open(config, offline=True)
-    reader.store_headlines(reader.sources[0], [Headline(
+    reader = open_reader(config, offline=True)
+    reader.library.store_headlines(reader.sources[0], [Headline(
         id="h", source_url="http://127.0.0.1:9/feed", source_name="S", title="A story",
         url=url, published="2024-01-01T00:00:00+00:00")])
     return reader

@@ -81,11 +81,10 @@ async def test_n1_stalled_server_times_out_and_other_feeds_refresh(http_server: 
 
 async def test_n1_closed_port_is_offline_with_backoff_and_no_retry_storm(http_server: TestServer):
     """N1: a closed port → "unreachable"; all feeds failing → offline; backoff doubles."""
-    reader = open_reader(http_server, [])
+    now = [1_000_000.0]
+    reader = open_reader(http_server, [], clock=lambda: now[0])
     source = Source("Closed", f"http://127.0.0.1:{free_port()}/feed.xml")
     reader.sources.append(source)
-    now = [1_000_000.0]
-    reader.clock = lambda: now[0]
     progress = await reader.refresh(force=False)
     assert progress.errors["Closed"] == "unreachable (connection refused)"
     assert progress.offline
@@ -128,8 +127,8 @@ async def test_n1_app_starts_offline_and_shows_the_cache():
         await reader.aclose()
     finally:
         server.close()  # the port is now closed: connection refused
-    reader = open_reader(server, ["/feed.xml"])  # the app started two hours later
-    reader.clock = lambda: time.time() + 7200
+    # the app started two hours later
+    reader = open_reader(server, ["/feed.xml"], clock=lambda: time.time() + 7200)
     app = NewsreaderApp(reader, refresh_on_start=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
