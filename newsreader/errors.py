@@ -17,6 +17,10 @@ class NewsreaderError(Exception):
 class FetchError(NewsreaderError):
     """A URL could not be fetched. `kind` is a stable machine-readable tag."""
 
+    # Set by newsreader.net's fetch_error() for the failures that have them.
+    status: int | None = None  # the HTTP status of an HTTP error
+    retry_after: float | None = None  # seconds a 429/503 asked us to wait
+
     def __init__(self, url: str, reason: str, kind: str = "error") -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url

@@ -25,9 +25,9 @@ def fetch_error(
 ) -> FetchError:
     """A FetchError carrying the extra attributes callers may use (status, retry_after)."""
     err = FetchError(url, reason, kind)
-    # Set after construction so errors.py keeps its signature.
-    err.status = status  # type: ignore[attr-defined]
-    err.retry_after = retry_after  # type: ignore[attr-defined]
+    # Set after construction so FetchError keeps its signature.
+    err.status = status
+    err.retry_after = retry_after
     return err
 
 
