@@ -78,8 +78,8 @@ def load_config(path: Path | None) -> Config:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(shown, "is not valid UTF-8", line=line) from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(shown, "is not valid UTF-8", line=bad_line) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

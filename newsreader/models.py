@@ -42,7 +42,7 @@ class Headline:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Headline:
-        return cls(**{k: data.get(k) for k in cls.__slots__ if k in data})
+        return cls(**{k: data[k] for k in cls.__slots__ if k in data})
 
 
 @dataclass(slots=True)

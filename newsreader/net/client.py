@@ -309,10 +309,10 @@ async def _read_body(asked: str, response: httpx.Response, cap: int) -> bytes:
         raise fetch_error(asked, str(exc), "undecodable") from None
     if response.is_stream_consumed:
         # Only responses built already loaded (httpx.MockTransport in tests) land here.
-        body = response.content
-        if len(body) > cap:
+        loaded = response.content
+        if len(loaded) > cap:
             raise fetch_error(asked, f"response too large (> {_cap_text(cap)})", "too_large")
-        return body
+        return loaded
     body = bytearray()
     raw_total = 0
     # Compressed bytes decode to at least about as many bytes, so raw bytes well past the cap

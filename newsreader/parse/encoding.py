@@ -139,9 +139,9 @@ def decode_bytes(
         if not name or name in tried:
             continue
         tried.add(name)
-        text = _try(content, name)
-        if text is not None:
-            return text, name
+        decoded = _try(content, name)
+        if decoded is not None:
+            return decoded, name
     if content.isascii():
         return content.decode("ascii"), "utf-8"
     mostly_utf8 = _try(content, "utf-8")  # a few broken bytes in a UTF-8 page: keep UTF-8

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 import charset_normalizer
 import feedparser
@@ -45,6 +45,11 @@ _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 
+# feedparser has no type hints. What it returns, and each entry in it, is a FeedParserDict: a
+# dict subclass of untyped values (str, nested FeedParserDicts, lists, time.struct_time).
+ParsedFeed = dict[str, Any]
+Entry = dict[str, Any]
+
 
 @dataclass
 class FeedResult:
@@ -66,7 +71,7 @@ def _looks_json_feed(content: bytes) -> bool:
     return head.startswith(b"{") and b"jsonfeed.org/version" in head
 
 
-def _feedparse(content: bytes, url: str, headers: Mapping[str, str]) -> Any:
+def _feedparse(content: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
     # Bytes plus headers, never a str: feedparser opens a str as a path or a URL.
     response_headers = {k.lower(): v for k, v in headers.items()}
     response_headers.setdefault("content-location", url)
@@ -75,7 +80,8 @@ def _feedparse(content: bytes, url: str, headers: Mapping[str, str]) -> Any:
     if b"&#" in content:
         content = _CHARREF.sub(_safe_charref, content)
     try:
-        return feedparser.parse(content, response_headers=response_headers, sanitize_html=True)
+        parsed = feedparser.parse(content, response_headers=response_headers, sanitize_html=True)
+        return cast(ParsedFeed, parsed)  # a FeedParserDict; feedparser is untyped
     except Exception:  # feedparser bugs on hostile bytes must not end the whole refresh
         raise ParseError(url, "malformed feed (the parser gave up)") from None
 
@@ -105,7 +111,7 @@ def _safe_charref(match: re.Match[bytes]) -> bytes:
     return match.group(0)
 
 
-def _from_bom(content: bytes, url: str, headers: Mapping[str, str]) -> Any | None:
+def _from_bom(content: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed | None:
     """A document with a byte-order mark is decoded by it (it cannot lie), whatever it declares.
 
     feedparser 6.0 ignores a UTF-16/32 BOM without a declaration ("not well-formed") and lets
@@ -135,7 +141,7 @@ def _cyrillic_guess(content: bytes) -> str | None:
     return None
 
 
-def _fell_back_to_latin(d: Any, content: bytes, headers: Mapping[str, str]) -> bool:
+def _fell_back_to_latin(d: ParsedFeed, content: bytes, headers: Mapping[str, str]) -> bool:
     """feedparser guessed windows-1252/latin-1 although neither header nor XML declared it."""
     if normalize_encoding(d.get("encoding")) != "windows-1252":
         return False
@@ -148,7 +154,9 @@ def _fell_back_to_latin(d: Any, content: bytes, headers: Mapping[str, str]) -> b
     )
 
 
-def _reparse_as(content: bytes, encoding: str, url: str, headers: Mapping[str, str]) -> Any:
+def _reparse_as(
+    content: bytes, encoding: str, url: str, headers: Mapping[str, str]
+) -> ParsedFeed:
     # WHATWG names are not always Python codec names ("x-mac-cyrillic": found by fuzzing).
     codec = _PY_CODECS.get(encoding, encoding)
     text = content.decode(codec, errors="replace").removeprefix("\ufeff")
@@ -170,12 +178,12 @@ def _text(entry: Mapping[str, Any], key: str, max_len: int) -> str:
     return clean_line(value, max_len)
 
 
-def _iso_date(entry: Mapping[str, Any], now: datetime) -> str | None:
+def _iso_date(entry: Entry, now: datetime) -> str | None:
     """ISO 8601 with offset: the feed's own offset if given, else UTC; future dates → now."""
     for key in ("published", "updated", "created"):
         # dict.get: FeedParserDict.get("updated") warns and aliases "published" (issue 310).
-        raw = dict.get(entry, key)  # type: ignore[arg-type]
-        parsed = dict.get(entry, f"{key}_parsed")  # type: ignore[arg-type]
+        raw = dict.get(entry, key)
+        parsed = dict.get(entry, f"{key}_parsed")
         dt: datetime | None = None
         if isinstance(raw, str) and raw.strip():
             dt = _parse_raw_date(raw.strip())
@@ -214,7 +222,7 @@ def _entry_id(entry: Mapping[str, Any], link: str, title: str, published: str | 
     return hashlib.sha1(f"{title}\n{published or ''}".encode()).hexdigest()
 
 
-def _headline(entry: Mapping[str, Any], url: str, source_name: str, now: datetime) -> Headline:
+def _headline(entry: Entry, url: str, source_name: str, now: datetime) -> Headline:
     summary = _text(entry, "summary", SUMMARY_MAX)
     if not summary and entry.get("content"):
         content = entry["content"][0]

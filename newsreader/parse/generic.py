@@ -7,6 +7,7 @@ import unicodedata
 
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
 
 from newsreader.parse.fields import attribution_for, match_attribution
 from newsreader.parse.html_util import iter_text
@@ -39,7 +40,7 @@ def _is_bold(el: etree._Element) -> bool:
     return bool(total) and clean_line(bold, PARA_MAX) == total
 
 
-def _main_text(doc: etree._Element, base: str) -> etree._Element | None:
+def _main_text(doc: HtmlElement, base: str) -> etree._Element | None:
     """trafilatura's main-text tree, the one its XML output is built from.
 
     `trafilatura.extract(output_format="xml")` also fingerprints the text (a simhash we never
@@ -56,7 +57,7 @@ def _main_text(doc: etree._Element, base: str) -> etree._Element | None:
     return body
 
 
-def _extract(doc: etree._Element, base: str, *, fast: bool) -> etree._Element | None:
+def _extract(doc: HtmlElement, base: str, *, fast: bool) -> etree._Element | None:
     document = trafilatura.bare_extraction(
         doc, url=base, output_format="xml", include_comments=False, include_tables=True,
         include_images=False, include_links=True, include_formatting=True, with_metadata=False,
@@ -128,7 +129,7 @@ def _blocks(container: etree._Element) -> list[etree._Element]:
 
 
 def extract_generic(
-    doc: etree._Element, base: str, cites: list[tuple[str, str]] | None = None
+    doc: HtmlElement, base: str, cites: list[tuple[str, str]] | None = None
 ) -> list[Item]:
     """Run trafilatura on the (already cleaned) tree; returns [] when it finds nothing.
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from htmldate import find_date
-from lxml import etree
+from lxml.html import HtmlElement
 
 from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
@@ -62,7 +62,7 @@ def iso_datetime(value: Any) -> str | None:
     return dt.isoformat()
 
 
-def _found_date(root: etree._Element, url: str) -> str | None:
+def _found_date(root: HtmlElement, url: str) -> str | None:
     """The page's date as htmldate finds it (URL, visible dates, other markup), day precision.
 
     Asked only when the page's metadata gives none: it is the slow way (~2 ms a page here).
@@ -89,7 +89,7 @@ def _names(value: Any) -> list[str]:
     return out
 
 
-def _jsonld_articles(root: etree._Element) -> list[dict[str, Any]]:
+def _jsonld_articles(root: HtmlElement) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
@@ -118,7 +118,7 @@ def _jsonld_articles(root: etree._Element) -> list[dict[str, Any]]:
     return found
 
 
-def _meta_map(root: etree._Element) -> dict[str, list[str]]:
+def _meta_map(root: HtmlElement) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
@@ -135,12 +135,12 @@ def _lang(value: Any) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def extract_meta(root: etree._Element, url: str) -> PageMeta:
+def extract_meta(root: HtmlElement, url: str) -> PageMeta:
     """Collect metadata from a parsed (not yet cleaned) document."""
     meta = PageMeta()
     base = root.find(".//base")
-    meta.base_url = safe_url(base.get("href"), url) if base is not None else None  # type: ignore[assignment]
-    meta.base_url = meta.base_url or url  # `<base href="javascript:">` is ignored
+    base_href = safe_url(base.get("href"), url) if base is not None else None
+    meta.base_url = base_href or url  # `<base href="javascript:">` is ignored
 
     articles = _jsonld_articles(root)
     ld: dict[str, Any] = articles[0] if articles else {}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit
 
-from newsreader.models import Block, Dateline, RelatedLink
+from newsreader.models import Block, Dateline, RelatedKind, RelatedLink
 from newsreader.parse.fields import (
     DETAILS_LABELS,
     READ_ALSO_LABELS,
@@ -23,7 +24,9 @@ from newsreader.parse.fields import (
 )
 from newsreader.parse.sanitize import clean_line
 
-__all__ = ["Assembled", "Item", "assemble", "trim_link_title"]
+__all__ = ["Assembled", "Item", "ItemKind", "assemble", "trim_link_title"]
+
+ItemKind = Literal["p", "h", "quote", "image", "list", "box"]
 
 _NOT_STORY_HOSTS = frozenset({"youtube.com", "youtu.be", "facebook.com", "t.me", "twitter.com",
                               "x.com", "instagram.com", "vk.com", "wa.me", "telegram.me"})
@@ -37,7 +40,7 @@ _LONGEST_LABEL = "x" * 40
 class Item:
     """One piece of page content before the news layer decides what it is."""
 
-    kind: str  # "p", "h", "quote", "image", "list", "box"
+    kind: ItemKind
     text: str = ""
     level: int = 2
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, absolute url)
@@ -47,7 +50,7 @@ class Item:
     caption: str | None = None
     items: list[str] = field(default_factory=list)
     attribution: str | None = None
-    box: str | None = None  # for kind "box": "read_also" or "related"
+    box: RelatedKind | None = None  # for kind "box": "read_also", "related" or "recall"
 
 
 def trim_link_title(text: str) -> str:
@@ -64,12 +67,14 @@ def _is_story_link(url: str) -> bool:
     return (urlsplit(url).hostname or "").removeprefix("www.") not in _NOT_STORY_HOSTS
 
 
-def _related(kind: str, links: list[tuple[str, str]], summary: str | None) -> list[RelatedLink]:
+def _related(
+    kind: RelatedKind, links: list[tuple[str, str]], summary: str | None
+) -> list[RelatedLink]:
     out = []
     for text, url in links:
         title = trim_link_title(text)
         if url and title and _is_story_link(url):
-            out.append(RelatedLink(kind, title, url, summary))  # type: ignore[arg-type]
+            out.append(RelatedLink(kind, title, url, summary))
     return out
 
 
@@ -184,7 +189,7 @@ def assemble(
                 continue
             if label in READ_ALSO_LABELS | RELATED_LABELS and nxt is not None and nxt.links \
                     and nxt.kind in ("p", "list"):
-                kind = "read_also" if label in READ_ALSO_LABELS else "related"
+                kind: RelatedKind = "read_also" if label in READ_ALSO_LABELS else "related"
                 related += _related(kind, nxt.links, None)
                 i += 1
                 continue

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from lxml import etree
+from lxml.html import HtmlElement
 
 from newsreader.errors import ParseError
 from newsreader.models import Story
@@ -76,7 +76,7 @@ def _looks_like_html(content: bytes, content_type: str | None) -> bool:
     return bool(_HTML_TAG.search(content[:65536]))
 
 
-def _clean_document(doc: etree._Element) -> None:
+def _clean_document(doc: HtmlElement) -> None:
     """Drop never-text elements everywhere (scripts, styles, iframes...) after metadata is read.
 
     A <noscript> that holds a whole page (a real site put all its text in one, for readers
@@ -87,12 +87,12 @@ def _clean_document(doc: etree._Element) -> None:
         if parent is None:
             continue
         if el.tag == "noscript" and len(el.text_content()) > 1000 and el.find(".//p") is not None:
-            el.drop_tag()  # type: ignore[attr-defined]
+            el.drop_tag()
         else:
             parent.remove(el)
 
 
-def _drop_site_chrome(doc: etree._Element, article: etree._Element | None) -> None:
+def _drop_site_chrome(doc: HtmlElement, article: HtmlElement | None) -> None:
     """Site-level header/footer/nav/aside go, unless they are inside the article itself."""
     # The article's ancestors, once: asking each container whether it holds the article
     # walked all of a big footer or nav from Python.
@@ -108,7 +108,7 @@ def _drop_site_chrome(doc: etree._Element, article: etree._Element | None) -> No
         parent.remove(el)
 
 
-def _link_order(region: etree._Element | None, base: str) -> dict[str, int]:
+def _link_order(region: HtmlElement | None, base: str) -> dict[str, int]:
     """Where each link first appears in the article, to list related links in page order."""
     order: dict[str, int] = {}
     if region is None:
@@ -125,7 +125,7 @@ def _has_text(items: list[Item]) -> bool:
 
 
 def _body_items(
-    doc: etree._Element, base: str, *, generic: bool
+    doc: HtmlElement, base: str, *, generic: bool
 ) -> tuple[list[Item], ArticleParts, dict[str, int]]:
     """The story's items: trafilatura's main text, with our news fields lifted out first.
 

@@ -7,9 +7,9 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from lxml import etree
+from lxml.html import HtmlElement
 
-from newsreader.models import Dateline
+from newsreader.models import Dateline, RelatedKind
 from newsreader.parse.fields import (
     READ_ALSO_LABELS,
     RECALL_LABELS,
@@ -88,15 +88,15 @@ class ArticleParts:
     recalls: list[Item] = field(default_factory=list)
 
 
-def _cls(el: etree._Element) -> str:
+def _cls(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
 
 
-def _tag(el: etree._Element) -> str:
+def _tag(el: HtmlElement) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def _remove(el: etree._Element) -> None:
+def _remove(el: HtmlElement) -> None:
     """Remove `el` but keep its tail text in the document."""
     parent = el.getparent()
     if parent is None:
@@ -110,7 +110,7 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def find_article_root(doc: etree._Element) -> etree._Element | None:
+def find_article_root(doc: HtmlElement) -> HtmlElement | None:
     """The <article> with the most paragraph text, else an itemprop=articleBody element."""
     best, best_len = None, 0
     for art in doc.iter("article"):
@@ -121,18 +121,20 @@ def find_article_root(doc: etree._Element) -> etree._Element | None:
         return best
     # XPath picks the few elements that have the attribute in C; walking every element from
     # Python made an lxml proxy per node (~7 ms on a 170 KB page with no <article>).
-    for el in doc.xpath("//*[@itemprop]"):
+    with_itemprop: list[HtmlElement] = doc.xpath("//*[@itemprop]")  # an element-only path
+    for el in with_itemprop:
         if (el.get("itemprop") or "").lower() == "articlebody":
             return el
     return None
 
 
-def find_text_region(doc: etree._Element) -> etree._Element | None:
+def find_text_region(doc: HtmlElement) -> HtmlElement | None:
     """Where a page without <article> keeps its story: the parent of its densest run of <p>,
     widened to take in the headline (and so the meta line and lead beside it) when it is near.
     """
     best, best_len = None, 0
-    for el in doc.xpath("//*[p]"):
+    with_paragraphs: list[HtmlElement] = doc.xpath("//*[p]")  # an element-only path
+    for el in with_paragraphs:
         size = sum(len(p.text_content()) for p in el.iterchildren("p"))
         if size > best_len:
             best, best_len = el, size
@@ -141,7 +143,7 @@ def find_text_region(doc: etree._Element) -> etree._Element | None:
     return header_scope(best)
 
 
-def header_scope(root: etree._Element) -> etree._Element:
+def header_scope(root: HtmlElement) -> HtmlElement:
     """The article root widened to its headline: meta lines (views) often sit above the text."""
     scope = root
     for _ in range(4):
@@ -154,7 +156,7 @@ def header_scope(root: etree._Element) -> etree._Element:
     return scope if scope.find(".//h1") is not None else root
 
 
-def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
+def _links(el: HtmlElement, base: str) -> list[tuple[str, str]]:
     out = []
     for a in el.iter("a"):
         url = safe_url(a.get("href"), base)
@@ -164,22 +166,23 @@ def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_bold(el: etree._Element) -> bool:
+def _is_bold(el: HtmlElement) -> bool:
     """All visible text of `el` sits inside <strong>/<b>."""
     bold = " ".join(b.text_content() for b in el.iter("strong", "b")
-                    if b.getparent() is not None and b.getparent().tag not in ("strong", "b"))
+                    if (parent := b.getparent()) is not None
+                    and parent.tag not in ("strong", "b"))
     if not bold:  # most paragraphs: no need to clean the whole text
         return False
     total = clean_line(el.text_content(), PARA_MAX)
     return bool(total) and clean_line(bold, PARA_MAX) == total
 
 
-def _is_pixel(img: etree._Element) -> bool:
+def _is_pixel(img: HtmlElement) -> bool:
     width, height = img.get("width") or "", img.get("height") or ""
     return width.strip() in ("0", "1") or height.strip() in ("0", "1")
 
 
-def _image(img: etree._Element, base: str, caption: str | None) -> Item | None:
+def _image(img: HtmlElement, base: str, caption: str | None) -> Item | None:
     if _is_pixel(img):
         return None  # tracking pixel
     src_attr = img.get("src") or img.get("data-src") or ""
@@ -204,7 +207,7 @@ class _Walker:
             raise _Full
         self.items.append(item)
 
-    def para(self, el: etree._Element, text: str | None = None) -> None:
+    def para(self, el: HtmlElement, text: str | None = None) -> None:
         text = clean_line(text if text is not None else iter_text(el), PARA_MAX)
         if text:
             self.add(Item("p", text, links=_links(el, self.base), bold=_is_bold(el)))
@@ -213,7 +216,7 @@ class _Walker:
             if item:
                 self.add(item)
 
-    def walk(self, el: etree._Element, depth: int) -> None:
+    def walk(self, el: HtmlElement, depth: int) -> None:
         tag = _tag(el)
         if depth > MAX_DEPTH:
             self.para(el)
@@ -255,7 +258,7 @@ class _Walker:
         else:
             self.container(el, depth)
 
-    def container(self, el: etree._Element, depth: int) -> None:
+    def container(self, el: HtmlElement, depth: int) -> None:
         """A div-like element: inline runs become paragraphs, block children are walked."""
         children = [c for c in el if isinstance(c.tag, str)]
         if not any(_tag(c) in BLOCK_TAGS or _tag(c) in _BLOCKISH for c in children):
@@ -274,7 +277,7 @@ class _Walker:
             self.para(el, "".join(run))
 
 
-def _take_cite(quote: etree._Element, parts: ArticleParts) -> None:
+def _take_cite(quote: HtmlElement, parts: ArticleParts) -> None:
     """A quote box's <cite>/<footer> (or a last "— Name" line) becomes its attribution."""
     cite = quote.find(".//cite")
     if cite is None:
@@ -297,7 +300,7 @@ def _take_cite(quote: etree._Element, parts: ArticleParts) -> None:
     parts.attributions.append((norm(clean_line(quote.text_content(), 200))[:40], attribution))
 
 
-def _take_embed_signature(quote: etree._Element, text_el: etree._Element,
+def _take_embed_signature(quote: HtmlElement, text_el: HtmlElement,
                           parts: ArticleParts) -> None:
     """An embedded post (a tweet) signs off after its text: "— Name (@handle) <a>date</a>"."""
     tail_nodes = list(text_el.itersiblings())
@@ -309,7 +312,9 @@ def _take_embed_signature(quote: etree._Element, text_el: etree._Element,
     if attribution is None:
         return
     for node in tail_nodes:
-        node.getparent().remove(node)
+        parent = node.getparent()
+        if parent is not None:  # always: a sibling of text_el shares its parent
+            parent.remove(node)
     text_el.tail = None
     parts.attributions.append((norm(clean_line(quote.text_content(), 200))[:40], attribution))
 
@@ -320,7 +325,7 @@ def _site(url: str) -> str:
     return ".".join(host[-2:])
 
 
-def _box_links(el: etree._Element, base: str) -> list[tuple[str, str]]:
+def _box_links(el: HtmlElement, base: str) -> list[tuple[str, str]]:
     """A box's links to this site's stories; a link with no text (an image teaser) is named
     by its address. Photo credits and photo-bank links in a teaser box are not stories."""
     site = _site(base)
@@ -341,10 +346,10 @@ def paragraph_key(text: str) -> str:
     return norm(text[:120])[:60]
 
 
-def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> None:
+def _collect_images(root: HtmlElement, base: str, parts: ArticleParts) -> None:
     """Pictures with their captions and the paragraph each follows; tracking pixels leave."""
     long_paragraphs = 0  # the lead picture sits above the body, or just after the lead
-    last_p: etree._Element | None = None
+    last_p: HtmlElement | None = None
     for el in list(root.iter("p", "img")):
         if el.tag == "p":
             text = el.text_content()
@@ -365,7 +370,7 @@ def _collect_images(root: etree._Element, base: str, parts: ArticleParts) -> Non
             _remove(el)
 
 
-def _is_subtitle(el: etree._Element, text: str) -> bool:
+def _is_subtitle(el: HtmlElement, text: str) -> bool:
     """A sentence set as a subheading right under the headline (the standfirst of many
     newsrooms: "<h2>Девушка получила более половины голосов.</h2>"), not a section name."""
     if _tag(el) not in ("h2", "h3", "h4") or not 20 <= len(text) <= 400:
@@ -373,15 +378,18 @@ def _is_subtitle(el: etree._Element, text: str) -> bool:
     return text.endswith((".", "!", "?", "»", '"', "…")) or len(text.split()) >= 6
 
 
-def _replace_with_box(el: etree._Element, box: Item, parts: ArticleParts) -> None:
+def _replace_with_box(el: HtmlElement, box: Item, parts: ArticleParts) -> None:
     """Take a box out; a placeholder keeps its place, so our walk can put it back in order."""
+    parent = el.getparent()
+    if parent is None:  # never: callers pass elements still in the tree
+        return
     parts.boxes.append(box)
     marker = el.makeelement(_BOX_TAG, {"idx": str(len(parts.boxes) - 1)})
     marker.tail, el.tail = el.tail, None
-    el.getparent().replace(el, marker)
+    parent.replace(el, marker)
 
 
-def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) -> None:
+def _lift_labelled_lists(scope: HtmlElement, base: str, parts: ArticleParts) -> None:
     """A "Related news" / "Читайте також" label followed by a list of links is a box."""
     for label_el in list(scope.iter("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong")):
         nxt = label_el.getnext()  # first: reading a wrapper div's whole text was the cost
@@ -389,8 +397,9 @@ def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) 
                 or _tag(nxt) not in ("ul", "ol"):
             continue
         label = norm(label_el.text_content())
-        kind = ("read_also" if label in READ_ALSO_LABELS else "related" if label in RELATED_LABELS
-                else "recall" if label in RECALL_LABELS else None)
+        kind: RelatedKind | None = (
+            "read_also" if label in READ_ALSO_LABELS else "related" if label in RELATED_LABELS
+            else "recall" if label in RECALL_LABELS else None)
         if kind is None:
             continue
         links = _links(nxt, base)
@@ -400,7 +409,7 @@ def _lift_labelled_lists(scope: etree._Element, base: str, parts: ArticleParts) 
         _remove(label_el)
 
 
-def _is_box_sized(el: etree._Element) -> bool:
+def _is_box_sized(el: HtmlElement) -> bool:
     """A related-story box is a few headlines, not a wrapper round the story (seen on real
     pages: "related-content" classes on the element that holds the whole text)."""
     text = " ".join(el.text_content().split())
@@ -410,21 +419,22 @@ def _is_box_sized(el: etree._Element) -> bool:
     return len(text) <= 300 or linked >= 0.3 * len(text)
 
 
-def _strip_chrome(root: etree._Element) -> None:
+def _strip_chrome(root: HtmlElement) -> None:
     """Chrome by its class name (share, comments, menus...), for our own walk only: trafilatura
     has its own, and ours removed whole story texts on real pages ("sidebar" wrappers)."""
     for el in list(root.iter()):
-        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+        parent = el.getparent()
+        if el is root or not isinstance(el.tag, str) or parent is None:
             continue
         cls = _cls(el)
         tag = _tag(el)
         if tag in DROP_TAGS or (cls and _CHROME.search(cls)) or (
-            tag in _STRIP_IN_ROOT and _tag(el.getparent()) != "blockquote"  # quote <footer>
+            tag in _STRIP_IN_ROOT and _tag(parent) != "blockquote"  # quote <footer>
         ):
             _remove(el)
 
 
-def lift_specials(root: etree._Element, base: str) -> ArticleParts:
+def lift_specials(root: HtmlElement, base: str) -> ArticleParts:
     """Take chrome out of the article; lift out dateline, views, lead, boxes and quote cites.
 
     Looks from the headline down (header_scope), since view counters and datelines often sit
@@ -437,7 +447,7 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
             continue
         cls = _cls(el)
         tag = _tag(el)
-        box = None
+        box: RelatedKind | None = None
         if tag in _RELATED_TAGS:
             box = "related"
         elif cls and _READ_ALSO.search(cls):
@@ -509,7 +519,7 @@ def lift_specials(root: etree._Element, base: str) -> ArticleParts:
     return parts
 
 
-def walk_article(root: etree._Element, base: str, parts: ArticleParts) -> list[Item]:
+def walk_article(root: HtmlElement, base: str, parts: ArticleParts) -> list[Item]:
     """Walk a lifted article root into Items. Raises TooComplex if the DOM is too deep."""
     _strip_chrome(root)
     try:

@@ -6,7 +6,7 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, cast
 
 import diskcache
 from diskcache.core import MODE_BINARY, MODE_RAW, MODE_TEXT, UNKNOWN
@@ -14,11 +14,16 @@ from diskcache.core import MODE_BINARY, MODE_RAW, MODE_TEXT, UNKNOWN
 Value = bytes | str
 
 
+class BackendStats(TypedDict):
+    size_bytes: int
+    entries: int
+
+
 class UnsafeEntry(Exception):
     """A cache row we refuse to load: pickled, wrong type, or pointing outside the cache."""
 
 
-class SafeDisk(diskcache.Disk):
+class SafeDisk(diskcache.Disk):  # type: ignore[misc]  # diskcache is untyped: Disk is Any
     """A diskcache Disk that stores only str keys and bytes/str values and never unpickles.
 
     diskcache pickles anything else by default, and unpickles whatever it finds in the db, so
@@ -33,7 +38,7 @@ class SafeDisk(diskcache.Disk):
     def put(self, key: Any) -> tuple[Any, bool]:
         if type(key) is not str:
             raise TypeError("cache keys must be str")
-        return super().put(key)
+        return cast(tuple[Any, bool], super().put(key))  # (db key, raw); diskcache is untyped
 
     def get(self, key: Any, raw: bool) -> Any:
         if not raw:
@@ -43,7 +48,8 @@ class SafeDisk(diskcache.Disk):
     def store(self, value: Any, read: bool, key: Any = UNKNOWN) -> tuple[Any, ...]:
         if type(value) not in (bytes, str) or read:
             raise TypeError("cache values must be bytes or str")
-        return super().store(value, read, key)
+        # (size, mode, filename, db value); diskcache is untyped
+        return cast(tuple[Any, ...], super().store(value, read, key))
 
     def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
         if mode not in (MODE_RAW, MODE_BINARY, MODE_TEXT) or read:
@@ -77,7 +83,7 @@ class Backend(Protocol):
     def delete(self, key: str) -> bool: ...
     def clear(self) -> int: ...
     def contains(self, key: str) -> bool: ...
-    def stats(self) -> dict[str, int]: ...
+    def stats(self) -> BackendStats: ...
     def close(self) -> None: ...
 
 
@@ -99,7 +105,8 @@ class DiskBackend:
 
     def get(self, key: str) -> Value | None:
         try:
-            return self._dc.get(key)
+            # SafeDisk.fetch lets only bytes and str out; diskcache is untyped.
+            return cast(Value | None, self._dc.get(key))
         except UnsafeEntry:
             # Drop it without loading it (delete never fetches the value).
             self._dc.delete(key)
@@ -117,7 +124,7 @@ class DiskBackend:
     def contains(self, key: str) -> bool:
         return key in self._dc
 
-    def stats(self) -> dict[str, int]:
+    def stats(self) -> BackendStats:
         return {"size_bytes": int(self._dc.volume()), "entries": len(self._dc)}
 
     def probe(self) -> None:
@@ -167,7 +174,7 @@ class MemoryBackend:
         with self._lock:
             return key in self._data
 
-    def stats(self) -> dict[str, int]:
+    def stats(self) -> BackendStats:
         with self._lock:
             return {"size_bytes": self._size, "entries": len(self._data)}
 

@@ -13,18 +13,27 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import diskcache
 
 from newsreader.errors import NewsreaderError
-from newsreader.store.backends import Backend, DiskBackend, MemoryBackend
+from newsreader.store.backends import Backend, BackendStats, DiskBackend, MemoryBackend
 from newsreader.store.files import move_aside
 
 T = TypeVar("T")
 VERSION = "v1"  # bump to orphan every old entry when a value format changes
 _BODY_MAGIC = b"NRB1"
+
+
+class CacheStats(TypedDict):
+    """Cache.stats(): the backend's counts and whether it is on disk."""
+
+    size_bytes: int
+    entries: int
+    on_disk: bool
 
 
 class CacheWriteError(NewsreaderError):
@@ -149,7 +158,7 @@ class Cache:
 
     def delete_story(self, url: str) -> int:
         """Forget a story's parsed form and raw body; returns how many entries went."""
-        return sum(self._guard(lambda k=k: self._backend.delete(k), False)
+        return sum(self._guard(partial(self._backend.delete, k), False)
                    for k in (_key("story", url), _key("body", url)))
 
     # -- housekeeping ------------------------------------------------------------------------
@@ -162,10 +171,11 @@ class Cache:
         """Empty the cache (user state lives elsewhere); returns how many entries went."""
         return self._guard(self._backend.clear, 0)
 
-    def stats(self) -> dict[str, Any]:
-        stats: dict[str, Any] = self._guard(self._backend.stats, {"size_bytes": 0, "entries": 0})
-        stats["on_disk"] = self.on_disk
-        return stats
+    def stats(self) -> CacheStats:
+        empty: BackendStats = {"size_bytes": 0, "entries": 0}
+        counts = self._guard(self._backend.stats, empty)
+        return {"size_bytes": counts["size_bytes"], "entries": counts["entries"],
+                "on_disk": self.on_disk}
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
