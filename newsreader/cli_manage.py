@@ -195,9 +195,9 @@ def _cache(reader: Reader, args: argparse.Namespace) -> int:
     print(f"size      {info.size_bytes / 1024 / 1024:.1f} MiB in {info.entries} entries")
     print(f"stories   {info.stories_cached} cached of {info.headlines} headlines")
     print(f"oldest    {info.oldest or '-'}")
-    for source in info.sources:
-        print(f"  {source.name}: {source.headlines} headlines, {source.stories_cached} cached, "
-              f"oldest {source.oldest or '-'}")
+    for held in info.sources:
+        print(f"  {held.name}: {held.headlines} headlines, {held.stories_cached} cached, "
+              f"oldest {held.oldest or '-'}")
     return EXIT_OK
 
 

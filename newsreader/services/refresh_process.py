@@ -86,6 +86,7 @@ class ChildRefresh:
                 raise RefreshProcessError(
                     "the refresh process sent an oversized line"
                 ) from None
+            code: int | None
             try:
                 code = await asyncio.wait_for(process.wait(), STOP_GRACE)
             except TimeoutError:  # it reported the end but hangs on the way out
