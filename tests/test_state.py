@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.models import Headline
-from newsreader.store.state import StateError, UserState, headline_keys
+from newsreader.store.state import StateError, UserState
 
 
 @pytest.fixture
@@ -73,21 +73,6 @@ def test_unserialisable_value_writes_nothing(db: Path):
         with pytest.raises(TypeError):
             state.set_setting("k", object())
         assert state.get_setting("k") == 1
-
-
-def test_read_mark_follows_a_changed_guid(db: Path):
-    with UserState.open(db) as state:
-        old = Headline(id="guid-1", source_url="s", source_name="S", title="T", url="http://s/a")
-        state.set_headlines_read([old])
-        new = Headline(id="guid-2", source_url="s", source_name="S", title="T", url="http://s/a")
-        assert state.is_headline_read(new)
-        assert state.read_headline_ids([new]) == {"guid-2"}
-        assert state.is_read("guid-2", "link:http://s/a")
-        state.set_headlines_read([new], read=False)
-        assert not state.is_headline_read(new)
-        assert headline_keys(new) == ["guid-2", "link:http://s/a"]
-        no_link = Headline(id="x", source_url="s", source_name="S", title="T", url="")
-        assert headline_keys(no_link) == ["x"]
 
 
 def test_two_connections_writing_concurrently(db: Path):

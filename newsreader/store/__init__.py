@@ -7,7 +7,7 @@ from newsreader.store.cache import (
     memory_cache,
     open_cache,
 )
-from newsreader.store.state import StateError, UserState, headline_keys
+from newsreader.store.state import StateError, UserState
 
 __all__ = [
     "Cache",
@@ -15,7 +15,6 @@ __all__ = [
     "CachedBody",
     "StateError",
     "UserState",
-    "headline_keys",
     "memory_cache",
     "open_cache",
 ]

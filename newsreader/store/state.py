@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.errors import NewsreaderError
-from newsreader.models import Headline
 from newsreader.store.files import move_aside
 
 SCHEMA_VERSION = 1
@@ -24,23 +23,8 @@ CREATE TABLE IF NOT EXISTS saved (
 );
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
-_LINK = "link:"  # read-mark keys for story links never collide with guids
-
-
 class StateError(NewsreaderError):
     """The user-state database cannot be opened or written (not corruption: that is handled)."""
-
-
-def headline_keys(headline: Headline) -> list[str]:
-    """Every key a read mark for this headline is stored under: its id and its link.
-
-    A feed that changes an entry's guid but keeps its link (republished, CMS migration) would
-    otherwise show a story the user already read as unread again.
-    """
-    keys = [headline.id]
-    if headline.url:
-        keys.append(_LINK + headline.url)
-    return keys
 
 
 class UserState:
@@ -88,12 +72,8 @@ class UserState:
         self.close()
 
     # -- read marks --------------------------------------------------------------------------
-    def is_read(self, id: str, *aliases: str) -> bool:
-        """True if `id` or any alias (e.g. "link:" + url) carries a read mark."""
-        keys = [id, *aliases]
-        marks = ",".join("?" * len(keys))
-        row = self._query(f"SELECT 1 FROM read_marks WHERE key IN ({marks}) LIMIT 1", keys)
-        return bool(row)
+    def is_read(self, id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM read_marks WHERE key = ? LIMIT 1", (id,)))
 
     def read_ids(self) -> set[str]:
         return {key for (key,) in self._query("SELECT key FROM read_marks")}
@@ -111,23 +91,6 @@ class UserState:
                 )
             else:
                 con.executemany("DELETE FROM read_marks WHERE key = ?", [(k,) for k in keys])
-
-    def set_headlines_read(self, headlines: Iterable[Headline], read: bool = True) -> None:
-        """Mark (or unmark) under every key of each headline, in one transaction."""
-        self.set_read([key for h in headlines for key in headline_keys(h)], read)
-
-    def is_headline_read(self, headline: Headline) -> bool:
-        return self.is_read(*headline_keys(headline))
-
-    def read_headline_ids(self, headlines: Iterable[Headline]) -> set[str]:
-        """The `id`s of those headlines that are read under any of their keys."""
-        marks = self.read_ids()
-        return {h.id for h in headlines if any(k in marks for k in headline_keys(h))}
-
-    def forget_read_before(self, timestamp: float) -> int:
-        """Drop read marks older than `timestamp` (they would grow forever); returns count."""
-        with self._tx() as con:
-            return con.execute("DELETE FROM read_marks WHERE at < ?", (timestamp,)).rowcount
 
     # -- saved -------------------------------------------------------------------------------
     def is_saved(self, id: str) -> bool:

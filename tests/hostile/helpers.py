@@ -74,7 +74,7 @@ def counts(reader: Reader) -> Counts:
 def mark_some(reader: Reader, read: int = 3, saved: int = 2) -> None:
     """Mark the first `read` headlines read and save `saved` of them."""
     heads = reader.headlines()
-    reader.reading.state.set_headlines_read(heads[:read])
+    reader.reading.state.set_read([h.id for h in heads[:read]])
     for h in heads[:saved]:
         reader.toggle_saved(h)
 
