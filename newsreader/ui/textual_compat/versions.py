@@ -1,4 +1,4 @@
-"""The Textual and Rich versions textual_compat was verified with, and whether these are they."""
+"""The Textual and Rich versions textual_compat was verified with; are the installed ones?"""
 
 from __future__ import annotations
 
