@@ -10,7 +10,7 @@ Floors, measured in this run: for raw HTML, parse_story alone on the same pages;
 stories, a bare Textual app (bench/floor_app.OpenFloorApp: an OptionList beside a Static in a
 VerticalScroll) showing each story's plain text on Enter, timed the same way: what stock
 Textual costs to lay out and paint a new story, with nothing of newsreader's (not even its
-frame pacing, ui/frame_pacing.py).
+frame pacing, ui/textual_compat/frame_pacing.py).
 """
 
 from __future__ import annotations
@@ -123,14 +123,13 @@ async def open_all(root: Path, headlines: list[Headline]) -> tuple[list[float], 
 async def open_floor(titles: list[str], texts: list[str]) -> list[float]:
     """Key -> frame in the bare app (see the module docstring), over the same stories."""
     from textual import events
-    from textual.timer import Timer
     from textual.widgets import OptionList, Static
 
     from bench.floor_app import OpenFloorApp
-    from newsreader.ui import frame_pacing
+    from newsreader.ui.textual_compat import frame_pacing
 
-    # Stock Textual: importing newsreader's app replaced the repaint timer's loop.
-    Timer._run = frame_pacing.original()  # type: ignore[method-assign]
+    # Stock Textual: newsreader's app replaced the repaint timer's loop (textual_compat.install).
+    frame_pacing.uninstall()
     app = OpenFloorApp(titles, texts)
     out: list[float] = []
     async with app.run_test(size=(COLS, ROWS)) as pilot:

@@ -1,4 +1,4 @@
-"""Frame pacing (ui/frame_pacing): a dirty screen repaints at once, never twice within a period."""
+"""Frame pacing (textual_compat/frame_pacing): a dirty screen repaints at once, once a period."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from textual import timer as textual_timer
 from textual._context import active_app
 from textual.timer import Timer
 
-from newsreader.ui import frame_pacing
-from newsreader.ui.frame_pacing import SCREEN_UPDATE_TIMER
+from newsreader.ui.textual_compat import frame_pacing
+from newsreader.ui.textual_compat.frame_pacing import SCREEN_UPDATE_TIMER
 from tests.ui_fakes import FakeReader, make_app
 
 PERIOD = 1 / 60
@@ -183,6 +183,6 @@ async def test_the_apps_screens_repaint_through_the_paced_loop(monkeypatch) -> N
     app = make_app(FakeReader())
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert Timer._run is frame_pacing._run_dispatch, "installed by importing the app"
+        assert Timer._run is frame_pacing._run_dispatch, "installed by the app's __init__"
         assert app.screen._update_timer.name == SCREEN_UPDATE_TIMER
         assert SCREEN_UPDATE_TIMER in paced

@@ -12,7 +12,8 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
-from newsreader.ui.widgets.plain_lines import StripScrollBar, is_plain
+from newsreader.ui.textual_compat.plain_lines import is_plain
+from newsreader.ui.widgets.plain_lines import StripScrollBar
 from newsreader.ui.widgets.story import StoryText, StoryView
 from tests.ui_fakes import SIZE, make_app, make_story, open_highlighted, url
 

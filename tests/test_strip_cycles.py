@@ -1,4 +1,4 @@
-"""The Strip fix (ui/strip_cycles): painted lines leave no cyclic garbage, results unchanged."""
+"""The Strip fix (textual_compat/strips): painted lines leave no cyclic garbage, same results."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-import newsreader.ui.app  # noqa: F401  (installs the fix, as the app does)
-from newsreader.ui.strip_cycles import originals
+from newsreader.ui import textual_compat
+from newsreader.ui.textual_compat.strips import originals
+
+textual_compat.install()  # the fix, as the app installs it
 
 
 def _strip(*texts: str) -> Strip:

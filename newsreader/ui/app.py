@@ -11,12 +11,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from newsreader.ui import textual_compat
 from newsreader.ui.bindings import (
     APP_BINDINGS,
     BUILTIN_HELP,
@@ -26,27 +26,25 @@ from newsreader.ui.bindings import (
     keymap_from_config,
 )
 from newsreader.ui.format import Clock, utc_now
-from newsreader.ui.frame_pacing import install as install_frame_pacing
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.help import HelpScreen
 from newsreader.ui.main_screen import MainScreen
-from newsreader.ui.strip_cycles import install as install_strip_fix
+from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table
+from newsreader.ui.textual_compat.app import keymap as keymap_in_force
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
 
 
 GC_TICK_SECONDS = 0.5
-install_strip_fix()  # before the first frame: see strip_cycles
-install_frame_pacing()  # before the first screen's repaint timer starts: see frame_pacing
 
 
-class NewsreaderApp(App[int]):
+class NewsreaderApp(CrashReportingApp):
     """A terminal news reader over a `ReaderPort`; `clock` is injectable so ages are testable."""
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    BINDINGS = APP_BINDINGS  # type: ignore[assignment]
+    BINDINGS = APP_BINDINGS  # type: ignore[assignment]  # list[Binding]: list is invariant
 
     def __init__(
         self,
@@ -56,7 +54,10 @@ class NewsreaderApp(App[int]):
         refresh_on_start: bool = True,
         crash_log: Path | None = None,
     ) -> None:
+        # Before the first frame and the first screen's repaint timer: see textual_compat.
+        compat_notice = textual_compat.install()
         super().__init__()
+        self._compat_notice = compat_notice
         self.reader = reader
         self.crash_log = crash_log
         self.clock: Clock = clock or utc_now
@@ -64,6 +65,7 @@ class NewsreaderApp(App[int]):
         self.gc_pacer = GcPacer()
         keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
         self._key_clashes = keymap_clashes(keymap)
+        self._keymap_set = keymap
         if keymap:
             self.set_keymap(keymap)
         if reader.offline:
@@ -79,6 +81,8 @@ class NewsreaderApp(App[int]):
             )
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._compat_notice:
+            self.notify(self._compat_notice, severity="warning", timeout=10, markup=False)
         self._warn_about_keys()
         self._report_state_errors()
         self.push_screen(
@@ -137,13 +141,12 @@ class NewsreaderApp(App[int]):
         self.reader.report_state_errors(None)
         await self.reader.aclose()
 
-    def _fatal_error(self) -> None:
+    def report_crash(self, error: BaseException | None) -> str:
         """A bug, not an expected failure: keep the traceback in a file, show one line.
 
-        Overrides Textual's handler, which would print a full traceback (with locals) on exit.
+        Replaces Textual's handler, which would print a full traceback (with locals) on exit.
         User state is safe either way: what is still queued is written before exit (run_app).
         """
-        error = self._exception
         details = "".join(traceback.format_exception(error)) if error else "unknown error"
         where = "the terminal (no crash log path)"
         if self.crash_log is not None:
@@ -155,11 +158,7 @@ class NewsreaderApp(App[int]):
             except OSError:
                 where = "nowhere (the crash log could not be written)"
         summary = f"{type(error).__name__}: {error}" if error else "unknown error"
-        self.bell()
-        self._exit_renderables.append(
-            Text(f"newsreader: internal error ({summary[:200]}); details in {where}")
-        )
-        self._close_messages_no_wait()
+        return f"newsreader: internal error ({summary[:200]}); details in {where}"
 
     # -- help and palette -------------------------------------------------------------------
 
@@ -179,9 +178,10 @@ class NewsreaderApp(App[int]):
     def _live_keys(self, node: App | Screen) -> dict[str, list[str]]:
         """Binding id -> the keys that fire it now, as the help and the palette show them."""
         # Textual applies the keymap to a copy at dispatch time; do the same to show it.
-        bindings = node._bindings.copy()
-        if self._keymap:
-            bindings.apply_keymap(self._keymap)
+        bindings = binding_table(node)
+        keymap = keymap_in_force(self, self._keymap_set)
+        if keymap:
+            bindings.apply_keymap(keymap)
         keys: dict[str, list[str]] = {}
         for key, key_bindings in bindings.key_to_bindings.items():
             for binding in key_bindings:

@@ -1,9 +1,9 @@
 """Garbage-collection pacing: full collections run between keypresses, not in the middle of one.
 
 Cyclic garbage builds up as the app runs (Textual's Strips used to be most of it, ~100k objects
-per 5 s of opening stories, until ui/strip_cycles), and CPython's oldest-generation collection
-then lands at random moments, over a frame. Here automatic oldest-generation collections are
-switched off and the app collects itself, from a timer:
+per 5 s of opening stories, until ui/textual_compat/strips), and CPython's oldest-generation
+collection then lands at random moments, over a frame. Here automatic oldest-generation
+collections are switched off and the app collects itself, from a timer:
 
 - when the user has paused: the whole heap is collected, then frozen (`gc.freeze`), so later
   collections skip what survived;

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from newsreader.folders import in_folder
 from newsreader.models import Headline
+from newsreader.ui.textual_compat.option_list import (
+    OneLineOptionList,
+    fill_option_prompt,
+    forget_option_renders,
+    replace_options,
+    set_option_prompt,
+)
 
 _PENDING = Content(" ")  # the prompt of a row not rendered yet (see render_line)
 RowRenderer = Callable[[Headline], Content]
@@ -19,11 +26,12 @@ RowRenderer = Callable[[Headline], Content]
 Scope = tuple[str, str] | None
 
 
-class HeadlineList(OptionList):
+class HeadlineList(OneLineOptionList):
     """Every known headline, newest first; a text filter and a source/folder scope narrow it.
 
     Rows are built once per headline and kept, so filtering as you type only picks the
-    matching Option objects and hands them to one `set_options` call.
+    matching Option objects and hands them to one `replace_options` call. Every row is exactly
+    one line (`text-wrap: nowrap`, no dividers, no padding): see OneLineOptionList.
     """
 
     # OptionList repaints the whole list when the highlight moves (~37 rows re-rendered per
@@ -47,60 +55,18 @@ class HeadlineList(OptionList):
         self.filter_text = ""
         self.scope: Scope = None
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:  # type: ignore[override]  # Textual passes (old, new) to a two-argument watcher
         for index in (old, new):
             if index is not None:
-                self.refresh_line(index)  # one line per row, see _update_lines
+                self.refresh_line(index)  # one line per row
         super().watch_highlighted(new)
 
-    # -- line cache: every row is exactly one line ---------------------------------------------
-
-    def _update_lines(self) -> None:
-        """OptionList's line cache without measuring rows (Textual 8.2.8 internals).
-
-        OptionList asks each option's visual for its height (a wrap per row): ~0.3 s for
-        10,000 rows after every `set_options` or prompt change. Rows here are one line by
-        construction (`text-wrap: nowrap`, no dividers, no padding), so option i is line i.
-        """
-        cache = self._line_cache
-        lines = cache.lines
-        count = len(self.options)
-        start = len(lines)
-        if start == count and self.virtual_size.height == count and count:
-            return  # up to date (a resize clears the cache): called once per painted line
-        if not self.scrollable_content_region:
-            return
-        if start < count:
-            new = range(start, count)
-            lines.extend((index, 0) for index in new)
-            cache.index_to_line.update(zip(new, new, strict=True))
-            cache.heights.update(dict.fromkeys(new, 1))
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        virtual_size = Size(width, count)
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
-
     def _replace_options(self, options: list[Option]) -> None:
-        """`set_options` for Options built here (Textual 8.2.8 internals), in one pass.
-
-        `add_options` checks and indexes 10,000 Options one by one (~35 ms per list reload,
-        every few seconds while a refresh runs); these ids are unique by construction.
-        """
-        self._options[:] = options
-        self._option_to_index = {option: index for index, option in enumerate(options)}
-        self._id_to_option = {option._id: option for option in options if option._id}
-        # Cached renders carry each row's index (for mouse clicks): they must go.
-        self._option_render_cache.clear()
-        self._line_cache.clear()
-        self.highlighted = None
-        self.scroll_y = 0
-        if self.is_mounted:
-            self.refresh()
-            self._update_lines()
+        """`set_options` in one pass (these ids are unique by construction): see replace_options."""
+        replace_options(self, options)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.options)  # one line per row, see _update_lines
+        return len(self.options)  # one line per row
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -160,8 +126,7 @@ class HeadlineList(OptionList):
             return True
         kind, name = self.scope
         if kind == "folder":  # a folder holds its subfolders: "News" shows "News/Ukraine"
-            folder = self._folders.get(headline.source_name) or ""
-            return folder == name or folder.startswith(name + "/")
+            return in_folder(self._folders.get(headline.source_name), name)
         return headline.source_name == name
 
     def _apply(self, keep_id: str | None) -> None:
@@ -229,28 +194,32 @@ class HeadlineList(OptionList):
         if headline is None:
             return
         self._stale.discard(headline_id)
-        option = self._rows[headline_id]
-        option._set_prompt(self._render_row(headline))
-        cache = self._option_render_cache
-        for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118 (LRUCache has no __iter__)
-            cache.discard(key)
         index = self._index_of.get(headline_id)
+        row = self._rows[headline_id]
+        self._rows[headline_id] = set_option_prompt(self, row, self._render_row(headline), index)
         if index is not None:
             self.refresh_line(index)
 
     def refresh_all_rows(self) -> None:
         """Re-render every row (the clock moved on, or many marks changed at once), lazily.
 
-        Every row is marked stale and re-rendered only when it is next painted (render_line):
+        Every row is marked stale and re-rendered only when it is next painted (render_lines):
         a 10,000-row list costs the visible rows, not ~0.25 s of rendering every row.
         """
         self._stale = set(self._by_id)
-        self._option_render_cache.clear()  # painted strips are keyed by the (same) Option
+        forget_option_renders(self)  # painted strips are keyed by the (same) Option
         self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._stale:  # every stale row on screen first, then the lines (one line per row)
+            top = self.scroll_offset.y
+            for index in range(top, top + self.size.height):
+                self.row_prompt(index)
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         if self._stale:
-            self.row_prompt(self.scroll_offset.y + y)  # one line per row, see _update_lines
+            self.row_prompt(self.scroll_offset.y + y)  # one line per row
         return super().render_line(y)
 
     def row_prompt(self, index: int) -> Content | None:
@@ -261,8 +230,9 @@ class HeadlineList(OptionList):
         row = self._rows[headline.id]
         if headline.id in self._stale:
             self._stale.discard(headline.id)
-            row._set_prompt(self._render_row(headline))
-        return row.prompt  # type: ignore[return-value]
+            row = fill_option_prompt(self, row, self._render_row(headline), index)
+            self._rows[headline.id] = row
+        return row.prompt  # type: ignore[return-value]  # VisualType; our rows hold Content
 
     def row_texts(self) -> list[str]:
         """Every shown row as plain text (renders pending rows: for tests and tools)."""

@@ -12,9 +12,10 @@ from functools import partial
 
 from rich.segment import Segment
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
@@ -25,7 +26,13 @@ from textual.widgets import OptionList
 from newsreader.models import Block, Story
 from newsreader.present import has_text, recall_paragraphs, story_word
 from newsreader.ui.format import MUTED, meta_line, related_row
-from newsreader.ui.widgets.plain_lines import StripScrollBar, is_plain, plain_lines
+from newsreader.ui.textual_compat.plain_lines import is_plain, plain_lines
+from newsreader.ui.textual_compat.widget import (
+    own_vertical_scrollbar,
+    set_border_title_fast,
+    style_parser,
+)
+from newsreader.ui.widgets.plain_lines import StripScrollBar
 from newsreader.ui.widgets.wrap import wrap_plain
 
 PLACEHOLDER = "Pick a headline and press Enter to read it."
@@ -155,7 +162,7 @@ class StoryText(Widget):
         """The text as shown, at the current width (for tests and debugging)."""
         return "\n".join(line.plain for line in self.lines(self.content_size.width or 80))
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width))
 
     def render(self) -> Content:
@@ -206,7 +213,7 @@ class StoryText(Widget):
         """
         segments: list[Segment] = []
         x = 0
-        for text, text_style in line.render(style, end="", parse_style=self._get_style):
+        for text, text_style in line.render(style, end="", parse_style=style_parser(self)):
             segments.append(Segment(text, (style + text_style).rich_style_with_offset(x, y)))
             x += len(text)
         return Strip(segments, line.cell_length).extend_cell_length(width, style.rich_style)
@@ -232,15 +239,13 @@ class StoryScroll(VerticalScroll):
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        """Widget.vertical_scrollbar (Textual 8.2.8), made a StripScrollBar."""
-        if self._vertical_scrollbar is None:
-            bar = StripScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+        """Widget.vertical_scrollbar, made a StripScrollBar (Textual's own if not verified)."""
+        bar = own_vertical_scrollbar(self, self._strip_scrollbar)
+        return bar if bar is not None else super().vertical_scrollbar
+
+    def _strip_scrollbar(self) -> ScrollBar:
+        thickness = self.scrollbar_size_vertical
+        return StripScrollBar(vertical=True, name="vertical", thickness=thickness)
 
 
 class StoryView(Vertical):
@@ -255,7 +260,7 @@ class StoryView(Vertical):
         self.text = StoryText(id="story-text")
         self.related = RelatedList()
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         with self.scroller:
             self.text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
             yield self.text
@@ -287,13 +292,8 @@ class StoryView(Vertical):
         self.restore_scroll(scroll_y)
 
     def _set_title(self, title: str) -> None:
-        if str(self.border_title or "") == title:
-            return
-        # What the border_title descriptor stores (Textual 8.2.8), without its full refresh:
-        # that re-rendered all ~37 lines of the pane under the story (~3 ms of the frame),
-        # while the title is only on the top border line.
-        self._border_title = self.render_str(Content(title)).expand_tabs(4).split()[0]
-        self.refresh(Region(0, 0, self.outer_size.width, 1).translate(-self.content_offset))
+        if str(self.border_title or "") != title:
+            set_border_title_fast(self, title)  # the top border line repainted, not the pane
 
     def set_related(self, story: Story, cached: Sequence[bool]) -> None:
         related = self.related

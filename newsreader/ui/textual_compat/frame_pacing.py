@@ -1,19 +1,18 @@
-"""Frame pacing: a screen repaints as soon as it is dirty, at most once per frame period.
+"""Frame pacing: a screen repaints as soon as it is dirty, at most once per frame period."""
 
-Textual 8.2 paints a screen from an interval timer ("screen_update", 1/60 s) that runs on a
-fixed grid and is paused between frames. After a frame that ran past its grid slot, the timer's
-catch-up arithmetic (`count = int((now - start) / interval + 1)`) skips to the *second* slot
-after now, so a change made just after a frame waits 17-33 ms for its own frame even though
-the loop is idle. bench/open_bench.py showed it as the tail of opening a story: the story was
-ready 2-7 ms after the key, and then waited 14-26 ms for the timer in ~1 open of 8.
-
-Here the screen-update timer alone fires as soon as it is resumed, unless the previous frame
-started less than one period ago (then it waits for the rest of that period). A frame that
-itself overran the period is followed by a full period of rest, so a screen kept dirty by
-long frames (holding a key over a long story, a resize) leaves the loop about as much time
-for input as Textual's grid did, instead of painting back to back. Frames are still at most
-MAX_FPS a second (TEXTUAL_FPS still sets it); every other timer keeps Textual's loop.
-"""
+# Textual 8.2 paints a screen from an interval timer ("screen_update", 1/60 s) that runs on a
+# fixed grid and is paused between frames. After a frame that ran past its grid slot, the timer's
+# catch-up arithmetic (`count = int((now - start) / interval + 1)`) skips to the *second* slot
+# after now, so a change made just after a frame waits 17-33 ms for its own frame even though
+# the loop is idle. bench/open_bench.py showed it as the tail of opening a story: the story was
+# ready 2-7 ms after the key, and then waited 14-26 ms for the timer in ~1 open of 8.
+#
+# Here the screen-update timer alone fires as soon as it is resumed, unless the previous frame
+# started less than one period ago (then it waits for the rest of that period). A frame that
+# itself overran the period is followed by a full period of rest, so a screen kept dirty by
+# long frames (holding a key over a long story, a resize) leaves the loop about as much time
+# for input as Textual's grid did, instead of painting back to back. Frames are still at most
+# MAX_FPS a second (TEXTUAL_FPS still sets it); every other timer keeps Textual's loop.
 
 from __future__ import annotations
 
@@ -62,12 +61,21 @@ async def _run_dispatch(self: Timer) -> Any:
     return await _run(self)
 
 
-_run_dispatch.textual_run = _run  # type: ignore[attr-defined]
+_run_dispatch.textual_run = _run  # type: ignore[attr-defined]  # a marker on a function object
 
 
 def install() -> None:
     """Replace `Timer._run` (idempotent: the original is kept at import)."""
-    Timer._run = _run_dispatch  # type: ignore[method-assign]
+    Timer._run = _run_dispatch  # type: ignore[method-assign]  # the patch itself: a method replaced
+
+
+def uninstall() -> None:
+    """Textual's own loop again (idempotent)."""
+    Timer._run = _run  # type: ignore[method-assign]  # putting the original method back
+
+
+def installed() -> bool:
+    return Timer._run is _run_dispatch
 
 
 def original() -> object:

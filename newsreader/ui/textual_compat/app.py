@@ -1,0 +1,52 @@
+"""App internals (Textual 8.2.8): the unhandled-error exit, the bindings and keymap in force."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding, BindingsMap, Keymap
+from textual.dom import DOMNode
+
+from newsreader.ui.textual_compat.versions import verified
+
+
+class CrashReportingApp(App[int]):
+    """An App that exits on an unhandled error with the one line `report_crash` returns.
+
+    Textual's own handler prints a full traceback (with locals) on exit; it is still the one
+    used when the versions are not verified.
+    """
+
+    def report_crash(self, error: BaseException | None) -> str:
+        """Keep what is needed of `error` (a log); the line to print on exit."""
+        return f"internal error: {error!r}"
+
+    def _fatal_error(self) -> None:
+        if not verified():
+            super()._fatal_error()
+            return
+        line = self.report_crash(self._exception)
+        self.bell()
+        self._exit_renderables.append(Text(line))
+        self._close_messages_no_wait()
+
+
+def binding_table(node: DOMNode) -> BindingsMap:
+    """A copy of the bindings `node` dispatches from (its BINDINGS merged with its bases').
+
+    Not verified, the same merge is done here from the classes' BINDINGS.
+    """
+    if verified():
+        return node._bindings.copy()
+    keys: dict[str, list[Binding]] = {}
+    for base in reversed(type(node).__mro__):
+        keys.update(BindingsMap(vars(base).get("BINDINGS", [])).key_to_bindings)
+    return BindingsMap.from_keys(keys)
+
+
+def keymap(app: App, configured: Keymap) -> Keymap:
+    """The keymap `app` applies to bindings at dispatch time (set_keymap's, normalised).
+
+    `configured` is what the app gave set_keymap: the answer when not verified.
+    """
+    return app._keymap if verified() else configured

@@ -1,0 +1,68 @@
+"""The Textual and Rich versions textual_compat was verified with; are the installed ones?"""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+# (lowest verified, first not verified): the versions installed when every module here was
+# last read against Textual's and Rich's sources. Widen a range only after doing that again
+# (and running tests/test_plain_lines.py, test_strip_cycles.py and test_frame_pacing.py).
+VERIFIED: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "textual": ((8, 2, 8), (8, 3)),
+    "rich": ((15, 0, 0), (16,)),
+}
+NAMES = {"textual": "Textual", "rich": "Rich"}
+
+_checked: list[str | None] = []  # [the notice, or None when verified], once checked
+
+
+def installed(package: str) -> str | None:
+    """The installed version of `package`, None when it has no metadata."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def release(version: str) -> tuple[int, ...] | None:
+    """"8.2.8" -> (8, 2, 8); "8.3.0a1" -> (8, 3, 0); None when it does not start with a number."""
+    numbers = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in numbers.group().split(".")) if numbers else None
+
+
+def mismatch(package: str, version: str | None) -> str | None:
+    """"Textual 9.0 is newer" (or older, or other) when `version` is outside its range."""
+    low, high = VERIFIED[package]
+    found = release(version) if version else None
+    if found is not None and low <= found < high:
+        return None
+    if found is None:
+        return f"{NAMES[package]} {version or '(no version)'} is other"
+    return f"{NAMES[package]} {version} is {'newer' if found >= high else 'older'}"
+
+
+def check() -> str | None:
+    """The one-line notice to show when the installed versions were not verified, else None."""
+    problems = [p for p in (mismatch(name, installed(name)) for name in VERIFIED) if p]
+    if not problems:
+        return None
+    return (f"{' and '.join(problems)} than newsreader was verified with: "
+            "running without its speed-ups")
+
+
+def notice() -> str | None:
+    """`check()`, done once per process (see `recheck`)."""
+    if not _checked:
+        _checked.append(check())
+    return _checked[0]
+
+
+def verified() -> bool:
+    """True when every private use in textual_compat may run; else each falls back on stock."""
+    return notice() is None
+
+
+def recheck() -> None:
+    """Forget the checked versions (for tests that pretend others are installed)."""
+    _checked.clear()
