@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -368,3 +369,22 @@ def test_prefetch_order_takes_hosts_in_turn() -> None:
         "http://A.example:8080/2", "http://c.example/2", "http://a.example/3",
     ]
     assert interleave_hosts([]) == []
+
+
+async def test_a_saved_copy_opens_without_waiting_for_the_state_writer(site: TestServer) -> None:
+    """The miss path reads saved copies from memory: a slow state write (an fsync on a busy
+    disk) never holds the opening of a story the cache lost."""
+    reader = open_reader(fixture_config(site))
+    await reader.refresh()
+    headline = next(h for h in reader.headlines() if h.url)
+    story = await reader.open_story(headline.url)
+    assert reader.toggle_saved(headline) is True
+    reader.cache.clear()
+    busy = threading.Event()
+    reader.reading.writer.submit(busy.wait)  # the state writer is stuck behind a slow write
+    try:
+        again = await asyncio.wait_for(reader.load_story(headline.url), timeout=2)
+    finally:
+        busy.set()
+    assert again.to_dict() == story.to_dict()
+    await reader.aclose()

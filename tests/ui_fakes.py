@@ -177,6 +177,10 @@ class FakeReader:
         return self._cache.get(url)
 
     async def open_story(self, url: str) -> Story:
+        cached = self.cached_story(url)
+        return cached if cached is not None else await self.load_story(url)
+
+    async def load_story(self, url: str) -> Story:
         self.opened.append(url)
         if url in self._cache:
             return self._cache[url]

@@ -58,10 +58,12 @@ class ReadingPort(Protocol):
 
 
 class StoriesPort(Protocol):
-    """Opening a story: `cached_story` without waiting, `open_story` all the way."""
+    """Opening a story: `cached_story` without waiting, then on a miss `load_story` (the cached
+    page, a saved copy, the network); `open_story` is the two in one."""
 
     def is_cached(self, url: str) -> bool: ...
     def cached_story(self, url: str) -> Story | None: ...
+    async def load_story(self, url: str) -> Story: ...
     async def open_story(self, url: str) -> Story: ...
 
 

@@ -107,6 +107,9 @@ class Reader:
     async def open_story(self, url: str) -> Story:
         return await self.stories.open_story(url)
 
+    async def load_story(self, url: str) -> Story:
+        return await self.stories.load_story(url)
+
     # -- refresh (Refresher) ------------------------------------------------------------------
 
     @property

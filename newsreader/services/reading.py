@@ -27,6 +27,9 @@ class ReadingState:
         self._read_ids: set[str] | None = None
         self._saved_ids: set[str] | None = None
         self._saved_headlines: list[Headline] | None = None
+        # The saved records (headline and story copy), read once: opening a story that missed
+        # the cache looks for a saved copy, and must not wait for the state writer to do it.
+        self._saved_records: dict[str, dict[str, Any]] | None = None
         self.history = History.from_dict(state.get_history(), on_change=self._save_history)
 
     def _state_now(self) -> UserState:
@@ -74,17 +77,31 @@ class ReadingState:
             record = {"headline": headline.to_dict(), "story": story.to_dict() if story else None}
         self.writer.submit(self.state.set_saved, headline.id, record)
         self._saved_headlines = None  # re-read with the next rebuild of the list
+        records = self._records()
+        if record is None:
+            records.pop(headline.id, None)
+        else:
+            records[headline.id] = record
         if saved:
             self._saved().add(headline.id)
         else:
             self._saved().discard(headline.id)
         return saved
 
+    def _records(self) -> dict[str, dict[str, Any]]:
+        """The saved records by headline id, read from the database once."""
+        if self._saved_records is None:
+            self._saved_records = {
+                str(record.get("id") or (record.get("headline") or {}).get("id") or i): record
+                for i, record in enumerate(self._state_now().saved())
+            }
+        return self._saved_records
+
     def saved_headlines(self) -> list[Headline]:
         """The headlines of saved stories (they stay listed after the cache drops their feed)."""
         if self._saved_headlines is None:
             out: list[Headline] = []
-            for saved in self._state_now().saved():
+            for saved in self._records().values():
                 try:
                     out.append(Headline.from_dict(saved.get("headline") or saved))
                 except (TypeError, KeyError):
@@ -93,12 +110,12 @@ class ReadingState:
         return self._saved_headlines
 
     def forget_saved_headlines(self) -> None:
-        """Re-read the saved list when next asked (the cache was cleared under it)."""
+        """Rebuild the saved list when next asked (the cache was cleared under it)."""
         self._saved_headlines = None
 
     def saved_story(self, url: str) -> Story | None:
         """The copy kept with a saved story, if any (used when the cache lost it)."""
-        for record in self._state_now().saved():
+        for record in self._records().values():
             headline, story = record.get("headline") or {}, record.get("story")
             if isinstance(story, dict) and url in (headline.get("url"), story.get("url")):
                 try:

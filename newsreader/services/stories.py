@@ -80,8 +80,11 @@ class Stories:
     async def open_story(self, url: str) -> Story:
         """From the parsed cache, else the cached page, else the network (unless offline)."""
         story = self.cached_story(url)
-        if story is not None:
-            return story
+        return story if story is not None else await self.load_story(url)
+
+    async def load_story(self, url: str) -> Story:
+        """`open_story` after `cached_story` missed (the UI looks that up itself, in the key's
+        own handler): the cached page parsed, else a saved copy, else the network."""
         body = self.cache.get_body(url)
         if body is not None:
             return await self._parse_and_store(

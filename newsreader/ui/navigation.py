@@ -123,7 +123,7 @@ class StoryNavigator:
         # and painting a loading frame first would only delay the story's own frame.
         loading = self.screen.set_timer(LOADING_DELAY, lambda: view.show_loading(url, title))
         try:
-            story = await self.reader.open_story(url)
+            story = await self.reader.load_story(url)
         except NotInCache:
             view.show_message(url, OFFLINE_TITLE, OFFLINE_DETAIL)
             self._mark_opened(self.reader.headline_for_url(url))
