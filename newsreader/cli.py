@@ -120,6 +120,7 @@ def _open_reader(
 
 async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> int:
     from newsreader.cli_render import fetch_progress
+    from newsreader.present import failure_groups
 
     reader = _open_reader(config, offline=offline, demo=demo)
     try:
@@ -134,6 +135,11 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         print(f"newsreader: {name}: {reason}", file=sys.stderr)
     for name, note in sorted(progress.warnings.items()):
         print(f"newsreader: {name}: warning: {note}", file=sys.stderr)
+    if progress.story_errors:
+        noun = "story" if progress.story_errors == 1 else "stories"
+        print(f"newsreader: {progress.story_errors} {noun} not prefetched:", file=sys.stderr)
+        for line in failure_groups(progress.story_failures):
+            print(f"  {line}", file=sys.stderr)
     ok = progress.succeeded
     summary = (
         f"{ok} of {progress.sources_total} sources refreshed, {progress.new_headlines} new "
@@ -149,8 +155,12 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         summary += " (the network looks down: the cache is unchanged)"
     print(summary)
     # Any source still failing (just now, or earlier and waiting to retry) makes it exit 1,
-    # so cron and scripts notice; the cache and the other sources are fine either way.
-    return EXIT_FAILED if progress.errors else EXIT_OK
+    # so cron and scripts notice; the cache and the other sources are fine either way. So does
+    # a prefetch of which not one story arrived; a few failing stories do not.
+    nothing_prefetched = progress.stories_total > 0 and progress.story_errors == (
+        progress.stories_total
+    )
+    return EXIT_FAILED if progress.errors or nothing_prefetched else EXIT_OK
 
 
 async def _read(

@@ -84,3 +84,9 @@ def meta_parts(story: Story) -> list[str]:
     if story.authors:
         parts.append(f"{story_word(story, 'by')} " + ", ".join(story.authors))
     return parts
+
+
+def failure_groups(failures: dict[str, int]) -> list[str]:
+    """"host: cause (n)" lines, the biggest group first: why stories were not prefetched."""
+    ranked = sorted(failures.items(), key=lambda item: (-item[1], item[0]))
+    return [f"{group} ({count})" if count > 1 else group for group, count in ranked]

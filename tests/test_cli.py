@@ -141,3 +141,19 @@ def test_read_of_a_page_without_article_text_exits_1(http_server: TestServer) ->
     assert result.returncode == 1
     assert result.stderr.strip().endswith("/gallery: no article text found")
     assert "Gallery" in result.stdout
+
+
+def test_fetch_says_why_stories_were_not_prefetched(site: TestServer) -> None:
+    """Every story page answers 403: the summary says 0 prefetched, and stderr says why,
+    grouped by host and cause, once per group; nothing at all prefetched exits 1."""
+    for path in STORY_PATHS:
+        site.route(path, "Forbidden", status=403, content_type="text/plain")
+    result = run("fetch")
+    assert "Traceback" not in result.stderr
+    assert " 0 of " in result.stdout and "stories prefetched" in result.stdout
+    failed = [line for line in result.stderr.splitlines() if "not prefetched" in line]
+    assert len(failed) == 1, result.stderr
+    groups = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert groups and all(line.startswith("127.0.0.1: HTTP 403") for line in groups)
+    assert len(groups) == 1, "one line per host and cause, with its count"
+    assert result.returncode == 1

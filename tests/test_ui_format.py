@@ -202,3 +202,19 @@ def test_wrap_plain_on_real_stories_at_every_width() -> None:
             assert [x.plain for x in wrap_plain(text, width)] == [
                 x.plain for x in Content(text).wrap(width)
             ]
+
+
+def test_status_line_says_why_stories_were_not_prefetched() -> None:
+    from newsreader.services.refresh import RefreshProgress
+
+    done = RefreshProgress(
+        sources_total=2, sources_done=2, succeeded=2, stories_total=11, stories_done=11,
+        story_errors=11, story_failures={"news.example: HTTP 403": 9, "cdn.example: timeout": 2},
+    )
+    text = status_content(offline=False, forced_offline=False, progress=done, unread=1).plain
+    assert "⚠ 11 stories not prefetched: news.example: HTTP 403 (9); cdn.example: timeout (2)" in (
+        text
+    )
+    running = RefreshProgress(sources_total=2, running=True, story_errors=3)
+    shown = status_content(offline=False, forced_offline=False, progress=running, unread=1).plain
+    assert "not prefetched" not in shown, "said once the refresh is done"

@@ -53,6 +53,8 @@ class RefreshProgress:
     offline: bool = False  # every source failed to connect: the network looks down
     errors: dict[str, str] = field(default_factory=dict)  # source name -> last error
     story_errors: int = 0
+    # Why stories were not prefetched: "host: cause" -> how many (a 403 wall, a timeout...).
+    story_failures: dict[str, int] = field(default_factory=dict)
     # source name -> what the parser noted ("encoding guessed", "malformed feed"): it worked
     warnings: dict[str, str] = field(default_factory=dict)
 
@@ -347,22 +349,31 @@ class Refresher:
                 page = await pages.download_story(url)
             await pages.parse_downloaded(url, *page)
 
-        async def counted(work: Awaitable[None]) -> None:
+        async def counted(url: str, work: Awaitable[None]) -> None:
             async with pending:
                 try:
                     await work
-                except NewsreaderError:
+                except NewsreaderError as exc:
                     progress.story_errors += 1  # the story shows its own error when opened
+                    group = f"{urlsplit(url).hostname or url}: {failure_cause(exc)}"
+                    progress.story_failures[group] = progress.story_failures.get(group, 0) + 1
                 finally:
                     progress.stories_done += 1
                     _notify(on_progress, progress)
 
-        await asyncio.gather(*(counted(download(url)) for url in wanted),
-                             *(counted(pages.reparse_cached(url)) for url in reparse))
+        await asyncio.gather(*(counted(url, download(url)) for url in wanted),
+                             *(counted(url, pages.reparse_cached(url)) for url in reparse))
         if rescan:
             await self.cache_writer.run(
                 self.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
             )
+
+
+def failure_cause(exc: NewsreaderError) -> str:
+    """Why one story failed, without its URL: what groups failures by cause."""
+    if isinstance(exc, FetchError | ParseError):
+        return exc.reason
+    return str(exc)
 
 
 def interleave_hosts(urls: list[str]) -> list[str]:

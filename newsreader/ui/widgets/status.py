@@ -7,6 +7,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
+from newsreader.present import failure_groups
 from newsreader.ui.format import MUTED
 
 MAX_ERROR_CHARS = 60
@@ -45,6 +46,14 @@ def status_content(
         if len(shown) > MAX_ERROR_CHARS * 2:
             shown = shown[: MAX_ERROR_CHARS * 2 - 1] + "…"
         parts += ["  ", (f"⚠ {len(errors)} failing: ", "$error"), shown]
+    failed_stories = int(getattr(progress, "story_errors", 0) or 0)
+    if failed_stories and not (progress is not None and progress.running):
+        groups = failure_groups(dict(getattr(progress, "story_failures", None) or {}))
+        shown = "; ".join(groups)
+        if len(shown) > MAX_ERROR_CHARS:
+            shown = shown[: MAX_ERROR_CHARS - 1] + "…"
+        noun = "story" if failed_stories == 1 else "stories"
+        parts += ["  ", (f"⚠ {failed_stories} {noun} not prefetched: ", "$warning"), shown]
     notes: dict[str, str] = dict(getattr(progress, "warnings", None) or {})
     if notes and not errors:
         # Feeds that worked with a caveat ("encoding guessed", "malformed feed"): say so briefly.
