@@ -200,7 +200,7 @@ def build_corpus(root: Path, n_stories: int, *, port: int = 8, n_sources: int = 
 
 
 def _parser_version() -> int:
-    from newsreader.services.reader import PARSER_VERSION
+    from newsreader.services.stories import PARSER_VERSION
 
     return PARSER_VERSION
 
