@@ -135,15 +135,18 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         print(f"newsreader: {name}: {reason}", file=sys.stderr)
     for name, note in sorted(progress.warnings.items()):
         print(f"newsreader: {name}: warning: {note}", file=sys.stderr)
+    if progress.paused:
+        print(f"newsreader: {progress.paused}", file=sys.stderr)
     if progress.story_errors:
         noun = "story" if progress.story_errors == 1 else "stories"
         print(f"newsreader: {progress.story_errors} {noun} not prefetched:", file=sys.stderr)
         for line in failure_groups(progress.story_failures):
             print(f"  {line}", file=sys.stderr)
     ok = progress.succeeded
+    prefetched = progress.stories_done - progress.story_errors - progress.stories_paused
     summary = (
         f"{ok} of {progress.sources_total} sources refreshed, {progress.new_headlines} new "
-        f"headlines, {progress.stories_done - progress.story_errors} of "
+        f"headlines, {prefetched} of "
         f"{progress.stories_total} stories prefetched"
     )
     if progress.not_due:
@@ -156,10 +159,9 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
     print(summary)
     # Any source still failing (just now, or earlier and waiting to retry) makes it exit 1,
     # so cron and scripts notice; the cache and the other sources are fine either way. So does
-    # a prefetch of which not one story arrived; a few failing stories do not.
-    nothing_prefetched = progress.stories_total > 0 and progress.story_errors == (
-        progress.stories_total
-    )
+    # a prefetch of which not one story arrived; a few failing stories do not, nor does a
+    # full cache (an expected state: the headlines are kept and the line says so).
+    nothing_prefetched = progress.stories_total > 0 and not prefetched and not progress.paused
     return EXIT_FAILED if progress.errors or nothing_prefetched else EXIT_OK
 
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from typing import Any
 
 from newsreader.errors import ParseError
@@ -68,6 +69,28 @@ def _start_worker(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null.
+
+    The pool's queues use named semaphores, which the tracker unlinks when this process ends.
+    Killed with kill -9, this process cannot say goodbye, and the tracker, which outlives it,
+    printed "There appear to be 5 leaked semaphore objects" on the user's terminal after they
+    had moved on. It still cleans them up; it only stops talking. Started here, before the
+    pool's first semaphore, so the pool's later registrations reuse this quiet one.
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    try:
+        os.dup2(null, 2)  # the tracker inherits fd 2 when it is spawned
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass  # no tracker: the pool makes its own, and may be loud about a kill -9
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def _in_worker(parse: Callable[..., Any], *args: Any) -> Any:
@@ -130,6 +153,7 @@ class StoryParser:
             try:
                 # spawn, not fork: the app has threads (Textual's driver) that fork would copy.
                 context = multiprocessing.get_context("spawn")
+                _start_quiet_resource_tracker()
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=context, initializer=_start_worker,
                     initargs=(os.getpid(),),

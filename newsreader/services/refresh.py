@@ -23,7 +23,7 @@ from newsreader.services.parsing import StoryParser
 from newsreader.services.reading import ReadingState
 from newsreader.services.schedule import Schedule
 from newsreader.services.stories import Stories
-from newsreader.store.cache import Cache
+from newsreader.store.cache import Cache, CacheWriteError
 from newsreader.store.writer import CacheWriter
 
 FEED_ACCEPT = (
@@ -31,6 +31,8 @@ FEED_ACCEPT = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
 MAX_HEADLINES_PER_SOURCE = 1000
+PREFETCH_MARK = "prefetch-unfinished"  # a cache JSON key, set while a prefetch runs
+PREFETCH_RESERVE = 64 * 1024 * 1024  # free bytes the prefetch leaves (5% of a small disk)
 FEW_SOURCES = 10  # up to this many feeds parse in threads: starting worker processes costs more
 # Prefetch as many stories at once as the client has connections (fetch() still caps each host).
 # Failures that mean "we could not reach it" rather than "it answered badly".
@@ -55,6 +57,8 @@ class RefreshProgress:
     story_errors: int = 0
     # Why stories were not prefetched: "host: cause" -> how many (a 403 wall, a timeout...).
     story_failures: dict[str, int] = field(default_factory=dict)
+    paused: str = ""  # why the prefetch stopped early ("cache full (1.2 MiB free): …")
+    stories_paused: int = 0  # stories it then skipped (counted in stories_done)
     # source name -> what the parser noted ("encoding guessed", "malformed feed"): it worked
     warnings: dict[str, str] = field(default_factory=dict)
 
@@ -126,7 +130,7 @@ class Refresher:
             return self.progress
         async with self.lock:
             chosen = self.chosen(force)
-            if not chosen and not force:
+            if not chosen and not force and not self.prefetch_unfinished():
                 return self.nothing_due()  # the minute's schedule check: no network, no child
             # Reported at once, also for a child: it needs ~0.5 s to start and say it.
             progress = self.start(chosen, on_progress)
@@ -338,6 +342,9 @@ class Refresher:
         wanted = interleave_hosts(list(dict.fromkeys(wanted)))
         progress.stories_total = len(wanted) + len(reparse)
         _notify(on_progress, progress)
+        # Stopped before it ends (kill -9, the app closed), the next refresh finishes it even
+        # when no feed is due: this mark says a prefetch is unfinished.
+        await self._mark_prefetch(bool(wanted or reparse))
         connections = max(1, self.network.settings.max_connections)
         limit = asyncio.Semaphore(connections)
         # Downloaded but not yet parsed pages wait here: the network slot is free again (parsing
@@ -346,14 +353,24 @@ class Refresher:
 
         async def download(url: str) -> None:
             async with limit:
+                if not progress.paused and self._low_on_space():
+                    self._pause_full(progress)
+                if progress.paused:
+                    raise _Paused
                 page = await pages.download_story(url)
             await pages.parse_downloaded(url, *page)
 
-        async def counted(url: str, work: Awaitable[None]) -> None:
+        async def counted(url: str, work: Callable[[str], Awaitable[None]]) -> None:
             async with pending:
                 try:
-                    await work
+                    if progress.paused:
+                        raise _Paused
+                    await work(url)
+                except _Paused:
+                    progress.stories_paused += 1
                 except NewsreaderError as exc:
+                    if isinstance(exc, CacheWriteError) and exc.disk_full:
+                        self._pause_full(progress)
                     progress.story_errors += 1  # the story shows its own error when opened
                     group = f"{urlsplit(url).hostname or url}: {failure_cause(exc)}"
                     progress.story_failures[group] = progress.story_failures.get(group, 0) + 1
@@ -361,12 +378,44 @@ class Refresher:
                     progress.stories_done += 1
                     _notify(on_progress, progress)
 
-        await asyncio.gather(*(counted(url, download(url)) for url in wanted),
-                             *(counted(url, pages.reparse_cached(url)) for url in reparse))
-        if rescan:
-            await self.cache_writer.run(
-                self.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
-            )
+        await asyncio.gather(*(counted(url, download) for url in wanted),
+                             *(counted(url, pages.reparse_cached) for url in reparse))
+        # Paused for space, it is not retried every minute: the next refresh of a feed is.
+        await self._mark_prefetch(False)
+        if rescan and not progress.paused:
+            with contextlib.suppress(NewsreaderError):  # a full disk: parsed again next time
+                await self.cache_writer.run(
+                    self.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
+                )
+
+    def _low_on_space(self) -> bool:
+        """Under the reserve the prefetch leaves free: the state store, the next start and the
+        rest of the system need the last bytes of a disk more than one more story does."""
+        space = self.cache.space()
+        return space is not None and space[0] < min(PREFETCH_RESERVE, space[1] // 20)
+
+    def _pause_full(self, progress: RefreshProgress) -> None:
+        """The cache's disk is full: stop prefetching, keep what is listed, say it once."""
+        if not progress.paused:
+            space = self.cache.space()
+            room = f"{space[0] / 1024 / 1024:.1f} MiB free" if space else "no space"
+            progress.paused = f"cache full ({room}): prefetch paused"
+
+    def prefetch_unfinished(self) -> bool:
+        """A prefetch was stopped before it ended (the mark it leaves is still there)."""
+        return bool(self.config.prefetch) and self.cache.get_json(PREFETCH_MARK) is True
+
+    async def _mark_prefetch(self, running: bool) -> None:
+        # A full disk may refuse the mark too: then a stopped prefetch waits for its feeds.
+        with contextlib.suppress(NewsreaderError):
+            if running:
+                await self.cache_writer.run(self.cache.put_json, PREFETCH_MARK, True)
+            else:
+                await self.cache_writer.run(self.cache.delete, PREFETCH_MARK)
+
+
+class _Paused(Exception):
+    """A story the prefetch skipped: the cache disk is full."""
 
 
 def failure_cause(exc: NewsreaderError) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -134,6 +135,60 @@ class DiskBackend:
 
     def close(self) -> None:
         self._dc.close()
+
+
+class ReadOnlyDiskBackend:
+    """The disk cache read without writing a byte: diskcache itself writes when it opens, which
+    a full disk refuses. Values come through SafeDisk as always; every write fails as "full"."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._disk = SafeDisk(str(directory))
+        uri = (directory / "cache.db").resolve().as_uri()
+        try:
+            self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+            self._db.execute("SELECT count(*) FROM Cache").fetchone()
+        except sqlite3.Error:
+            # A WAL database with no -shm file to share: read the file as it is on disk.
+            self._db = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+            self._db.execute("SELECT count(*) FROM Cache").fetchone()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Value | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return cast(Value, self._disk.fetch(row[0], row[1], row[2], False))
+        except (UnsafeEntry, OSError):
+            return None
+
+    def set(self, key: str, value: Value) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def delete(self, key: str) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def clear(self) -> int:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def contains(self, key: str) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM Cache WHERE key = ? AND raw = 1", (key,)
+            ).fetchone()
+        return row is not None
+
+    def stats(self) -> BackendStats:
+        with self._lock:
+            count, size = self._db.execute("SELECT count(*), sum(size) FROM Cache").fetchone()
+        return {"size_bytes": int(size or 0), "entries": int(count or 0)}
+
+    def close(self) -> None:
+        self._db.close()
 
 
 class MemoryBackend:

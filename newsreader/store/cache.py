@@ -6,6 +6,7 @@ import contextlib
 import errno
 import json
 import os
+import shutil
 import sqlite3
 import struct
 import threading
@@ -20,7 +21,13 @@ from typing import Any, TypedDict, TypeVar
 import diskcache
 
 from newsreader.errors import NewsreaderError
-from newsreader.store.backends import Backend, BackendStats, DiskBackend, MemoryBackend
+from newsreader.store.backends import (
+    Backend,
+    BackendStats,
+    DiskBackend,
+    MemoryBackend,
+    ReadOnlyDiskBackend,
+)
 from newsreader.store.files import move_aside
 
 T = TypeVar("T")
@@ -38,6 +45,10 @@ class CacheStats(TypedDict):
 
 class CacheWriteError(NewsreaderError):
     """A cache write failed (disk full, locked, I/O error); nothing half-written was kept."""
+
+    @property
+    def disk_full(self) -> bool:
+        return str(self) == DISK_FULL
 
 
 @dataclass(slots=True)
@@ -62,10 +73,13 @@ def _is_corruption(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
 
 
+DISK_FULL = "cache write failed: disk full"
+
+
 def _write_failure(exc: BaseException) -> str:
     text = str(exc).lower()
     if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
-        return "cache write failed: disk full"
+        return DISK_FULL
     if isinstance(exc, diskcache.Timeout) or "locked" in text:
         return "cache write failed: cache is locked by another process"
     return f"cache write failed ({str(exc)[:80] or type(exc).__name__})"
@@ -88,6 +102,21 @@ class Cache:
     @property
     def on_disk(self) -> bool:
         return isinstance(self._backend, DiskBackend)
+
+    def space(self) -> tuple[int, int] | None:
+        """(free, total) bytes of the cache's file system, or None (a memory cache, unknown)."""
+        backend = self._backend
+        if not isinstance(backend, DiskBackend):
+            return None
+        try:
+            usage = shutil.disk_usage(backend.directory)
+        except OSError:
+            return None
+        return usage.free, usage.total
+        try:
+            return shutil.disk_usage(backend.directory).free
+        except OSError:
+            return None
 
     def take_warning(self) -> str | None:
         """The oldest pending notice (corruption found during use), or None."""
@@ -303,7 +332,10 @@ def _open_backend(
             return _try_open(directory, size_limit), None
         except Exception as exc:
             if not (_is_corruption(exc) or isinstance(exc, (KeyError, ValueError, TypeError))):
-                # Read-only, not ours, no space, locked...: run without a disk cache.
+                if _write_failure(exc) == DISK_FULL and (directory / "cache.db").exists():
+                    with contextlib.suppress(sqlite3.Error, OSError):
+                        return ReadOnlyDiskBackend(directory), _full_notice(directory)
+                # Read-only, not ours, locked...: run without a disk cache.
                 return MemoryBackend(), f"cache unavailable ({_short(exc)}); " \
                     "running without a disk cache"
     try:
@@ -313,6 +345,15 @@ def _open_backend(
         return MemoryBackend(), f"cache was corrupt and could not be rebuilt ({_short(exc)}); " \
             "running without a disk cache"
     return backend, f"cache was corrupt; moved aside to {aside}"
+
+
+def _full_notice(directory: Path) -> str:
+    try:
+        free = f"{shutil.disk_usage(directory).free / 1024 / 1024:.1f} MiB free"
+    except OSError:
+        free = "no space"
+    return (f"cache disk full ({free}): showing what is cached; nothing new is stored until "
+            "space is freed")
 
 
 def _short(exc: BaseException) -> str:

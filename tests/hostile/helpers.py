@@ -67,6 +67,7 @@ class Counts:
 
 def counts(reader: Reader) -> Counts:
     reader.library.invalidate()
+    reader.reading.writer.flush()  # the database as the queued marks will leave it
     state = reader.reading.state
     return Counts(len(reader.headlines()), len(state.read_ids()), len(state.saved()))
 

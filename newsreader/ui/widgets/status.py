@@ -46,6 +46,9 @@ def status_content(
         if len(shown) > MAX_ERROR_CHARS * 2:
             shown = shown[: MAX_ERROR_CHARS * 2 - 1] + "…"
         parts += ["  ", (f"⚠ {len(errors)} failing: ", "$error"), shown]
+    paused = str(getattr(progress, "paused", "") or "")
+    if paused:
+        parts += ["  ", (f"⚠ {paused}", "$warning")]
     failed_stories = int(getattr(progress, "story_errors", 0) or 0)
     if failed_stories and not (progress is not None and progress.running):
         groups = failure_groups(dict(getattr(progress, "story_failures", None) or {}))
