@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader import __version__
-from newsreader.cli_manage import MANAGE_COMMANDS, add_manage_commands, run_manage
+from newsreader.cli_manage import MANAGE_COMMANDS, add_manage_commands, run_manage, say_notices
 from newsreader.config import Config, load_config
 from newsreader.errors import ConfigError, NewsreaderError
 from newsreader.paths import default_paths
@@ -130,11 +130,14 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         with fetch_progress() as on_progress:
             progress = await reader.refresh(on_progress, force=force)
     finally:
+        say_notices(reader)
         await reader.aclose()
     for name, reason in sorted(progress.errors.items()):
         print(f"newsreader: {name}: {reason}", file=sys.stderr)
     for name, note in sorted(progress.warnings.items()):
         print(f"newsreader: {name}: warning: {note}", file=sys.stderr)
+    for notice in progress.notices:
+        print(f"newsreader: warning: {notice}", file=sys.stderr)
     if progress.paused:
         print(f"newsreader: {progress.paused}", file=sys.stderr)
     if progress.story_errors:
@@ -195,6 +198,7 @@ async def _read(
                 print(f"newsreader: {url}: no article text found", file=sys.stderr)
                 status = EXIT_FAILED
     finally:
+        say_notices(reader)
         await reader.aclose()
     return status
 

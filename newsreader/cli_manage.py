@@ -57,6 +57,12 @@ def add_manage_commands(commands: argparse._SubParsersAction, common: argparse.A
     search.add_argument("words", nargs="+", metavar="WORD")
 
 
+def say_notices(reader: Reader) -> None:
+    """Print what went wrong quietly while the command ran (a damaged cache started afresh)."""
+    for notice in reader.notices():
+        print(f"newsreader: warning: {notice}", file=sys.stderr)
+
+
 def run_manage(
     args: argparse.Namespace, config: Config, open_reader: Callable[[], Reader]
 ) -> int:
@@ -86,6 +92,7 @@ def run_manage(
                 return _cache(reader, args)
             return _search(reader, " ".join(args.words))
         finally:
+            say_notices(reader)
             reader.close()
     except NewsreaderError as exc:
         print(f"newsreader: {exc}", file=sys.stderr)

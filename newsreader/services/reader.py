@@ -138,6 +138,14 @@ class Reader:
         visited = [entry.url for entry in self.reading.history.entries]
         return partial(search, self.library.headlines(), visited, self.stories, query, limit)
 
+    def notices(self) -> list[str]:
+        """One line for each thing that went wrong quietly since the last call (the cache was
+        found damaged and started afresh): the CLI prints them, the app shows them."""
+        found = []
+        while (notice := self.cache.take_warning()) is not None:
+            found.append(notice)
+        return found
+
     # -- closing ------------------------------------------------------------------------------
 
     async def aclose(self) -> None:

@@ -58,6 +58,7 @@ class RefreshProgress:
     # Why stories were not prefetched: "host: cause" -> how many (a 403 wall, a timeout...).
     story_failures: dict[str, int] = field(default_factory=dict)
     paused: str = ""  # why the prefetch stopped early ("cache full (1.2 MiB free): …")
+    notices: list[str] = field(default_factory=list)  # one line each: "cache was corrupt; …"
     stories_paused: int = 0  # stories it then skipped (counted in stories_done)
     # source name -> what the parser noted ("encoding guessed", "malformed feed"): it worked
     warnings: dict[str, str] = field(default_factory=dict)
@@ -153,6 +154,26 @@ class Refresher:
         self, chosen: list[Source], progress: RefreshProgress,
         on_progress: ProgressCallback | None,
     ) -> RefreshProgress:
+        resets = self.cache.resets
+        await self._refresh_and_prefetch(chosen, progress, on_progress)
+        if self.cache.resets > resets:
+            # The cache was damaged and started afresh under this refresh: what it had stored
+            # before is gone. Fetch every feed once more (the stories follow in the prefetch).
+            progress.sources_total = len(self.library.sources)
+            progress.sources_done = progress.succeeded = progress.not_due = 0
+            progress.stories_done = progress.story_errors = progress.stories_paused = 0
+            progress.story_failures.clear()
+            await self._refresh_and_prefetch(self.library.sources, progress, on_progress)
+        while (notice := self.cache.take_warning()) is not None:
+            progress.notices.append(notice)
+        progress.running = False
+        _notify(on_progress, progress)
+        return progress
+
+    async def _refresh_and_prefetch(
+        self, chosen: list[Source], progress: RefreshProgress,
+        on_progress: ProgressCallback | None,
+    ) -> None:
         kinds = await asyncio.gather(
             *(self._refresh_source(source, on_progress) for source in chosen)
         )
@@ -164,9 +185,6 @@ class Refresher:
             await self._prefetch(on_progress)
         with contextlib.suppress(NewsreaderError):  # housekeeping never fails a refresh
             await self.expire()
-        progress.running = False
-        _notify(on_progress, progress)
-        return progress
 
     def chosen(self, force: bool) -> list[Source]:
         """The sources a refresh would fetch: all, or (force=False) those due now."""

@@ -95,6 +95,7 @@ class Cache:
 
     def __init__(self, backend: Backend, *, size_limit: int = 1 << 30) -> None:
         self._backend = backend
+        self.resets = 0  # times a corrupt cache was moved aside while in use (a refresh rebuilds)
         self._size_limit = size_limit
         self._warnings: list[str] = []
         self._lock = threading.Lock()
@@ -265,6 +266,7 @@ class Cache:
                 backend.close()
             new, warning = _open_backend(backend.directory, self._size_limit, force_aside=True)
             self._backend = new
+            self.resets += 1
             self._warnings.append(warning or "cache was corrupt and has been reset")
         return True
 

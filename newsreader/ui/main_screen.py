@@ -259,7 +259,7 @@ class MainScreen(Screen[None]):
     async def _refresh(self, force: bool = True) -> None:
         """Runs behind the UI: keys keep working, the list grows as sources report in."""
         try:
-            await self.reader.refresh(on_progress=self._on_progress, force=force)
+            progress = await self.reader.refresh(on_progress=self._on_progress, force=force)
         except asyncio.CancelledError:
             self._refreshing = False
             raise
@@ -276,6 +276,8 @@ class MainScreen(Screen[None]):
             )
             return
         self._refreshing = False
+        for notice in getattr(progress, "notices", None) or []:  # e.g. the cache was damaged
+            self.notify(notice, title="newsreader", severity="warning", timeout=10, markup=False)
         # The reader's last progress tick (not running) has reloaded the list already.
         self.navigator.refresh_related_marks()
         self.update_status()

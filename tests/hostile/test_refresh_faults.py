@@ -1,4 +1,4 @@
-"""Issue 19: a full cache disk and a killed prefetch, with real processes on real faults."""
+"""Issue 19: a full cache disk, a killed prefetch, a damaged cache — real processes, real faults."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+import pytest
 
 from tests.hostile.helpers import items, rss
 from tests.hostile.test_cache import tmpfs
@@ -113,3 +115,45 @@ def test_a_fetch_killed_in_its_prefetch_is_finished_by_the_next_fetch(
     assert listed == FEEDS * PER_FEED
     assert cached == listed, (again.stdout, info.stdout)
     assert "leaked semaphore" not in killed_err + again.stderr
+
+
+def _pad_and_damage(env: dict[str, str], cache_dir: Path) -> None:
+    """Fill the cache with enough rows that damage in the middle of the file hits real data,
+    then write 64 KiB of garbage into the middle of cache.db (the issue's recipe)."""
+    pad = ("import sys; from newsreader.store.cache import open_cache; "
+           "c, _ = open_cache(sys.argv[1]); "
+           "[c.put_json(f'pad{i}', {'pad': 'p' * 400}) for i in range(600)]; c.close()")
+    subprocess.run([sys.executable, "-c", pad, str(cache_dir)], env=env, check=True)
+    db = cache_dir / "cache.db"
+    with open(db, "r+b") as f:
+        f.seek(db.stat().st_size // 2)
+        f.write(os.urandom(64 * 1024))
+
+
+def _cache_info(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "newsreader", "cache", "info"], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("first", ["fetch --all", "cache info"])
+def test_a_damaged_cache_is_said_every_time_and_rebuilt(
+    http_server: TestServer, tmp_path: Path, first: str
+) -> None:
+    """19.3: whichever command meets the damage says so in one line, and the next fetch
+    rebuilds every headline and story that can be rebuilt."""
+    serve_site(http_server, page_kib=4)
+    write_config(tmp_path, http_server)
+    env = environment(tmp_path, tmp_path / "cache")
+    assert fetch(env, "--all").returncode == 0
+    _pad_and_damage(env, tmp_path / "cache" / "newsreader")
+    met = fetch(env, "--all") if first == "fetch --all" else _cache_info(env)
+    assert "Traceback" not in met.stderr
+    said = [line for line in met.stderr.splitlines() if "cache was corrupt" in line]
+    assert len(said) == 1, met.stderr
+    if first == "cache info":
+        rebuilt = fetch(env)  # nothing is due, but the headlines are gone: it rebuilds them
+        assert "Traceback" not in rebuilt.stderr
+    info = _cache_info(env)
+    cached, listed = (int(n) for n in info.stdout.split("stories")[1].split()[:4:3])
+    assert listed == FEEDS * PER_FEED, (met.stdout, met.stderr, info.stdout)
+    assert cached == listed
