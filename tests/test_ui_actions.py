@@ -152,6 +152,16 @@ async def test_refresh_runs_behind_the_ui_and_keys_keep_working() -> None:
         assert "Other Wire: timeout after 20 s" in status
 
 
+async def test_a_refresh_that_met_a_damaged_cache_says_so() -> None:
+    reader = FakeReader()
+    reader.refresh_notices = ["cache was corrupt; moved aside to /x/newsreader.corrupt-1"]
+    app = make_app(reader, refresh_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+        assert shown.count(reader.refresh_notices[0]) == 1
+
+
 async def test_offline_never_refreshes() -> None:
     reader = FakeReader(offline=True)
     app = make_app(reader, refresh_on_start=True)

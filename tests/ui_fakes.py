@@ -40,6 +40,7 @@ class FakeProgress:
     running: bool = False
     offline: bool = False
     errors: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
 
 def make_story(
@@ -107,6 +108,7 @@ class FakeReader:
         self.data_dir = data_dir
         self.refresh_gate = refresh_gate
         self.refresh_adds = list(refresh_adds or [])
+        self.refresh_notices: list[str] = []  # what the next refresh reports going wrong quietly
         self.refresh_calls = 0
         self.opened: list[str] = []
         self.closed = False
@@ -208,6 +210,7 @@ class FakeReader:
             sources_done=total,
             new_headlines=len(self.refresh_adds),
             errors={"Other Wire": "timeout after 20 s"},
+            notices=self.refresh_notices,
         )
         self.refresh_adds = []
         if on_progress:
