@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _app(config, offline=offline, demo=demo)
     except KeyboardInterrupt:
         return 130
+    except NewsreaderError as exc:  # e.g. a state.db that cannot even be read: one line
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _paths(config_path: Path, demo: bool) -> int:

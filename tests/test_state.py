@@ -136,9 +136,15 @@ def test_corrupt_db_moved_aside(db: Path, damage: str):
             f.write(os.urandom(8192))
     state = UserState.open(db)
     assert state.warning is not None
-    assert state.warning.startswith("user state was corrupt; moved aside to ")
-    assert list(db.parent.glob("state.db.corrupt-*"))
-    assert state.read_ids() == set()
+    (aside,) = db.parent.glob("state.db.corrupt-*")
+    assert state.warning.endswith(f"the damaged file is at {aside}")
+    kept = state.read_ids()
+    if damage == "garbage-file":  # nothing to read: it says so
+        assert state.warning.startswith("user state was damaged and nothing in it could be read")
+        assert kept == set()
+    else:  # the rows on the pages still whole are kept (tests/hostile/test_state_faults.py)
+        assert state.warning.startswith(f"user state was damaged; kept {len(kept)} ")
+        assert kept and kept <= {f"id{i}-" + "p" * 200 for i in range(500)}
     state.set_read(["fresh"])
     assert state.is_read("fresh")
     state.close()
@@ -209,3 +215,43 @@ def test_a_state_write_after_close_runs_in_the_caller() -> None:
     ran_in: list[str] = []
     writer.submit(lambda: ran_in.append(threading.current_thread().name))
     assert ran_in == [threading.current_thread().name], "not a new thread nobody waits for"
+
+
+def test_salvage_of_a_whole_file_reads_every_row_exactly(db: Path):
+    """The page scan, checked against SQLite on an undamaged file: the same rows, no more."""
+    from newsreader.store.salvage import salvage
+
+    state = UserState.open(db)
+    state.set_read([f"mark-{i}-" + "k" * (i % 300) for i in range(700)])
+    state.set_read([f"mark-{i}-" + "k" * (i % 300) for i in range(0, 700, 7)], read=False)
+    for i in range(5):  # big enough to spill onto overflow pages
+        state.set_saved(f"s{i}", {"headline": {"id": f"s{i}"}, "story": {"text": "w " * 5000}})
+    state.set_saved("s1", None)
+    state.set_history({"entries": [{"url": f"u{i}"} for i in range(200)], "index": 3})
+    state.set_setting("theme", "nord")
+    read, saved = state.read_ids(), {r["headline"]["id"] for r in state.saved()}
+    state.close()
+    found = salvage(db)
+    assert set(found.read_marks) == read
+    assert set(found.saved) == saved
+    assert set(found.kv) == {"history", "setting:theme"}
+    assert found.unread_pages == 0 and found.estimate("read") == len(read)
+
+
+def test_state_writer_tells_one_failure_per_run_of_failures() -> None:
+    """A full disk fails every write: one notice, and another only after a write succeeded."""
+    from newsreader.store.writer import StateWriter
+
+    writer = StateWriter()
+    told: list[str] = []
+    writer.on_error = lambda exc: told.append(str(exc)) or True
+
+    def write(ok: bool) -> None:
+        if not ok:
+            raise StateError("cannot write state.db: database or disk is full")
+
+    for ok in (False, False, False, True, False, False):
+        writer.submit(write, ok)
+    writer.close()
+    assert told == ["cannot write state.db: database or disk is full"] * 2
+    assert writer.unreported == []

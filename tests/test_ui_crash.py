@@ -61,7 +61,8 @@ async def test_a_read_mark_that_cannot_be_saved_is_one_error_line_not_a_crash(
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors == [
             "Could not save your reading state: "
-            "cannot write state.db: attempt to write a readonly database"
+            "cannot write state.db: attempt to write a readonly database. "
+            "Marks made until this is fixed hold only until you quit."
         ]
         assert reader.is_read(opened.id), "the mark holds for this session"
         assert app.is_running

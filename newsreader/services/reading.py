@@ -8,7 +8,7 @@ from typing import Any
 
 from newsreader.models import Headline, Story
 from newsreader.services.history import History
-from newsreader.store.state import UserState
+from newsreader.store.state import StateReadOnly, UserState
 from newsreader.store.writer import StateWriter
 
 
@@ -139,14 +139,27 @@ class ReadingState:
     # -- closing ------------------------------------------------------------------------------
 
     def report_errors(self, report: Callable[[Exception], bool] | None) -> None:
-        """Who is told when a state write fails (returns whether it told the user), or None."""
-        self.writer.on_error = report
+        """Who is told when a state write fails (returns whether it told the user), or None.
+
+        A write to a state opened read-only (a full disk) is not told again: its start-up
+        warning (`UserState.warning`, in `Reader.warnings`) said so once.
+        """
+        if report is None:
+            self.writer.on_error = None
+            return
+
+        def on_error(exc: Exception) -> bool:
+            return isinstance(exc, StateReadOnly) or report(exc)
+
+        self.writer.on_error = on_error
 
     def close_writes(self) -> list[str]:
-        """Write the queued state; one line for each failure nobody was told about yet."""
+        """Write the queued state; one line for each kind of failure nobody was told about."""
         self.writer.close()
         failures, self.writer.unreported = self.writer.unreported, []
-        return [f"could not save your reading state: {exc}" for exc in failures]
+        lines = (f"could not save your reading state: {exc}" for exc in failures
+                 if not isinstance(exc, StateReadOnly))
+        return list(dict.fromkeys(lines))
 
     def close(self) -> None:
         try:

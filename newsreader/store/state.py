@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from newsreader.errors import NewsreaderError
 from newsreader.store.files import move_aside
+from newsreader.store.salvage import SAVED, Salvage, salvage
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -23,8 +26,16 @@ CREATE TABLE IF NOT EXISTS saved (
 );
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
+# A read-only state (full disk) tries to reopen for writing at most this often.
+REOPEN_SECONDS = 10.0
+
+
 class StateError(NewsreaderError):
     """The user-state database cannot be opened or written (not corruption: that is handled)."""
+
+
+class StateReadOnly(StateError):
+    """A write to a state opened read-only: the user was told once, when it was opened."""
 
 
 class UserState:
@@ -34,32 +45,71 @@ class UserState:
     WAL + busy_timeout let the TUI and a cron `newsreader fetch` use the file at once.
     """
 
-    def __init__(self, con: sqlite3.Connection, path: Path, warning: str | None) -> None:
+    def __init__(
+        self, con: sqlite3.Connection, path: Path, warning: str | None,
+        read_only: str | None = None,
+    ) -> None:
         self._con = con
         self.path = path
-        self.warning = warning  # set when a corrupt file was moved aside at open
+        self.warning = warning  # what the user is told once at start (damage, read-only)
+        # Why it was opened read-only (a full disk): writes raise StateReadOnly until the file
+        # can be opened for writing again (tried at most every REOPEN_SECONDS).
+        self.read_only = read_only
+        self._reopen_after = 0.0
         self._lock = threading.RLock()
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
     def open(cls, path: Path) -> UserState:
+        """Open (creating) the state; damage is salvaged, a full disk opens it read-only."""
         path = Path(path)
         _prepare_dir(path.parent)
-        warning = None
+        warning = _emptied(path)
         try:
             con = _connect(path)
         except StateError:
             raise
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and not _looks_corrupt(exc):
-                raise StateError(f"cannot open {path}: {exc}") from None
-            aside = move_aside(path, companions=("-wal", "-shm"))
-            warning = f"user state was corrupt; moved aside to {aside} and started fresh"
-            try:
-                con = _connect(path)
-            except sqlite3.Error as again:
-                raise StateError(f"cannot open {path}: {again}") from None
+                return cls._open_read_only(path, exc)
+            return cls._open_salvaged(path)
         return cls(con, path, warning)
+
+    @classmethod
+    def _open_salvaged(cls, path: Path) -> UserState:
+        """Move the damaged file aside, start a fresh one and copy into it what can be read."""
+        aside = move_aside(path, companions=("-wal", "-shm"))
+        try:
+            con = _connect(path)
+        except sqlite3.Error as again:
+            raise StateError(f"cannot open {path}: {again}") from None
+        try:
+            found = salvage(aside)
+        except Exception:  # a bug in the salvage must not stop the start: it is a fresh start
+            found = Salvage()
+        try:
+            _restore(con, found)
+        except sqlite3.Error:
+            found = Salvage()  # nothing restored: say so (the damaged file is still there)
+        return cls(con, path, _salvage_notice(found, aside))
+
+    @classmethod
+    def _open_read_only(cls, path: Path, exc: sqlite3.Error) -> UserState:
+        """The file cannot be written (full disk, read-only): read it, and say so once."""
+        try:
+            con = _connect_read_only(path)
+        except sqlite3.Error:
+            raise StateError(f"cannot open {path}: {exc}") from None
+        if "full" in str(exc) or _disk_full(path.parent):
+            reason = f"the disk is full ({path.parent})"
+            warning = (f"{reason}: read marks, saved stories and history cannot be saved"
+                       " until space is freed")
+        else:
+            reason = f"{path.name} cannot be written ({exc})"
+            warning = f"{reason}: read marks, saved stories and history will not be saved"
+        state = cls(con, path, warning, read_only=reason)
+        state._reopen_after = time.monotonic() + REOPEN_SECONDS
+        return state
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
@@ -161,10 +211,25 @@ class UserState:
             except sqlite3.Error as exc:
                 raise StateError(f"cannot read {self.path.name}: {exc}") from None
 
+    def _writable(self) -> sqlite3.Connection:
+        """The connection to write on; a read-only state first tries to reopen for writing."""
+        if self.read_only is not None:
+            if time.monotonic() < self._reopen_after:
+                raise StateReadOnly(f"not saved: {self.read_only}")
+            try:
+                con = _connect(self.path)
+            except (sqlite3.Error, StateError):
+                self._reopen_after = time.monotonic() + REOPEN_SECONDS
+                raise StateReadOnly(f"not saved: {self.read_only}") from None
+            with contextlib.suppress(sqlite3.Error):
+                self._con.close()
+            self._con, self.read_only = con, None
+        return self._con
+
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            con = self._con
+            con = self._writable()
             try:
                 # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so two
                 # processes never both read-then-fail-to-upgrade.
@@ -199,6 +264,105 @@ def _loads(text: str) -> Any:
 def _looks_corrupt(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def _emptied(path: Path) -> str | None:
+    """A state.db emptied to 0 bytes (and no WAL holding its pages) is a lost state: say so.
+
+    SQLite opens an empty file as a new database without a word.
+    """
+    try:
+        if path.stat().st_size != 0:
+            return None
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return None  # a new database whose pages are still in its WAL
+    except OSError:
+        return None
+    return (f"user state was empty ({path} is 0 bytes): read marks, saved stories and history"
+            " are lost; started fresh")
+
+
+def _restore(con: sqlite3.Connection, found: Salvage) -> None:
+    """Write the salvaged rows into the fresh database, in one transaction."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.executemany("INSERT OR IGNORE INTO read_marks(key, at) VALUES (?, ?)",
+                        found.read_marks.items())
+        con.executemany(
+            "INSERT OR IGNORE INTO saved(id, headline, saved_at, seq) VALUES (?, ?, ?, ?)",
+            [(id, *row) for id, row in found.saved.items()],
+        )
+        con.executemany("INSERT OR IGNORE INTO kv(key, value) VALUES (?, ?)", found.kv.items())
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            con.execute("ROLLBACK")
+        raise
+
+
+def _salvage_notice(found: Salvage, aside: Path) -> str:
+    """One line: what was kept of the damaged file, and where it is."""
+    parts = []
+    for count, estimate, noun in (
+        (len(found.read_marks), found.estimate("read"), "read marks"),
+        (len(found.saved), found.estimate(SAVED), "saved stories"),
+    ):
+        if count and estimate > count:
+            parts.append(f"{count} of ~{estimate} {noun}")
+        elif count:
+            parts.append(f"{count} {noun}")
+    if "history" in found.kv:
+        parts.append("your history")
+    if any(key.startswith("setting:") for key in found.kv):
+        parts.append("settings")
+    if not parts:
+        return (f"user state was damaged and nothing in it could be read: read marks, saved"
+                f" stories and history are lost; started fresh; the damaged file is at {aside}")
+    kept = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    unread = (f" ({found.unread_pages} of {found.pages} pages could not be read)"
+              if found.unread_pages else "")
+    return f"user state was damaged; kept {kept}{unread}; the damaged file is at {aside}"
+
+
+def _disk_full(directory: Path) -> bool:
+    try:
+        return shutil.disk_usage(directory).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """The state read into memory and made query-only: reads work, every write fails.
+
+    Read through a read-only connection (which sees the WAL, but needs the -shm file), else as
+    an immutable file (a full disk cannot make the -shm file; a cleanly closed state has no
+    WAL). In memory, so a writer in another process never changes it under us.
+    """
+    uri = f"file:{quote(str(path))}"
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        for mode in ("mode=ro", "immutable=1"):
+            try:
+                source = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=10.0)
+            except sqlite3.Error:
+                continue
+            try:
+                source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                source.backup(memory)
+                break
+            except sqlite3.Error:
+                continue
+            finally:
+                source.close()
+        else:
+            raise sqlite3.OperationalError("cannot read it either")
+        memory.executescript(_SCHEMA)
+        memory.execute("PRAGMA query_only = ON")
+    except BaseException:
+        memory.close()
+        raise
+    return memory
 
 
 def _prepare_dir(directory: Path) -> None:

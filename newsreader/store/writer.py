@@ -70,7 +70,9 @@ class StateWriter:
 
     A failed write never stops the ones after it. It is handed to `on_error` (from the writer
     thread), which returns whether it told the user; when it did not, or there is no `on_error`,
-    the failure waits in `unreported` for whoever closes the writer to say it.
+    the failure waits in `unreported` for whoever closes the writer to say it. Once the user was
+    told, the failures after it are not told again until a write succeeds: a full disk is one
+    notice, not one per key.
     """
 
     def __init__(self) -> None:
@@ -81,6 +83,7 @@ class StateWriter:
         self._latest: dict[str, Any] = {}
         self.on_error: Callable[[Exception], bool] | None = None
         self.unreported: list[Exception] = []
+        self._told = False  # the user was told of a failure, and no write has succeeded since
 
     def submit(self, write: Callable[..., object], *args: Any) -> None:
         if self._closed:  # nothing should write after close: do it here, errors and all
@@ -111,9 +114,15 @@ class StateWriter:
         try:
             write(*args)
         except Exception as exc:  # told to the user, never raised into the UI's handlers
+            if self._told:
+                return
             told = self.on_error is not None and self.on_error(exc)
-            if not told:
+            if told:
+                self._told = True
+            else:
                 self.unreported.append(exc)
+        else:
+            self._told = False
 
     def flush(self) -> None:
         """Return once every write submitted so far has run (one thread: the last one)."""

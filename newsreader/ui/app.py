@@ -91,11 +91,15 @@ class NewsreaderApp(CrashReportingApp):
         self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
 
     def _report_state_errors(self) -> None:
-        """A read mark or the history that could not be saved (disk full, read-only file)."""
+        """A read mark or the history that could not be saved (disk full, read-only file).
+
+        Said once until a write succeeds again (the state writer asks no more often).
+        """
         loop = asyncio.get_running_loop()
 
         def failed(exc: Exception) -> bool:  # on the writer thread: hand it to the loop
-            message = f"Could not save your reading state: {exc}"
+            message = (f"Could not save your reading state: {exc}. Marks made until this is"
+                       " fixed hold only until you quit.")
             try:
                 loop.call_soon_threadsafe(
                     partial(self.notify, message, severity="error", timeout=10, markup=False)
