@@ -172,9 +172,15 @@ def _export(config: Config, file: Path | None) -> int:
     text = write_opml(config.sources)
     if file is None:
         sys.stdout.write(text)
-    else:
-        file.write_text(text, encoding="utf-8")
-        print(f"wrote {len(config.sources)} sources to {file}")
+        return EXIT_OK
+    from newsreader.store.files import write_atomically
+
+    try:
+        write_atomically(file, text)  # all or nothing: an earlier export stays until then
+    except OSError as exc:
+        print(f"newsreader: {file}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {len(config.sources)} sources to {file}")
     return EXIT_OK
 
 
