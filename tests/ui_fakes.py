@@ -16,6 +16,7 @@ from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, St
 from newsreader.services.history import History
 from newsreader.services.ports import ReaderPort
 from newsreader.services.search import SearchHit
+from newsreader.services.sources import OFFLINE_REASON, FoundFeeds, host_name
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.main_screen import MainScreen
 
@@ -83,6 +84,7 @@ class FakeReader:
         *,
         remote: dict[str, Story] | None = None,
         offline: bool = False,
+        demo: bool = False,
         config: Config | None = None,
         data_dir: Path | None = None,
         refresh_gate: asyncio.Event | None = None,
@@ -96,6 +98,7 @@ class FakeReader:
         )
         self.sources = list(self.config.sources)
         self.offline = offline
+        self.demo = demo
         self.warnings: list[str] = []
         self.progress = FakeProgress()
         self._headlines = list(headlines if headlines is not None else sample_headlines())
@@ -227,8 +230,10 @@ class FakeReader:
     def close_state(self) -> list[str]:
         return []
 
-    async def discover_feeds(self, url: str) -> list[tuple[str, str]]:
-        raise FetchError(url, "the fake reader has no network", kind="unreachable")
+    async def find_feeds(self, url: str) -> FoundFeeds:
+        # The fake has no network: the URL comes back unchecked, as the real one's does offline.
+        why = OFFLINE_REASON if self.offline else "the fake reader has no network"
+        return FoundFeeds([(host_name(url), url)], why)
 
     async def add_sources(self, sources: list[Source]) -> tuple[list[Source], list[Source]]:
         known = {s.url for s in self.sources}
