@@ -304,3 +304,17 @@ def test_sources_add_assumes_https_like_a_browser() -> None:
     assert [s.url for s in load_config(config).sources] == ["https://example.com/feed"]
     refused = run("--offline", "sources", "add", "javascript:alert(1)")
     assert refused.returncode == 2 and "not an http(s) URL" in refused.stderr
+
+
+# -- 5. smaller items ---------------------------------------------------------------------------
+
+
+def test_headless_commands_warn_about_unknown_actions_and_themes() -> None:
+    config = write_config('theme = "nordic"\n[keys]\nnxt_story = "x"\n')
+    result = run("sources", "list")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        f"newsreader: warning: {config}:3: [keys.nxt_story] unknown action ignored "
+        "(help, ?, names them all)",
+        f"newsreader: warning: {config}:1: [theme] unknown theme 'nordic' ignored",
+    ]

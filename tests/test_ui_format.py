@@ -13,7 +13,7 @@ from newsreader.ui.bindings import clash_message, keymap_clashes, keymap_from_co
 from newsreader.ui.format import age, headline_row, meta_line, related_row
 from newsreader.ui.links import BrowserError, browser_command, open_in_browser
 from newsreader.ui.widgets.status import status_content
-from tests.ui_fakes import NOW, FakeProgress, headline
+from tests.ui_fakes import NOW, FakeProgress, FakeReader, headline
 
 
 @pytest.mark.parametrize(
@@ -119,6 +119,20 @@ def test_keymap_from_config() -> None:
     keymap, unknown = keymap_from_config({"next_story": " n , ctrl+n ", "fly": "x"})
     assert keymap == {"next_story": "n,ctrl+n"}
     assert unknown == ["fly"]
+
+
+def test_the_plain_action_and_theme_tables_match_textual() -> None:
+    """The config checks [keys] and theme against newsreader/actions.py, without Textual."""
+    from textual.theme import BUILTIN_THEMES
+
+    from newsreader.actions import ACTION_IDS, THEME_NAMES
+    from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.bindings import APP_BINDINGS, MAIN_BINDINGS
+
+    assert set(BUILTIN_THEMES) == THEME_NAMES
+    assert set(NewsreaderApp(FakeReader()).available_themes) == THEME_NAMES
+    assert {b.id for b in (*MAIN_BINDINGS, *APP_BINDINGS)} == ACTION_IDS
+    assert {"next_story", "follow_3", "quit", "change_theme"} <= ACTION_IDS
 
 
 def test_keymap_clashes_name_every_action_sharing_a_key() -> None:
