@@ -15,6 +15,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.opml import parse_opml, write_opml
 from newsreader.parse.urls import url_from_user
+from newsreader.present import plural
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
@@ -175,6 +176,9 @@ def _import(config: Config, file: Path) -> int:
         print(f"newsreader: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     found = parse_opml(content, str(file))
+    if not found.sources and not found.skipped:
+        print(f"newsreader: {file}: the file holds no feeds; nothing added", file=sys.stderr)
+        return EXIT_FAILED
     added, duplicates = import_sources(config, found.sources)
     for source in added:
         print(f"added {source.name} ({source.url})")
@@ -182,7 +186,8 @@ def _import(config: Config, file: Path) -> int:
         print(f"skipped (already a source): {source.name} ({source.url})", file=sys.stderr)
     for reason in found.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
-    print(f"{len(added)} added, {len(duplicates)} duplicates, {len(found.skipped)} refused")
+    print(f"{len(added)} added, {plural(len(duplicates), 'duplicate')}, "
+          f"{len(found.skipped)} refused")
     return EXIT_OK
 
 

@@ -41,6 +41,11 @@ def recall_paragraphs(story: Story) -> list[tuple[list[int], str]]:
     return out
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 duplicate", "2 duplicates" (`many` for an irregular plural)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def has_text(story: Story) -> bool:
     """Whether the page gave any article text (a lead, or a block other than a picture)."""
     return bool(story.lead) or any(b.type != "image" and (b.text or b.items)

@@ -318,3 +318,28 @@ def test_headless_commands_warn_about_unknown_actions_and_themes() -> None:
         "(help, ?, names them all)",
         f"newsreader: warning: {config}:1: [theme] unknown theme 'nordic' ignored",
     ]
+
+
+EMPTY_OPML = b'<?xml version="1.0"?><opml version="2.0"><head/><body></body></opml>'
+
+
+def test_import_of_an_opml_file_without_feeds_says_so(tmp_path: Path) -> None:
+    config = write_config("# mine\n")
+    empty = tmp_path / "empty.opml"
+    empty.write_bytes(EMPTY_OPML)
+    result = run("import-opml", str(empty))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"newsreader: {empty}: the file holds no feeds; nothing added\n"
+    assert config.read_text() == "# mine\n"
+
+
+def test_import_opml_counts_in_words(tmp_path: Path) -> None:
+    write_config("# mine\n")
+    one = tmp_path / "one.opml"
+    one.write_bytes(b'<?xml version="1.0"?><opml version="2.0"><body><outline type="rss" '
+                    b'text="A" xmlUrl="https://a.example/feed"/></body></opml>')
+    assert run("import-opml", str(one)).stdout.endswith("1 added, 0 duplicates, 0 refused\n")
+    again = run("import-opml", str(one))
+    assert again.returncode == 0
+    assert again.stdout == "0 added, 1 duplicate, 0 refused\n"
