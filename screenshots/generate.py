@@ -36,11 +36,13 @@ async def _shot(
     out: Path, name: str, steps: Callable[..., Awaitable[None]], size: tuple[int, int]
 ) -> Path:
     from newsreader.config import Config
-    from newsreader.demo import DEMO_SOURCES
+    from newsreader.demo import DEMO_SOURCES, demo_transport
     from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
 
-    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
+    # The demo dated for NOW (its calendar's WRITTEN_FOR): the site exactly as written.
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True,
+                         transport=demo_transport(now=NOW))
     app = NewsreaderApp(reader, clock=lambda: NOW)
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)

@@ -366,10 +366,12 @@ def demo_clock() -> datetime:
 
 def demo_reader(*, offline: bool = False, **config: Any) -> Any:
     """The real Reader on the demo site (served in-process); dirs come from the XDG fixture."""
-    from newsreader.demo import DEMO_SOURCES
+    from newsreader.demo import DEMO_SOURCES, demo_transport
     from newsreader.services.wiring import open_reader
 
-    return open_reader(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline)
+    # Dated for the frozen clock: the site exactly as written (newsreader/demo/calendar.py).
+    return open_reader(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline,
+                       transport=demo_transport(now=DEMO_NOW))
 
 
 def demo_app(*, offline: bool = False, refresh_on_start: bool = True, **config: Any) -> Any:
