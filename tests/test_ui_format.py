@@ -216,3 +216,34 @@ def test_wrap_plain_on_real_stories_at_every_width() -> None:
             assert [x.plain for x in wrap_plain(text, width)] == [
                 x.plain for x in Content(text).wrap(width)
             ]
+
+
+QUOTES = [
+    ("We stay.", "“We stay.”"),
+    ("“We stay.”", "“We stay.”"),
+    ('"We stay."', "“We stay.”"),
+    ("“We stay,” he said — Peter Novak", "“We stay,” he said — Peter Novak"),
+    ("“We stay — Peter Novak", "“We stay — Peter Novak”"),
+    ("«Ми залишаємось»", "«Ми залишаємось»"),
+    ("„Wir bleiben“", "„Wir bleiben“"),
+]
+
+
+@pytest.mark.parametrize(("text", "shown"), QUOTES)
+def test_a_pull_quote_is_in_quotation_marks_once(text: str, shown: str) -> None:
+    """In the CLI's `read` and in the app alike (present.quoted is shared)."""
+    from rich.console import Console
+
+    from newsreader.cli_render import story_renderable
+    from newsreader.models import Block, Story
+    from newsreader.ui.widgets.story import block_lines
+
+    block = Block(type="quote", text=text, attribution="Olena Hrytsenko")
+    app_lines = [line.plain[4:].rstrip() for line in block_lines(block, 200)]  # after the bar
+    assert app_lines == [shown, "— Olena Hrytsenko"]
+    console = Console(width=200, no_color=True, highlight=False)
+    with console.capture() as capture:
+        console.print(story_renderable(Story(url="https://e.example/1", title="T",
+                                             blocks=[block])))
+    cli_lines = [line.strip() for line in capture.get().splitlines() if line.strip()]
+    assert cli_lines == ["T", shown, "— Olena Hrytsenko"]
