@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from newsreader.services.reader import Reader
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# The reader of our output went away (`newsreader search x | head -1`): end quietly with the status
+# a shell reports for a Unix tool that SIGPIPE ended there (`seq 1 100000 | head -1`): 128 + 13.
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every command's output may go to a pipe that closes early."""
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # a short output is still buffered: a closed pipe fails here
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
+    return status
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail on the pipe again
+    (the recipe of Python's signal module documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced by something file-less
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     demo = getattr(args, "demo", False)
     offline = getattr(args, "offline", False)

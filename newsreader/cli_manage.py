@@ -14,10 +14,12 @@ from newsreader.config import Config
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.opml import parse_opml, write_opml
-from newsreader.parse.urls import safe_url
+from newsreader.parse.urls import url_from_user
+from newsreader.present import plural
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
+    from newsreader.services.sources import FoundFeeds
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MANAGE_COMMANDS = frozenset(
@@ -32,7 +34,8 @@ def add_manage_commands(commands: argparse._SubParsersAction, common: argparse.A
     add = actions.add_parser("add", parents=[common],
                              help="add a feed (or a site's home page: its feed is found)")
     add.add_argument("url", metavar="URL")
-    add.add_argument("--name", help="display name (default: the feed's title)")
+    add.add_argument("--name",
+                     help="display name (default: the feed's title; unchecked, the host)")
     add.add_argument("--folder", help='folder, nested with "/" (e.g. "News/Ukraine")')
     remove = actions.add_parser("remove", parents=[common], help="remove a source")
     remove.add_argument("name_or_url", metavar="NAME|URL")
@@ -85,7 +88,7 @@ def run_manage(
                 removed = remove_source(config, args.name_or_url)
                 print(f"removed {removed.name} ({removed.url})")
                 return EXIT_OK
-            return asyncio.run(_add(config, args, open_reader))
+            return _add(config, args, open_reader)
         reader = open_reader()
         try:
             if args.command == "cache":
@@ -106,49 +109,65 @@ def _list(config: Config) -> int:
     return EXIT_OK
 
 
-async def _add(
-    config: Config, args: argparse.Namespace, open_reader: Callable[[], Reader]
-) -> int:
+def _add(config: Config, args: argparse.Namespace, open_reader: Callable[[], Reader]) -> int:
     from newsreader.services.sources import import_sources
 
-    url = safe_url(args.url)
+    url = url_from_user(args.url)
     if url is None:
         print(f"newsreader: {args.url!r}: not an http(s) URL", file=sys.stderr)
         return EXIT_USAGE
-    reader = open_reader()
-    try:
-        feeds = await reader.discover_feeds(url)
-    finally:
-        await reader.aclose()
-    if not feeds:
+    # Only the look-up runs in an event loop: the question below is asked outside it, so that
+    # Ctrl+C there stops at once (asyncio.run's own SIGINT handling would only cancel its task).
+    found = asyncio.run(_find_feeds(open_reader(), url))
+    if not found.feeds:
         print(f"newsreader: {url}: no feed found on that page", file=sys.stderr)
         return EXIT_FAILED
-    title, feed_url = feeds[0]
-    if len(feeds) > 1:
-        choice = _choose(feeds)
+    title, feed_url = found.feeds[0]
+    if len(found.feeds) > 1:
+        try:
+            choice = _choose(found.feeds)
+        except EOFError:  # Ctrl+D
+            print("newsreader: cancelled: nothing added", file=sys.stderr)
+            return EXIT_FAILED
         if choice is None:
             print("newsreader: several feeds found; add one of them by URL:", file=sys.stderr)
-            for feed_title, feed in feeds:
+            for feed_title, feed in found.feeds:
                 print(f"  {feed}  ({feed_title})", file=sys.stderr)
             return EXIT_FAILED
-        title, feed_url = feeds[choice]
+        title, feed_url = found.feeds[choice]
     source = Source(args.name or title or feed_url, feed_url, args.folder)
     _, duplicates = import_sources(config, [source])
     if duplicates:
         print(f"newsreader: already a source: {feed_url}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"added {source.name} ({source.url})" + (f" in {source.folder}" if source.folder else ""))
+    where = f" in {source.folder}" if source.folder else ""
+    note = f"; {found.note()}" if found.unchecked else ""
+    print(f"added {source.name} ({source.url}){where}{note}")
     return EXIT_OK
 
 
+async def _find_feeds(reader: Reader, url: str) -> FoundFeeds:
+    try:
+        return await reader.find_feeds(url)
+    finally:
+        await reader.aclose()
+
+
 def _choose(feeds: list[tuple[str, str]]) -> int | None:
-    """Ask which feed to add; None when there is no one to ask (not a terminal)."""
+    """Ask which feed to add; None when there is no one to ask (not a terminal) or no answer.
+
+    Ctrl+D raises EOFError, Ctrl+C KeyboardInterrupt, each after ending the prompt's line.
+    """
     if not sys.stdin.isatty():
         return None
     for number, (title, url) in enumerate(feeds, 1):
         print(f"[{number}] {title}  {url}")
     while True:
-        answer = input(f"Which feed (1-{len(feeds)})? ").strip()
+        try:
+            answer = input(f"Which feed (1-{len(feeds)})? ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print(flush=True)
+            raise
         if answer.isdigit() and 1 <= int(answer) <= len(feeds):
             return int(answer) - 1
         if not answer:
@@ -164,6 +183,9 @@ def _import(config: Config, file: Path) -> int:
         print(f"newsreader: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     found = parse_opml(content, str(file))
+    if not found.sources and not found.skipped:
+        print(f"newsreader: {file}: the file holds no feeds; nothing added", file=sys.stderr)
+        return EXIT_FAILED
     added, duplicates = import_sources(config, found.sources)
     for source in added:
         print(f"added {source.name} ({source.url})")
@@ -171,7 +193,8 @@ def _import(config: Config, file: Path) -> int:
         print(f"skipped (already a source): {source.name} ({source.url})", file=sys.stderr)
     for reason in found.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
-    print(f"{len(added)} added, {len(duplicates)} duplicates, {len(found.skipped)} refused")
+    print(f"{len(added)} added, {plural(len(duplicates), 'duplicate')}, "
+          f"{len(found.skipped)} refused")
     return EXIT_OK
 
 
@@ -179,9 +202,15 @@ def _export(config: Config, file: Path | None) -> int:
     text = write_opml(config.sources)
     if file is None:
         sys.stdout.write(text)
-    else:
-        file.write_text(text, encoding="utf-8")
-        print(f"wrote {len(config.sources)} sources to {file}")
+        return EXIT_OK
+    from newsreader.store.files import write_atomically
+
+    try:
+        write_atomically(file, text)  # all or nothing: an earlier export stays until then
+    except OSError as exc:
+        print(f"newsreader: {file}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {len(config.sources)} sources to {file}")
     return EXIT_OK
 
 

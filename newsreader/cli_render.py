@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from newsreader.models import Story
-from newsreader.present import kind_label, meta_parts, recall_paragraphs, story_word
+from newsreader.present import kind_label, meta_parts, quoted, recall_paragraphs, story_word
 from newsreader.services.refresh import RefreshProgress
 
 
@@ -28,7 +28,7 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
         if block.type == "heading":
             parts.append(Padding(Text(block.text, style="bold underline"), (1, 0, 0, 0)))
         elif block.type == "quote":
-            quote = Text("“" + block.text + "”", style="italic")
+            quote = Text(quoted(block.text), style="italic")
             if block.attribution:
                 quote.append("\n— " + block.attribution, style="dim")
             parts.append(Padding(quote, (1, 0, 0, 4)))

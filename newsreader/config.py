@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsreader.actions import ACTION_IDS, THEME_NAMES
 from newsreader.errors import ConfigError
 from newsreader.models import Source
 
@@ -117,6 +118,14 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
             raise ConfigError(shown, "expected a key string such as \"j,down\"",
                               line=_line_of(text, action), key=f"keys.{action}")
     config.keys = dict(keys)
+    # Names only the app uses, checked here so that every command says so, with the line.
+    for action in keys:
+        if action not in ACTION_IDS:
+            config.warnings.append(_where(shown, _line_of(text, action), f"keys.{action}",
+                                          "unknown action ignored (help, ?, names them all)"))
+    if isinstance(config.theme, str) and config.theme not in THEME_NAMES:
+        config.warnings.append(_where(shown, _line_of(text, "theme"), "theme",
+                                      f"unknown theme {config.theme!r} ignored"))
     if "sources" in data:
         config.sources = []
         for index, table in enumerate(data["sources"]):

@@ -41,6 +41,36 @@ def recall_paragraphs(story: Story) -> list[tuple[list[int], str]]:
     return out
 
 
+# Opening quotation marks and the marks that may close them ("„…“" in German, "„…”" in Ukrainian).
+_CLOSERS = {"“": "”", "„": "“”", "«": "»", "‘": "’", "‹": "›", "「": "」", '"': '"'}
+
+
+def quoted(text: str) -> str:
+    """A pull quote's text in quotation marks, once: “…”.
+
+    Pages often put the marks in the text already ("“We stay,” he said", «…», „…“); those keep
+    their own (an attribution after them too: “…” — Name), straight ones become curly, and a
+    mark opened but never closed is closed at the end.
+    """
+    text = text.strip()
+    closers = _CLOSERS.get(text[:1])
+    if not text or closers is None:
+        return f"“{text}”"
+    rest = text[1:]
+    if text[0] == '"':  # straight: make the pair curly when it is the whole text
+        if rest.endswith('"') and rest.count('"') == 1:
+            return f"“{rest[:-1]}”"
+        return text if '"' in rest else f"“{rest}”"
+    if any(mark in rest for mark in closers):
+        return text
+    return text + closers[-1]
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 duplicate", "2 duplicates" (`many` for an irregular plural)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def has_text(story: Story) -> bool:
     """Whether the page gave any article text (a lead, or a block other than a picture)."""
     return bool(story.lead) or any(b.type != "image" and (b.text or b.items)

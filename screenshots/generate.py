@@ -54,11 +54,13 @@ async def _capture(steps: list[tuple[Step, str | None]], size: tuple[int, int]) 
     """Run the app on a fresh demo edition; after each step, the screen as SVG (titled if given)."""
     _isolate()  # every capture starts from a first run: no history or read marks from the last
     from newsreader.config import Config
-    from newsreader.demo import DEMO_SOURCES
+    from newsreader.demo import DEMO_SOURCES, demo_transport
     from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
 
-    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
+    # The demo dated for NOW (its calendar's WRITTEN_FOR): the site exactly as written.
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True,
+                         transport=demo_transport(now=NOW))
     app = NewsreaderApp(reader, clock=lambda: NOW)
     svgs = []
     async with app.run_test(size=size) as pilot:

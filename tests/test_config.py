@@ -120,3 +120,15 @@ def test_unknown_keys_are_warnings(tmp_path: Path) -> None:
     assert config.warnings == [f"{path}:1: [colour] unknown key ignored",
                                f"{path}:5: [sources[0].filter] unknown key ignored"]
     assert [s.url for s in config.sources] == ["https://a.b/"]
+
+
+def test_unknown_key_actions_and_themes_are_warnings(tmp_path: Path) -> None:
+    """Checked by the config (no Textual needed), so every command can say it, not only the app."""
+    path = write(tmp_path, 'theme = "nordic"\n[keys]\nnext_story = "n"\nnxt_story = "x"\n'
+                 'follow_3 = "#"\n')
+    config = load_config(path)
+    assert config.warnings == [
+        f"{path}:4: [keys.nxt_story] unknown action ignored (help, ?, names them all)",
+        f"{path}:1: [theme] unknown theme 'nordic' ignored",
+    ]
+    assert load_config(write(tmp_path, 'theme = "nord"\n')).warnings == []

@@ -7,6 +7,7 @@ import html
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
 import feedparser
@@ -18,9 +19,11 @@ from newsreader.demo import (
     DEMO_HOST,
     DEMO_SOURCES,
     MISSING_PAGE,
+    WRITTEN_FOR,
     DemoTransport,
     demo_transport,
 )
+from newsreader.demo.calendar import shift_days
 from newsreader.models import Story
 
 NEWS = f"{DEMO_BASE}/news/"
@@ -311,3 +314,75 @@ async def test_feeds_through_the_feed_parser(client: httpx.AsyncClient) -> None:
             assert result.headlines[0].title == "У Львові запрацювали ще 12 пунктів обігріву"
         if source.url.endswith("politics.rss"):  # markup-like text stays literal text
             assert any("[bold red]markup[/]" in h.title for h in result.headlines)
+
+
+# -- the demo's calendar: dated relative to today ----------------------------------------------
+
+
+def test_the_demo_is_served_as_written_at_the_moment_it_was_written_for() -> None:
+    from tests.ui_fakes import DEMO_NOW
+
+    assert DEMO_NOW == WRITTEN_FOR and shift_days(WRITTEN_FOR) == 0
+    transport = demo_transport(now=WRITTEN_FOR)
+    for slug in page_slugs():
+        raw = (files("newsreader.demo") / "site" / "news" / f"{slug}.html").read_bytes()
+        assert transport._load(f"/news/{slug}") == (f"{slug}.html", raw)
+
+
+def _body(transport: DemoTransport, path: str) -> bytes:
+    found = transport._load(path)
+    assert found is not None, path
+    return found[1]
+
+
+def _feed_dates(body: bytes) -> list[datetime]:
+    text = body.decode("windows-1251" if b"windows-1251" in body[:100] else "utf-8")
+    found = [datetime.fromisoformat(d) for d in re.findall(r"<published>([^<]+)<", text)]
+    for weekday, stamp in re.findall(r"<pubDate>(\w{3}), ([^<]+)<", text):
+        when = datetime.strptime(stamp, "%d %b %Y %H:%M:%S %z")
+        assert when.strftime("%a") == weekday, "the weekday follows the date"
+        found.append(when)
+    return found
+
+
+@pytest.mark.parametrize("now", [
+    datetime(2026, 12, 7, 5, 10, tzinfo=UTC),  # a morning two weeks later
+    datetime(2027, 3, 1, 23, 59, tzinfo=UTC),  # across a month and a year, late at night
+    datetime(2027, 3, 2, 14, 0, tzinfo=UTC),
+])
+async def test_the_demo_is_dated_relative_to_today(now: datetime) -> None:
+    """Its newest story is a few hours old (2 to 26), whatever the day: never weeks stale."""
+    written = DemoTransport()
+    moved = demo_transport(now=now)
+    days = shift_days(now)
+    dates = []
+    for source in DEMO_SOURCES:
+        path = source.url.removeprefix(DEMO_BASE)
+        before = _feed_dates(_body(written, path))
+        after = _feed_dates(_body(moved, path))
+        assert {a - b for a, b in zip(after, before, strict=True)} == {timedelta(days=days)}, \
+            "every date moves by the same whole days: times of day stay"
+        dates += after
+    assert timedelta(hours=2) <= now - max(dates) < timedelta(hours=26)
+    # The pages agree with their feeds, in their own language and encoding.
+    page = _body(moved, "/news/lviv-punkty-obihrivu")
+    day = datetime(2026, 11, 23, 11, 30) + timedelta(days=days)
+    month = ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+             "вересня", "жовтня", "листопада", "грудня"][day.month - 1]
+    assert f">{day.day} {month} 11:30</time>".encode("windows-1251") in page
+    assert f'"datePublished": "{day:%Y-%m-%d}T11:30:00+02:00"'.encode() in page
+
+
+async def test_the_demo_app_today_lists_stories_hours_old() -> None:
+    """The real Reader on the demo, at the real current time: the newest headline is hours old."""
+    from newsreader.config import Config
+    from newsreader.dates import parse_time
+    from newsreader.services.wiring import open_reader
+
+    reader = open_reader(Config(sources=list(DEMO_SOURCES)), demo=True)
+    try:
+        await reader.refresh()
+        newest = max(parse_time(h.published) for h in reader.headlines() if h.published)
+    finally:
+        await reader.aclose()
+    assert timedelta(hours=2) <= datetime.now(UTC) - newest < timedelta(hours=26)

@@ -17,8 +17,9 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "dates": set(),
     "folders": set(),
+    "actions": set(),
     "paths": {"models", "errors"},
-    "config": {"models", "errors", "paths"},
+    "config": {"models", "errors", "paths", "actions"},
     "config_write": {"models", "errors", "config"},
     "parse": {"models", "errors"},
     "net": {"models", "errors", "__init__"},
@@ -32,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli_render": {"models", "errors", "services", "present"},
     "ui": {
         "models", "errors", "paths", "config", "parse", "services", "present", "folders",
-        "__init__",
+        "actions", "__init__",
     },
     "cli": {"*"},
     "cli_manage": {"*"},
@@ -42,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
 # Third-party packages a layer must never touch.
 FORBIDDEN_THIRD_PARTY: dict[str, set[str]] = {
     "models": {"textual", "rich", "httpx", "diskcache", "feedparser", "trafilatura"},
+    "actions": {"textual", "rich", "httpx", "diskcache", "feedparser", "trafilatura"},
     "errors": {"textual", "rich", "httpx", "diskcache", "feedparser", "trafilatura"},
     "parse": {"textual", "rich", "httpx", "diskcache"},
     "net": {"textual", "rich", "diskcache", "feedparser", "trafilatura"},

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import webbrowser
+from pathlib import Path
 
 import pytest
 
-from newsreader.config import Config
+from newsreader.config import Config, load_config
 from newsreader.models import Story
 from newsreader.ui.help import HelpScreen
 from newsreader.ui.widgets.headlines import HeadlineList
@@ -212,12 +213,24 @@ async def test_question_mark_shows_the_live_bindings() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_config_keys_override_bindings_and_the_help_shows_them() -> None:
-    config = Config(sources=FakeReader().sources, keys={"next_unread": "u", "nonsense": "x"})
-    app = make_app(FakeReader(config=config))
+async def test_config_keys_override_bindings_and_the_help_shows_them(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nordic"\n[keys]\nnext_unread = "u"\nnonsense = "x"\n')
+    config = load_config(path)
+    config.sources = FakeReader().sources
+    reader = FakeReader(config=config)
+    reader.warnings = list(config.warnings)  # as the CLI hands them to the app
+    app = make_app(reader)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert any("nonsense" in n.message for n in app._notifications)
+        # Each said once, by the config's warnings (which every command prints too).
+        messages = [n.message for n in app._notifications]
+        assert [m for m in messages if "nonsense" in m] == [
+            f"{path}:4: [keys.nonsense] unknown action ignored (help, ?, names them all)"
+        ]
+        assert [m for m in messages if "nordic" in m] == [
+            f"{path}:1: [theme] unknown theme 'nordic' ignored"
+        ]
         await pilot.press("u")
         await settle(pilot)
         assert main(app).story_view.url == url("a")

@@ -13,7 +13,7 @@ from newsreader.ui.bindings import clash_message, keymap_clashes, keymap_from_co
 from newsreader.ui.format import age, headline_row, meta_line, related_row
 from newsreader.ui.links import BrowserError, browser_command, open_in_browser
 from newsreader.ui.widgets.status import status_content
-from tests.ui_fakes import NOW, FakeProgress, headline
+from tests.ui_fakes import NOW, FakeProgress, FakeReader, headline
 
 
 @pytest.mark.parametrize(
@@ -121,6 +121,20 @@ def test_keymap_from_config() -> None:
     assert unknown == ["fly"]
 
 
+def test_the_plain_action_and_theme_tables_match_textual() -> None:
+    """The config checks [keys] and theme against newsreader/actions.py, without Textual."""
+    from textual.theme import BUILTIN_THEMES
+
+    from newsreader.actions import ACTION_IDS, THEME_NAMES
+    from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.bindings import APP_BINDINGS, MAIN_BINDINGS
+
+    assert set(BUILTIN_THEMES) == THEME_NAMES
+    assert set(NewsreaderApp(FakeReader()).available_themes) == THEME_NAMES
+    assert {b.id for b in (*MAIN_BINDINGS, *APP_BINDINGS)} == ACTION_IDS
+    assert {"next_story", "follow_3", "quit", "change_theme"} <= ACTION_IDS
+
+
 def test_keymap_clashes_name_every_action_sharing_a_key() -> None:
     assert keymap_clashes({}) == []  # the defaults never clash
     assert keymap_clashes({"next_story": "x", "quit": "n"}) == []  # n was freed first
@@ -218,3 +232,34 @@ def test_status_line_says_why_stories_were_not_prefetched() -> None:
     running = RefreshProgress(sources_total=2, running=True, story_errors=3)
     shown = status_content(offline=False, forced_offline=False, progress=running, unread=1).plain
     assert "not prefetched" not in shown, "said once the refresh is done"
+
+
+QUOTES = [
+    ("We stay.", "“We stay.”"),
+    ("“We stay.”", "“We stay.”"),
+    ('"We stay."', "“We stay.”"),
+    ("“We stay,” he said — Peter Novak", "“We stay,” he said — Peter Novak"),
+    ("“We stay — Peter Novak", "“We stay — Peter Novak”"),
+    ("«Ми залишаємось»", "«Ми залишаємось»"),
+    ("„Wir bleiben“", "„Wir bleiben“"),
+]
+
+
+@pytest.mark.parametrize(("text", "shown"), QUOTES)
+def test_a_pull_quote_is_in_quotation_marks_once(text: str, shown: str) -> None:
+    """In the CLI's `read` and in the app alike (present.quoted is shared)."""
+    from rich.console import Console
+
+    from newsreader.cli_render import story_renderable
+    from newsreader.models import Block, Story
+    from newsreader.ui.widgets.story import block_lines
+
+    block = Block(type="quote", text=text, attribution="Olena Hrytsenko")
+    app_lines = [line.plain[4:].rstrip() for line in block_lines(block, 200)]  # after the bar
+    assert app_lines == [shown, "— Olena Hrytsenko"]
+    console = Console(width=200, no_color=True, highlight=False)
+    with console.capture() as capture:
+        console.print(story_renderable(Story(url="https://e.example/1", title="T",
+                                             blocks=[block])))
+    cli_lines = [line.strip() for line in capture.get().splitlines() if line.strip()]
+    assert cli_lines == ["T", shown, "— Olena Hrytsenko"]

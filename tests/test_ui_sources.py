@@ -18,7 +18,7 @@ from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.dialogs import AddSourceScreen, ConfirmScreen, OpmlScreen, PickScreen
 from newsreader.ui.main_screen import MainScreen
 from tests.http_server import TestServer, free_port
-from tests.ui_fakes import SIZE, fixed_clock, main, settle
+from tests.ui_fakes import SIZE, demo_app, fixed_clock, main, settle
 from tests.ui_manage_site import open_app, serve, write_config
 
 
@@ -95,7 +95,7 @@ async def test_a_home_page_with_two_feeds_asks_which(http_server: TestServer) ->
         assert http_server.url("/b.xml") not in urls(config)
 
 
-async def test_an_unreachable_url_shows_an_error_and_changes_nothing(
+async def test_a_page_without_a_feed_shows_an_error_and_changes_nothing(
     http_server: TestServer,
 ) -> None:
     serve(http_server)
@@ -106,14 +106,13 @@ async def test_an_unreachable_url_shows_an_error_and_changes_nothing(
         await settle(pilot)
         await pilot.press("a")
         await pilot.pause()
-        dead = f"http://127.0.0.1:{free_port()}/feed.xml"
-        await submit(pilot, "#source-url", dead)
-        assert isinstance(app.screen, AddSourceScreen)
-        assert has_error(app) and dead in status_of(app)
-        assert "\n" not in status_of(app).strip()
-        # A page with no feed, and a duplicate, are refused the same way.
+        # A page with no feed, a site's error, a duplicate and a bad address are refused.
         await submit(pilot, "#source-url", http_server.url("/plain"))
+        assert isinstance(app.screen, AddSourceScreen)
         assert has_error(app) and "No feed found" in status_of(app)
+        await submit(pilot, "#source-url", http_server.url("/missing.xml"))
+        assert has_error(app) and "HTTP 404" in status_of(app)
+        assert "\n" not in status_of(app).strip()
         await submit(pilot, "#source-url", http_server.url("/a.xml"))
         assert has_error(app) and "Already a source" in status_of(app)
         await submit(pilot, "#source-url", "javascript:alert(1)")
@@ -122,6 +121,26 @@ async def test_an_unreachable_url_shows_an_error_and_changes_nothing(
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
     assert config.read_bytes() == before
+
+
+async def test_an_unreachable_host_is_added_unchecked_with_a_warning(
+    http_server: TestServer,
+) -> None:
+    serve(http_server)
+    config = write_config(http_server, ("Feed A", "/a.xml", None))
+    app = open_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        dead = f"http://127.0.0.1:{free_port()}/feed.xml"
+        await submit(pilot, "#source-url", dead)
+        assert isinstance(app.screen, MainScreen)
+        assert urls(config) == [http_server.url("/a.xml"), dead]
+        assert app.reader.sources[-1] == Source("127.0.0.1", dead), "named after its host"
+        assert ("127.0.0.1: not checked: unreachable (connection refused) — it will be checked "
+                "at the next refresh") in notes(app)
+        assert "Added 127.0.0.1" in notes(app)
 
 
 async def test_the_demo_edition_says_it_has_no_config_file(http_server: TestServer) -> None:
@@ -334,7 +353,26 @@ async def test_offline_the_add_dialog_never_touches_the_network(http_server: Tes
         await settle(pilot)
         await pilot.press("a")
         await pilot.pause()
-        await submit(pilot, "#source-url", http_server.url("/b.xml"))
-        assert has_error(app) and "--offline" in status_of(app)
+        app.screen.query_one("#source-name", Input).value = "Feed B"
+        # Typed without a scheme, like a browser's address: https is assumed.
+        address = http_server.url("/b.xml").removeprefix("http://")
+        await submit(pilot, "#source-url", address)
+        assert isinstance(app.screen, MainScreen)
+        assert ("Feed B: not checked: offline — it will be checked at the next refresh"
+                in notes(app))
     assert http_server.requests == []
-    assert urls(config) == [http_server.url("/a.xml")]
+    assert urls(config) == [http_server.url("/a.xml"), "https://" + address]
+
+
+async def test_the_demo_edition_says_at_once_that_its_sources_are_fixed() -> None:
+    app = demo_app(refresh_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("a", "D"):
+            app._notifications.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen), f"{key} asks nothing"
+            assert notes(app) == [
+                "The demo edition's sources are fixed: nothing can be added or removed."
+            ]

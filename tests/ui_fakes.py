@@ -16,6 +16,7 @@ from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, St
 from newsreader.services.history import History
 from newsreader.services.ports import ReaderPort
 from newsreader.services.search import SearchHit
+from newsreader.services.sources import OFFLINE_REASON, FoundFeeds, host_name
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.main_screen import MainScreen
 
@@ -84,6 +85,7 @@ class FakeReader:
         *,
         remote: dict[str, Story] | None = None,
         offline: bool = False,
+        demo: bool = False,
         config: Config | None = None,
         data_dir: Path | None = None,
         refresh_gate: asyncio.Event | None = None,
@@ -97,6 +99,7 @@ class FakeReader:
         )
         self.sources = list(self.config.sources)
         self.offline = offline
+        self.demo = demo
         self.warnings: list[str] = []
         self.progress = FakeProgress()
         self._headlines = list(headlines if headlines is not None else sample_headlines())
@@ -230,8 +233,10 @@ class FakeReader:
     def close_state(self) -> list[str]:
         return []
 
-    async def discover_feeds(self, url: str) -> list[tuple[str, str]]:
-        raise FetchError(url, "the fake reader has no network", kind="unreachable")
+    async def find_feeds(self, url: str) -> FoundFeeds:
+        # The fake has no network: the URL comes back unchecked, as the real one's does offline.
+        why = OFFLINE_REASON if self.offline else "the fake reader has no network"
+        return FoundFeeds([(host_name(url), url)], why)
 
     async def add_sources(self, sources: list[Source]) -> tuple[list[Source], list[Source]]:
         known = {s.url for s in self.sources}
@@ -364,10 +369,12 @@ def demo_clock() -> datetime:
 
 def demo_reader(*, offline: bool = False, **config: Any) -> Any:
     """The real Reader on the demo site (served in-process); dirs come from the XDG fixture."""
-    from newsreader.demo import DEMO_SOURCES
+    from newsreader.demo import DEMO_SOURCES, demo_transport
     from newsreader.services.wiring import open_reader
 
-    return open_reader(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline)
+    # Dated for the frozen clock: the site exactly as written (newsreader/demo/calendar.py).
+    return open_reader(Config(sources=list(DEMO_SOURCES), **config), demo=True, offline=offline,
+                       transport=demo_transport(now=DEMO_NOW))
 
 
 def demo_app(*, offline: bool = False, refresh_on_start: bool = True, **config: Any) -> Any:

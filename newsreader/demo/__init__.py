@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from newsreader.demo.calendar import WRITTEN_FOR, shift_days
 from newsreader.demo.transport import DEMO_BASE, DEMO_HOST, MISSING_PAGE, DemoTransport
 from newsreader.models import Source
 
@@ -10,6 +13,7 @@ __all__ = [
     "DEMO_HOST",
     "DEMO_SOURCES",
     "MISSING_PAGE",
+    "WRITTEN_FOR",
     "DemoTransport",
     "demo_transport",
 ]
@@ -23,6 +27,11 @@ DEMO_SOURCES: list[Source] = [
 ]
 
 
-def demo_transport(latency: float = 0.0) -> DemoTransport:
-    """Return a transport serving the demo site; `latency` seconds are added to every response."""
-    return DemoTransport(latency=latency)
+def demo_transport(latency: float = 0.0, *, now: datetime | None = None) -> DemoTransport:
+    """Return a transport serving the demo site; `latency` seconds are added to every response.
+
+    Its stories are dated relative to `now` (default: the current time), the newest a few
+    hours old; at `calendar.WRITTEN_FOR` (the tests' frozen clock) exactly as in the files.
+    """
+    days = shift_days(now or datetime.now(UTC))
+    return DemoTransport(latency=latency, shift_days=days)

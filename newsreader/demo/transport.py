@@ -10,6 +10,8 @@ from importlib.resources.abc import Traversable
 
 import httpx
 
+from newsreader.demo.calendar import shift_dates
+
 DEMO_HOST = "demo.newsreader.invalid"
 DEMO_BASE = f"https://{DEMO_HOST}"
 
@@ -63,8 +65,9 @@ def _matches(if_none_match: str, etag: str) -> bool:
 class DemoTransport(httpx.AsyncBaseTransport):
     """Serve newsreader/demo/site/ for DEMO_HOST only; nothing ever leaves the machine."""
 
-    def __init__(self, latency: float = 0.0) -> None:
+    def __init__(self, latency: float = 0.0, shift_days: int = 0) -> None:
         self.latency = latency
+        self.shift_days = shift_days  # every date served this many days later (calendar.py)
         self._cache: dict[str, bytes | None] = {}
 
     def _load(self, path: str) -> tuple[str, bytes] | None:
@@ -81,7 +84,9 @@ class DemoTransport(httpx.AsyncBaseTransport):
                 node = _site()
                 for part in [*segments[:-1], name]:
                     node = node.joinpath(part)
-                self._cache[key] = node.read_bytes() if node.is_file() else None
+                self._cache[key] = (
+                    shift_dates(node.read_bytes(), self.shift_days) if node.is_file() else None
+                )
             body = self._cache[key]
             if body is not None:
                 return name, body

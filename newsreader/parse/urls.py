@@ -6,7 +6,7 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
-__all__ = ["MAX_URL_LEN", "is_openable_url", "safe_url"]
+__all__ = ["MAX_URL_LEN", "is_openable_url", "safe_url", "url_from_user"]
 
 MAX_URL_LEN = 8192
 _SCHEMES = frozenset({"http", "https"})
@@ -104,3 +104,12 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
 def is_openable_url(url: str | None) -> bool:
     """True when `url` is already an absolute http(s) URL that passes every safe_url check."""
     return bool(url) and safe_url(url) is not None
+
+
+def url_from_user(text: str) -> str | None:
+    """An address as a person types it into a browser: "example.com/feed" means
+    https://example.com/feed. Then safe_url's checks; None when it is not an http(s) URL."""
+    text = text.strip()
+    if text and "://" not in text:
+        text = "https://" + text
+    return safe_url(text)

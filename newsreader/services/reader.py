@@ -18,7 +18,8 @@ from newsreader.services.reading import ReadingState
 from newsreader.services.refresh import ProgressCallback, Refresher, RefreshProgress
 from newsreader.services.search import SearchHit, search
 from newsreader.services.sources import (
-    discover_feeds,
+    FoundFeeds,
+    find_feeds,
     import_sources_async,
     remove_source_async,
 )
@@ -123,8 +124,9 @@ class Reader:
 
     # -- sources and search -------------------------------------------------------------------
 
-    async def discover_feeds(self, url: str) -> list[tuple[str, str]]:
-        return await discover_feeds(self.network, self.parser, url)
+    async def find_feeds(self, url: str) -> FoundFeeds:
+        """The feeds to offer for a new source; unchecked when offline or the network is down."""
+        return await find_feeds(self.network, self.parser, url, offline=self.offline)
 
     async def add_sources(self, sources: list[Source]) -> tuple[list[Source], list[Source]]:
         """Add to the config file (in a thread) and the list: (added, duplicates)."""

@@ -3,19 +3,65 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from newsreader.config import Config
 from newsreader.config_write import add_sources
 from newsreader.config_write import remove_source as remove_from_file
-from newsreader.errors import ConfigError, ParseError
+from newsreader.errors import ConfigError, FetchError, ParseError
 from newsreader.models import Source
 from newsreader.net.client import fetch
 from newsreader.parse.discover import find_feed_links
 from newsreader.services.library import Library
 from newsreader.services.network import Network
 from newsreader.services.parsing import StoryParser
-from newsreader.services.refresh import FEED_ACCEPT
+from newsreader.services.refresh import FEED_ACCEPT, NETWORK_KINDS
+
+OFFLINE_REASON = "offline"
+
+
+@dataclass(slots=True)
+class FoundFeeds:
+    """What adding a URL can offer: the (title, feed URL) pairs found there — or, when the
+    network could not be asked, the URL itself as given, `unchecked` saying why."""
+
+    feeds: list[tuple[str, str]]
+    unchecked: str | None = None
+
+    def note(self) -> str:
+        """'not checked: <why> — it will be checked at the next refresh'; "" when checked."""
+        return unchecked_note(self.unchecked) if self.unchecked else ""
+
+
+def unchecked_note(reason: str) -> str:
+    return f"not checked: {reason} — it will be checked at the next refresh"
+
+
+def host_name(url: str) -> str:
+    """A source's name when nothing better is known: the URL's host ("www." kept)."""
+    return urlsplit(url).hostname or url
+
+
+async def find_feeds(
+    network: Network, parser: StoryParser, url: str, *, offline: bool
+) -> FoundFeeds:
+    """The feeds to offer when adding `url` (CLI and app alike).
+
+    A source can be added without the network: offline, or when the network is down or the
+    host unreachable, `url` itself comes back unchecked (named after its host) and its first
+    refresh checks it. A site that answers is asked, as `discover_feeds` does: its errors
+    (an HTTP error, TLS, not a feed) raise, and a page without feeds gives none.
+    """
+    if offline:
+        return FoundFeeds([(host_name(url), url)], OFFLINE_REASON)
+    try:
+        return FoundFeeds(await discover_feeds(network, parser, url))
+    except FetchError as exc:
+        if exc.kind not in NETWORK_KINDS:
+            raise
+        return FoundFeeds([(host_name(url), url)], exc.reason)
 
 
 async def discover_feeds(network: Network, parser: StoryParser, url: str) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 
@@ -57,7 +58,8 @@ def open_reader(
     if demo and transport is None:
         from newsreader.demo import demo_transport  # the demo site: only the demo pays for it
 
-        transport = demo_transport()
+        # Its stories are dated relative to the clock: the newest is a few hours old.
+        transport = demo_transport(now=datetime.fromtimestamp(clock(), UTC))
     settings = net_settings or NetSettings()
     network = Network(settings, transport)
     cache_writer = CacheWriter()

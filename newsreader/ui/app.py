@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from newsreader.actions import THEME_NAMES
 from newsreader.ui import textual_compat
 from newsreader.ui.bindings import (
     APP_BINDINGS,
@@ -63,7 +64,8 @@ class NewsreaderApp(CrashReportingApp):
         self.clock: Clock = clock or utc_now
         self.refresh_on_start = refresh_on_start
         self.gc_pacer = GcPacer()
-        keymap, self._unknown_keys = keymap_from_config(dict(reader.config.keys or {}))
+        # Unknown actions are among the config's warnings (reader.warnings, shown at start).
+        keymap, _ = keymap_from_config(dict(reader.config.keys or {}))
         self._key_clashes = keymap_clashes(keymap)
         self._keymap_set = keymap
         if keymap:
@@ -72,10 +74,11 @@ class NewsreaderApp(CrashReportingApp):
             self.sub_title = "offline"
 
     def on_mount(self) -> None:
-        theme = self.reader.get_setting("theme") or self.reader.config.theme
+        saved = self.reader.get_setting("theme")
+        theme = saved or self.reader.config.theme
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
-        elif theme:
+        elif theme and (saved or theme in THEME_NAMES):  # else a config warning said it
             self.notify(
                 f"Unknown theme {theme!r}; using {self.theme}.", severity="warning", markup=False
             )
@@ -112,14 +115,6 @@ class NewsreaderApp(CrashReportingApp):
 
     def _warn_about_keys(self) -> None:
         """A [keys] mistake would otherwise only show as a key that does something else."""
-        if self._unknown_keys:
-            names = ", ".join(sorted(self._unknown_keys))
-            self.notify(
-                f"Unknown action(s) in [keys]: {names}",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
         if self._key_clashes:
             self.notify(
                 "\n".join(clash_message(key, ids) for key, ids in self._key_clashes),

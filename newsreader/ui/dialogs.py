@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.opml import OpmlImport, parse_opml, write_opml
-from newsreader.parse.urls import safe_url
+from newsreader.parse.urls import url_from_user
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
@@ -94,7 +94,12 @@ class Dialog(ModalScreen[ResultT], Generic[ResultT]):
 
 
 class AddSourceScreen(Dialog[Source | None]):
-    """URL (a feed or a home page), optional name and folder; dismisses with the added Source."""
+    """URL (a feed or a home page), optional name and folder; dismisses with the added Source.
+
+    Offline (--offline, or the network down, the host unreachable) the URL is added as given,
+    named after its host unless a name is typed, with a warning that its first refresh checks
+    it; a site that answers without a feed is refused.
+    """
 
     def __init__(self, reader: ReaderPort) -> None:
         super().__init__(id="add-source")
@@ -121,17 +126,11 @@ class AddSourceScreen(Dialog[Source | None]):
     def _submitted(self) -> None:
         if self.busy:
             return
-        if self.reader.offline:
-            self.show_status("Started with --offline: newsreader cannot look for feeds.",
-                             error=True)
-            return
         raw = self.query_one("#source-url", Input).value.strip()
         if not raw:
             self.show_status("Type the address of a feed or a site's home page.", error=True)
             return
-        if "://" not in raw:
-            raw = "https://" + raw
-        url = safe_url(raw)
+        url = url_from_user(raw)  # "example.com/feed" is https://example.com/feed
         if url is None:
             self.show_status(f"Not an http(s) address: {raw}", error=True)
             return
@@ -142,19 +141,22 @@ class AddSourceScreen(Dialog[Source | None]):
         self.busy = True
         self.feeds = []
         self.query_one("#feed-choices").display = False  # a new address: a new choice
-        self.show_status("Looking for feeds…")
+        if not self.reader.offline:
+            self.show_status("Looking for feeds…")
         try:
-            feeds = await self.reader.discover_feeds(url)
+            # Offline, or with the network down, the URL comes back as given, unchecked.
+            found = await self.reader.find_feeds(url)
         except Exception as exc:  # FetchError / ParseError; anything else must not crash it
             self.busy = False
             self.show_status(one_line(exc), error=True)
             return
+        feeds = found.feeds
         if not feeds:
             self.busy = False
             self.show_status(f"No feed found at {url}", error=True)
             return
         if len(feeds) == 1:
-            await self._add(*feeds[0])
+            await self._add(*feeds[0], note=found.note())
             return
         self.feeds = feeds
         choices = self.query_one("#feed-choices", OptionList)
@@ -177,7 +179,7 @@ class AddSourceScreen(Dialog[Source | None]):
     async def _add_chosen(self, title: str, feed_url: str) -> None:
         await self._add(title, feed_url)
 
-    async def _add(self, title: str, feed_url: str) -> None:
+    async def _add(self, title: str, feed_url: str, *, note: str = "") -> None:
         self.busy = True
         name = self.query_one("#source-name", Input).value.strip() or title or feed_url
         folder = self.query_one("#source-folder", Input).value.strip().strip("/") or None
@@ -192,6 +194,9 @@ class AddSourceScreen(Dialog[Source | None]):
             self.busy = False
             self.show_status(f"Already a source: {feed_url}", error=True)
             return
+        if note:  # added without the network: its first refresh checks it
+            self.app.notify(f"{source.name}: {note}", severity="warning", timeout=10,
+                            markup=False)
         self.dismiss(source)
 
 

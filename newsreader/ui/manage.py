@@ -30,6 +30,7 @@ from newsreader.ui.widgets.headlines import HeadlineList, Scope
 
 ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read as "cancelled")
 NAMES_SHOWN = 5
+DEMO_FIXED = "The demo edition's sources are fixed: nothing can be added or removed."
 
 
 def _names(items: list[str]) -> str:
@@ -78,7 +79,15 @@ class SourceManager:
 
     # -- add ----------------------------------------------------------------------------------
 
+    def _demo_refuses(self) -> bool:
+        """In the demo edition say at once that its sources are fixed (before any question)."""
+        if self.reader.demo:
+            self.notify(DEMO_FIXED, severity="warning", timeout=4)
+        return self.reader.demo
+
     def add_source(self) -> None:
+        if self._demo_refuses():
+            return
         self.screen.app.push_screen(AddSourceScreen(self.reader), self._source_added)
 
     def _source_added(self, source: Source | None) -> None:
@@ -91,6 +100,8 @@ class SourceManager:
     # -- remove -------------------------------------------------------------------------------
 
     def remove_source(self) -> None:
+        if self._demo_refuses():
+            return
         if not self.reader.sources:
             self.notify("There are no sources to remove.", timeout=3)
             return

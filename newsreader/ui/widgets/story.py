@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 
 from newsreader.models import Block, Story
-from newsreader.present import has_text, recall_paragraphs, story_word
+from newsreader.present import has_text, quoted, recall_paragraphs, story_word
 from newsreader.ui.format import MUTED, meta_line, related_row
 from newsreader.ui.textual_compat.plain_lines import is_plain, plain_lines
 from newsreader.ui.textual_compat.widget import (
@@ -56,7 +56,7 @@ def block_lines(block: Block, width: int) -> list[Content]:
     if block.type == "quote":
         # Quote: margin 2, a bar, padding 1 on both sides, margin 2 on the right.
         inner = max(width - 6, 4)
-        lines = Content.styled(f"“{block.text}”", "italic").wrap(inner)
+        lines = Content.styled(quoted(block.text), "italic").wrap(inner)
         if block.attribution:
             lines += Content.styled(f"— {block.attribution}", MUTED).wrap(inner)
         bar = Content.assemble("  ", (QUOTE_BAR, "$secondary"), " ")

@@ -1,0 +1,75 @@
+"""The app's actions with their default keys, and the theme names: plain data (stdlib only).
+
+`ui/bindings.py` makes the Textual bindings from `MAIN_KEYS` and `APP_KEYS`; the config layer
+checks `[keys]` and `theme` against them, so every command (not only the app) can say that a
+name is unknown without importing Textual.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class KeySpec(NamedTuple):
+    keys: str  # Textual key names, comma-separated
+    action: str  # the action, with its arguments: "follow(3)"
+    short: str  # the footer's label
+    tip: str  # the help screen's line
+    show: bool = False  # in the footer
+    priority: bool = False
+
+    @property
+    def id(self) -> str:
+        """The name [keys] rebinds it by: the action without its arguments ("follow_3")."""
+        return self.action.replace("(", "_").rstrip(")")
+
+
+# Main-screen actions. A user rebinds one by id in config.toml:  [keys] next_story = "n,ctrl+n"
+MAIN_KEYS: list[KeySpec] = [
+    KeySpec("j", "list_down", "Down", "Move down the list (scroll a focused story)"),
+    KeySpec("k", "list_up", "Up", "Move up the list (scroll a focused story)"),
+    KeySpec("g", "list_first", "First", "Go to the first headline"),
+    KeySpec("G", "list_last", "Last", "Go to the last headline"),
+    KeySpec("l", "open_selected", "Open", "Open the highlighted headline", show=True),
+    KeySpec("space", "page_down", "Page down", "Scroll the story down a page"),
+    KeySpec("b", "page_up", "Page up", "Scroll the story up a page"),
+    KeySpec("n", "next_story", "Next", "Open the next story in the list", show=True),
+    KeySpec("p", "previous_story", "Prev", "Open the previous story in the list", show=True),
+    KeySpec("N", "next_unread", "Next unread", "Open the next unread story", show=True),
+    KeySpec("backspace,h", "back", "Back", "Back to the previous story, as it was", show=True),
+    KeySpec("L,alt+right", "forward", "Forward", "Forward again in the story history"),
+    KeySpec("o", "open_browser", "Browser", "Open the story in the web browser"),
+    KeySpec("y", "copy_link", "Copy link", "Copy the story's link"),
+    KeySpec("s", "toggle_saved", "Save", "Save or unsave the story", show=True),
+    KeySpec("m", "toggle_read", "Read/unread", "Mark the story read or unread"),
+    KeySpec("r", "refresh", "Refresh", "Refresh every source in the background", show=True),
+    # Priority: it runs before the keys typed after it are dispatched, so "/cyber" typed fast
+    # (or pasted) all lands in the filter instead of firing "y" (copy) and "r" (refresh).
+    KeySpec("slash", "filter", "Filter", "Filter the headlines as you type",
+            show=True, priority=True),
+    KeySpec("escape", "clear_filter", "Clear filter", "Clear the filter"),
+    KeySpec("f", "cycle_scope", "Source", "Show one folder or source at a time"),
+    KeySpec("F", "pick_scope", "Show folder/source…", "Choose the folder or source to show"),
+    KeySpec("S", "search_stories", "Search stories…", "Search the full text of cached stories"),
+    KeySpec("a", "add_source", "Add source…", "Add a source: a feed or a site's home page"),
+    KeySpec("D", "remove_source", "Remove source…", "Remove a source (asks first)"),
+    *(KeySpec(str(n), f"follow({n})", f"Link {n}", f"Follow related link {n}")
+      for n in range(1, 10)),
+]
+
+APP_KEYS: list[KeySpec] = [
+    KeySpec("q", "quit", "Quit", "Quit newsreader", show=True),
+    KeySpec("question_mark,f1", "help", "Help", "Show every key binding", show=True),
+    KeySpec("T", "change_theme", "Theme", "Pick a colour theme (it is remembered)"),
+]
+
+ACTION_IDS: frozenset[str] = frozenset(spec.id for spec in (*MAIN_KEYS, *APP_KEYS))
+
+# Textual's built-in themes, the only ones the app offers (tests/test_ui_format.py checks this
+# list against the installed Textual's).
+THEME_NAMES: frozenset[str] = frozenset({
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+    "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
+    "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
+    "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
+})
