@@ -117,16 +117,17 @@ class MainScreen(Screen[None]):
         self._unread_shown = self.reader.unread_count()
 
     # j/k follow focus, as in less or newsboat's article view: reading a story they scroll it
-    # a line; on the list they move the highlight. n/p open stories from either place.
+    # a line; on the list they move the highlight (on the related links, the links' own j/k
+    # bindings move theirs). n/p open stories from either place. Each key counts, however fast.
     def action_list_down(self) -> None:
         if self.story_view.has_focus_within:
-            self.story_view.scroller.scroll_down()
+            self.story_view.scroller.scroll_lines(1)
         else:
             self.headlines.action_cursor_down()
 
     def action_list_up(self) -> None:
         if self.story_view.has_focus_within:
-            self.story_view.scroller.scroll_up()
+            self.story_view.scroller.scroll_lines(-1)
         else:
             self.headlines.action_cursor_up()
 
@@ -238,10 +239,10 @@ class MainScreen(Screen[None]):
         self.manager.pick_scope()
 
     def action_page_down(self) -> None:
-        self.story_view.scroller.scroll_page_down()
+        self.story_view.scroller.scroll_pages(1)
 
     def action_page_up(self) -> None:
-        self.story_view.scroller.scroll_page_up()
+        self.story_view.scroller.scroll_pages(-1)
 
     # -- refresh ----------------------------------------------------------------------------
 
