@@ -55,7 +55,7 @@ APP_BINDINGS: list[Binding] = [
 BUILTIN_HELP: list[tuple[str, str]] = [
     ("tab / shift+tab", "Move focus: headlines → story → related links"),
     ("↓ ↑ pgdn pgup home end", "Move in the focused list or scroll the story"),
-    ("enter", "Open the headline / follow the related link under the cursor"),
+    ("enter", "Open the highlighted headline or related link"),
     ("ctrl+p", "Command palette: every action by name, themes"),
 ]
 
