@@ -7,9 +7,13 @@ import time
 import pytest
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widgets import OptionList
 
+from newsreader.ui.dialogs import PickScreen
+from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.widgets.plain_lines import StripScrollBar
-from tests.ui_fakes import SIZE, burst, held, make_app, open_highlighted, settle
+from newsreader.ui.widgets.scroll import KeyScroll
+from tests.ui_fakes import SIZE, burst, held, main, make_app, open_highlighted, settle, url
 
 
 async def _story_focused(pilot):  # type: ignore[no-untyped-def]
@@ -82,3 +86,52 @@ async def test_keys_sent_with_an_open_count_from_where_the_new_story_starts() ->
         await burst(pilot, "h", *"j" * 3)
         assert app.screen.story_view.story.title == "Alpha story"  # type: ignore[attr-defined]
         assert scroller.scroll_y == 13
+
+
+async def test_j_and_k_move_among_the_related_links_when_they_have_the_focus() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)  # Alpha: three related links
+        await pilot.press("tab", "tab")  # list -> story -> related links
+        related = screen.story_view.related
+        assert app.focused is related and related.highlighted == 0
+        await burst(pilot, "j", "j", "k", "j")
+        assert related.highlighted == 2
+        await burst(pilot, "k")
+        assert related.highlighted == 1
+        assert screen.headlines.highlighted == 0, "the headline list stays where it was"
+        await burst(pilot, "enter")
+        assert screen.story_view.url == url("x")  # link 2: Xray
+
+
+async def test_j_and_k_move_the_folder_and_source_picker() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await settle(pilot)
+        await pilot.press("F")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        picker = app.screen.query_one("#choices", OptionList)
+        assert picker.highlighted == 0 and picker.option_count >= 3
+        await burst(pilot, "j", "j", "k")
+        assert picker.highlighted == 1
+        await burst(pilot, "j")
+        assert picker.highlighted == 2
+        chosen = app.screen.choices[2][1]
+        await burst(pilot, "enter")
+        assert app.screen is screen and screen.headlines.scope == chosen
+
+
+async def test_j_and_k_scroll_the_help_a_line_a_key() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body", KeyScroll)
+        assert app.focused is body and body.max_scroll_y > 10
+        await burst(pilot, *"j" * 7, "k", *["down"] * 3)
+        assert body.scroll_y == 9
+        await burst(pilot, "escape")
+        assert isinstance(app.screen, MainScreen)

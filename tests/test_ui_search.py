@@ -166,6 +166,14 @@ async def test_down_down_enter_at_once_open_the_second_result(http_server: TestS
         await burst(pilot, "down", "down", "enter")
         assert isinstance(app.screen, MainScreen)
         assert main(app).story_view.url == search.hits[1].url
+        # In the results (once listed: before, letters go to the box), j and k move too.
+        await pilot.press("S")
+        await type_query(pilot, SECRET_WORD)
+        search = app.screen
+        assert isinstance(search, SearchScreen) and len(search.hits) == 2
+        await burst(pilot, "down")
+        await burst(pilot, "j", "k", "j", "enter")
+        assert main(app).story_view.url == search.hits[1].url
 
 
 async def test_a_query_then_down_down_enter_typed_in_one_go_open_the_second_result(

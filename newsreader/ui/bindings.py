@@ -45,6 +45,18 @@ MAIN_BINDINGS: list[Binding] = [
     *(_bind(str(n), f"follow({n})", f"Link {n}", f"Follow related link {n}") for n in range(1, 10)),
 ]
 
+# j / k where a list of choices has the focus (the F and D pickers, the related links, search
+# results) and in the help. They carry the ids of the main screen's j / k, so a [keys] rebinding
+# of list_down / list_up moves these too.
+LIST_KEYS: list[Binding] = [
+    Binding("j", "cursor_down", "Down", show=False, id="list_down"),
+    Binding("k", "cursor_up", "Up", show=False, id="list_up"),
+]
+SCROLL_KEYS: list[Binding] = [
+    Binding("j", "scroll_down", "Down", show=False, id="list_down"),
+    Binding("k", "scroll_up", "Up", show=False, id="list_up"),
+]
+
 APP_BINDINGS: list[Binding] = [
     _bind("q", "quit", "Quit", "Quit newsreader", show=True),
     _bind("question_mark,f1", "help", "Help", "Show every key binding", show=True),

@@ -8,10 +8,12 @@ from typing import ClassVar
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from newsreader.ui.bindings import SCROLL_KEYS
+from newsreader.ui.widgets.scroll import KeyScroll
 
 KEY_WIDTH = 14  # the keys' column, a space after them included
 INDENT = "  "
@@ -40,6 +42,12 @@ def help_content(rows: Iterable[tuple[str, list[tuple[str, str]]]]) -> Content:
     return Content("\n").join(lines)
 
 
+class HelpBody(KeyScroll):
+    """The help's scrolling body: j / k as well as ↓ / ↑, each key a line however fast."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_KEYS]
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal listing the bindings it was given; any of Esc, q, ? or F1 closes it."""
 
@@ -52,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        with HelpBody(id="help-body") as body:
             body.border_title = "Keys — Esc closes"
             body.border_subtitle = "Ctrl+P: every action by name"
             yield Static(help_content(self.rows), id="help-text", markup=False)

@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from newsreader.services.search import SearchHit
 from newsreader.ui.dialogs import Dialog
+from newsreader.ui.widgets.choices import ChoiceList
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
@@ -61,6 +62,9 @@ class SearchScreen(Dialog[SearchHit | None]):
     }
     """
 
+    # Not a priority binding: it must see the box as the keys typed before it left it. (So
+    # letters sent in the same burst right after it are still typed in the box: Textual hands
+    # each key to the widget focused when it reads it, before any binding runs.)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "focus_results", "Results", show=False, id="search_results"),
     ]
@@ -82,7 +86,7 @@ class SearchScreen(Dialog[SearchHit | None]):
             box.border_title = "Search the cached stories — Esc closes"
             yield Input(self.query_text, placeholder="Words to find (all of them)",
                         id="search-input")
-            yield OptionList(id="search-results", markup=False)
+            yield ChoiceList(id="search-results", markup=False)
             yield Static(Content("Type to search; ↓ then Enter opens a story."),
                          classes="status", markup=False)
 

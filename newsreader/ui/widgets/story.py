@@ -21,7 +21,6 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import OptionList
 
 from newsreader.models import Block, Story
 from newsreader.present import has_text, recall_paragraphs, story_word
@@ -32,6 +31,7 @@ from newsreader.ui.textual_compat.widget import (
     set_border_title_fast,
     style_parser,
 )
+from newsreader.ui.widgets.choices import ChoiceList
 from newsreader.ui.widgets.plain_lines import StripScrollBar
 from newsreader.ui.widgets.scroll import KeyScroll
 from newsreader.ui.widgets.wrap import wrap_plain
@@ -220,8 +220,9 @@ class StoryText(Widget):
         return Strip(segments, line.cell_length).extend_cell_length(width, style.rich_style)
 
 
-class RelatedList(OptionList):
-    """The story's "Recall" / "Read also" links, numbered like the 1–9 keys that follow them."""
+class RelatedList(ChoiceList):
+    """The story's "Recall" / "Read also" links, numbered like the 1–9 keys that follow them;
+    with the focus, j / k move among them (elsewhere in the story they scroll it)."""
 
     def __init__(self) -> None:
         super().__init__(id="related", markup=False)
