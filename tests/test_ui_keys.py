@@ -135,3 +135,23 @@ async def test_j_and_k_scroll_the_help_a_line_a_key() -> None:
         assert body.scroll_y == 9
         await burst(pilot, "escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_keys_sent_with_enter_come_after_the_story_it_opens() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await settle(pilot)
+        # Open, focus the story, scroll it: in one burst.
+        await burst(pilot, "enter", "tab", *"j" * 6)
+        story = screen.story_view.story
+        assert story is not None and story.title == "Alpha story"
+        assert app.focused is screen.story_view.scroller
+        assert screen.story_view.scroller.scroll_y == 6
+        # On the related links: follow the second, then back, in one burst.
+        await pilot.press("tab")
+        assert app.focused is screen.story_view.related
+        await burst(pilot, "j", "enter", "h")
+        assert screen.story_view.url == url("a")
+        await burst(pilot, "L")  # forward: it was followed first
+        assert screen.story_view.url == url("x")

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Footer, Header, Input
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Headline
@@ -59,6 +59,8 @@ class MainScreen(Screen[None]):
         self.navigator = StoryNavigator(
             self, reader, self.headlines, self.story_view, marks_changed=self.update_status
         )
+        self.headlines.on_select = self.navigator.open_list_index
+        self.story_view.related.on_select = self._follow_related
         self.manager = SourceManager(
             self, reader, self.headlines, self.navigator,
             reload_list=self.reload_headlines, refresh_due=partial(self.action_refresh, False),
@@ -174,13 +176,9 @@ class MainScreen(Screen[None]):
 
     # -- selection --------------------------------------------------------------------------
 
-    @on(OptionList.OptionSelected, "#headlines")
-    def _headline_selected(self, event: OptionList.OptionSelected) -> None:
-        self.navigator.open_list_index(event.option_index)
-
-    @on(OptionList.OptionSelected, "#related")
-    def _related_selected(self, event: OptionList.OptionSelected) -> None:
-        self.navigator.follow(event.option_index + 1)
+    # Enter or a click on a headline or a related link: called at once, not by a message.
+    def _follow_related(self, index: int) -> None:
+        self.navigator.follow(index + 1)
 
     def action_open_selected(self) -> None:
         if self.headlines.highlighted is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import BindingType
@@ -17,3 +18,14 @@ class ChoiceList(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [*LIST_KEYS]
+
+    # Called with the highlighted index on Enter (or a click) instead of posting OptionSelected.
+    on_select: Callable[[int], None] | None = None
+
+    def action_select(self) -> None:
+        """Act on the choice now: a posted OptionSelected is read after the keys already queued
+        behind Enter (Enter h, sent at once, went back first and followed the link after)."""
+        if self.on_select is None or self.highlighted is None:
+            super().action_select()
+            return
+        self.on_select(self.highlighted)
