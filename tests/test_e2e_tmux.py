@@ -100,3 +100,44 @@ def test_filter_typed_at_full_speed_lands_in_the_filter(tmux: Tmux) -> None:
     assert "Cybersecurity agency warn" in screen and "Central bank" not in screen
     tmux.keys("Escape")
     tmux.wait_for("Central bank keeps")
+
+
+def story_rows(screen: str) -> list[str]:
+    """The story pane's rows (the right-hand pane at 120 columns), border and scrollbar off."""
+    rows = []
+    for line in screen.splitlines():
+        if "▎▊" not in line or "▔" in line or "▁▁▁" in line:
+            continue  # not a pane row, or the panes' top or bottom border
+        rows.append(line.rsplit("▊", 1)[1].rstrip(" ▎▁▂▃▄▅▆▇█"))
+    return rows
+
+
+def settled(tmux: Tmux, changed_from: str, timeout: float = 10.0) -> str:
+    """The screen once it differs from `changed_from` and has stopped changing."""
+    deadline = time.monotonic() + timeout
+    last = changed_from
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        screen = tmux.screen()
+        if screen == last and screen != changed_from:
+            return screen
+        last = screen
+    raise AssertionError(f"the screen did not settle; it was:\n{last}")
+
+
+def test_twenty_j_in_one_burst_scroll_the_story_twenty_lines(tmux: Tmux) -> None:
+    tmux.wait_for("3/3 sources")
+    tmux.keys("g", "j", "Enter")  # the second story: 24 lines longer than its pane at 120x40
+    tmux.wait_for("Kyiv extends opening hours of heating points")
+    tmux.keys("Tab")  # focus the story: j and k scroll it
+    time.sleep(0.5)
+    before = tmux.screen()
+    rows = story_rows(before)
+    assert len(rows) == 35 and rows[1].strip().startswith("Kyiv extends opening hours"), before
+    tmux.keys(*["j"] * 20)  # one send-keys: the twenty arrive together
+    after = settled(tmux, before)
+    scrolled = story_rows(after)
+    assert scrolled[0] == rows[20] and scrolled[:15] == rows[20:], after
+    tmux.keys(*["k"] * 16)
+    back = story_rows(settled(tmux, after))
+    assert back[:31] == rows[4:], "sixteen k: back sixteen lines"

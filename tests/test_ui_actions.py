@@ -8,10 +8,12 @@ import webbrowser
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+from textual.widgets import Static
 
 from newsreader.config import Config, load_config
 from newsreader.models import Story
-from newsreader.ui.help import HelpScreen
+from newsreader.ui.help import KEY_WIDTH, HelpScreen
 from newsreader.ui.widgets.headlines import HeadlineList
 from tests.ui_fakes import (
     SIZE,
@@ -204,13 +206,37 @@ async def test_question_mark_shows_the_live_bindings() -> None:
             "Open the next unread story",
             "Back to the previous story",
             "Quit",
-            "1 2 3 4 5 6 7 8 9",
+            "1 … 9",
             "Filter the headlines",
         ):
             assert expected in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_help_row_has_its_keys_apart_from_its_description_and_fits() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = app.screen.query_one("#help-text", Static)
+        lines = str(help_text.render()).splitlines()
+        width = help_text.content_size.width
+        assert width and all(cell_len(line) <= width for line in lines), "no row wraps"
+        rows = {line.strip(): line for line in lines}
+        follow = next(line for line in lines if "Follow related link N" in line)
+        assert follow.startswith("  1 … 9" + " " * 9 + "Follow related link N")
+        # Keys too long for the column: on a line of their own, the description under them.
+        long_keys = {"tab / shift+tab": "Move focus",
+                     "↓ ↑ pgdn pgup home end": "Move in the focused list"}
+        for keys, description in long_keys.items():
+            below = lines[lines.index(rows[keys]) + 1]
+            assert below.startswith(" " * (2 + KEY_WIDTH) + description)
+        for line in lines:  # the others: the keys, at least one space, the description
+            if line.startswith("  ") and line[2] != " " and line.strip() not in long_keys:
+                assert line[1 + KEY_WIDTH] == " " and line[2 + KEY_WIDTH] != " ", line
 
 
 async def test_config_keys_override_bindings_and_the_help_shows_them(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from newsreader.ui.dialogs import PickScreen
 from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.search import NO_MATCH, SearchScreen
 from tests.http_server import TestServer
-from tests.ui_fakes import SIZE, main, settle, shown_text
+from tests.ui_fakes import SIZE, burst, main, settle, shown_text
 from tests.ui_manage_site import HOSTILE_TITLE, SECRET_WORD, open_app, serve, write_config
 
 
@@ -141,3 +141,53 @@ async def test_shift_f_chooses_a_folder_or_source(http_server: TestServer) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert headlines.scope is None and len(headlines.shown) == 4
+
+
+async def _opened_after(pilot, *keys: str) -> tuple[SearchScreen, str | None]:  # type: ignore[no-untyped-def]
+    """Open the search dialog, send `keys` in one burst; the dialog and the story then shown."""
+    await pilot.press("S")
+    await pilot.pause()
+    search = pilot.app.screen
+    assert isinstance(search, SearchScreen)
+    await burst(pilot, *keys)
+    return search, main(pilot.app).story_view.url
+
+
+async def test_down_down_enter_at_once_open_the_second_result(http_server: TestServer) -> None:
+    app = await refreshed_app(http_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        await type_query(pilot, SECRET_WORD)  # the results are listed
+        assert len(search.hits) == 2
+        await burst(pilot, "down", "down", "enter")
+        assert isinstance(app.screen, MainScreen)
+        assert main(app).story_view.url == search.hits[1].url
+        # In the results (once listed: before, letters go to the box), j and k move too.
+        await pilot.press("S")
+        await type_query(pilot, SECRET_WORD)
+        search = app.screen
+        assert isinstance(search, SearchScreen) and len(search.hits) == 2
+        await burst(pilot, "down")
+        await burst(pilot, "j", "k", "j", "enter")
+        assert main(app).story_view.url == search.hits[1].url
+
+
+async def test_a_query_then_down_down_enter_typed_in_one_go_open_the_second_result(
+    http_server: TestServer,
+) -> None:
+    app = await refreshed_app(http_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # None of the keys waits for the results: ↓ ↓ Enter arrive before the search has run.
+        search, opened = await _opened_after(pilot, *SECRET_WORD, "down", "down", "enter")
+        assert isinstance(app.screen, MainScreen) and len(search.hits) == 2
+        assert opened == search.hits[1].url
+        # Enter alone opens the first; ↓ more often than there are results, the last.
+        search, opened = await _opened_after(pilot, *SECRET_WORD, "enter")
+        assert opened == search.hits[0].url
+        search, opened = await _opened_after(pilot, *SECRET_WORD, *["down"] * 5, "enter")
+        assert opened == search.hits[1].url

@@ -342,6 +342,44 @@ async def open_highlighted(pilot: Pilot) -> MainScreen:
     return main(pilot.app)  # type: ignore[arg-type]
 
 
+def key_event(key: str) -> Any:
+    """The Key event a terminal's driver would post for `key` ("j", "down", "enter", ...)."""
+    from textual import events
+
+    characters = {"space": " ", "enter": "\r"}
+    return events.Key(key, characters.get(key, key if len(key) == 1 else None))
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Post every key at once, as a terminal delivers a paste, a fast typist or one tmux
+    send-keys (Pilot.press waits for each key's handlers, animations and repaint); then settle."""
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    await settle(pilot)
+
+
+async def held(pilot: Pilot, key: str, times: int, every: float) -> None:
+    """`key` posted `times` times, `every` seconds apart, from a thread, as the driver's input
+    thread does with a held key: keys that arrive while the loop draws a frame queue up."""
+    import threading
+    import time
+
+    loop = asyncio.get_running_loop()
+    app = pilot.app
+
+    def typist() -> None:
+        for _ in range(times):
+            loop.call_soon_threadsafe(app.post_message, key_event(key))
+            time.sleep(every)
+
+    thread = threading.Thread(target=typist)
+    thread.start()
+    while thread.is_alive():
+        await asyncio.sleep(every)
+    thread.join()
+    await settle(pilot)
+
+
 def main(app: NewsreaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)

@@ -201,6 +201,8 @@ class NewsreaderApp(CrashReportingApp):
             keys.setdefault(group, []).extend(live[binding.id])
             tips[group] = binding.tooltip or binding.description
         tips["follow"] = "Follow related link N (Recall, Read also)"
+        if keys.get("follow") == [str(n) for n in range(1, 10)]:
+            keys["follow"] = ["1 … 9"]  # as the README says it; any rebinding is listed whole
         # The action name is what [keys] in config.toml rebinds: show it with each row.
         names = {g: "follow_1…9" if g == "follow" else g for g in keys}
         return [(" ".join(keys[g]), f"{tips[g]} [{names[g]}]") for g in keys]

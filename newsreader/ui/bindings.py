@@ -18,11 +18,23 @@ def _bind(spec: KeySpec) -> Binding:
 MAIN_BINDINGS: list[Binding] = [_bind(spec) for spec in MAIN_KEYS]
 APP_BINDINGS: list[Binding] = [_bind(spec) for spec in APP_KEYS]
 
+# j / k where a list of choices has the focus (the F and D pickers, the related links, search
+# results) and in the help. They carry the ids of the main screen's j / k, so a [keys] rebinding
+# of list_down / list_up moves these too.
+LIST_KEYS: list[Binding] = [
+    Binding("j", "cursor_down", "Down", show=False, id="list_down"),
+    Binding("k", "cursor_up", "Up", show=False, id="list_up"),
+]
+SCROLL_KEYS: list[Binding] = [
+    Binding("j", "scroll_down", "Down", show=False, id="list_down"),
+    Binding("k", "scroll_up", "Up", show=False, id="list_up"),
+]
+
 # Bindings Textual itself provides, named so the help screen and palette can list them.
 BUILTIN_HELP: list[tuple[str, str]] = [
     ("tab / shift+tab", "Move focus: headlines → story → related links"),
     ("↓ ↑ pgdn pgup home end", "Move in the focused list or scroll the story"),
-    ("enter", "Open the headline / follow the related link under the cursor"),
+    ("enter", "Open the highlighted headline or related link"),
     ("ctrl+p", "Command palette: every action by name, themes"),
 ]
 

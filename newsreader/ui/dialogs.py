@@ -28,6 +28,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.opml import OpmlImport, parse_opml, write_opml
 from newsreader.parse.urls import url_from_user
+from newsreader.ui.widgets.choices import ChoiceList
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
@@ -204,7 +205,7 @@ class AddSourceScreen(Dialog[Source | None]):
 
 
 class PickScreen(Dialog[T | None], Generic[T]):
-    """An OptionList of (label, value); Enter dismisses with the value, Esc with None."""
+    """A list of (label, value); Enter dismisses with the value, Esc with None; j / k move."""
 
     def __init__(
         self,
@@ -224,7 +225,7 @@ class PickScreen(Dialog[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = Content(self.title_text)
-            yield OptionList(*(Option(label) for label, _ in self.choices), id="choices",
+            yield ChoiceList(*(Option(label) for label, _ in self.choices), id="choices",
                              markup=False)
             yield Static(Content(self.hint), classes="status", markup=False)
 

@@ -5,18 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEY_WIDTH = 14
+from newsreader.ui.bindings import SCROLL_KEYS
+from newsreader.ui.widgets.scroll import KeyScroll
+
+KEY_WIDTH = 14  # the keys' column, a space after them included
+INDENT = "  "
 
 
 def help_content(rows: Iterable[tuple[str, list[tuple[str, str]]]]) -> Content:
-    """`rows` is [(section, [(keys, description), ...]), ...]; one aligned line per binding."""
+    """`rows` is [(section, [(keys, description), ...]), ...]; one aligned line per binding.
+
+    Keys too long for their column ("tab / shift+tab") get a line of their own, the
+    description under it in its column: never run into it, never pushed past the edge.
+    """
     lines: list[Content] = []
     for section, bindings in rows:
         if not bindings:
@@ -25,8 +33,19 @@ def help_content(rows: Iterable[tuple[str, list[tuple[str, str]]]]) -> Content:
             lines.append(Content(""))
         lines.append(Content.styled(section, "bold $accent"))
         for keys, description in bindings:
-            lines.append(Content.assemble(("  " + keys.ljust(KEY_WIDTH), "bold"), description))
+            if cell_len(keys) < KEY_WIDTH:
+                padding = " " * (KEY_WIDTH - cell_len(keys))
+                lines.append(Content.assemble((INDENT + keys, "bold"), padding, description))
+            else:
+                lines.append(Content.styled(INDENT + keys, "bold"))
+                lines.append(Content(INDENT + " " * KEY_WIDTH + description))
     return Content("\n").join(lines)
+
+
+class HelpBody(KeyScroll):
+    """The help's scrolling body: j / k as well as ↓ / ↑, each key a line however fast."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_KEYS]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -41,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        with HelpBody(id="help-body") as body:
             body.border_title = "Keys — Esc closes"
             body.border_subtitle = "Ctrl+P: every action by name"
             yield Static(help_content(self.rows), id="help-text", markup=False)

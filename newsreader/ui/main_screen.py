@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Footer, Header, Input
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Headline
@@ -59,6 +59,8 @@ class MainScreen(Screen[None]):
         self.navigator = StoryNavigator(
             self, reader, self.headlines, self.story_view, marks_changed=self.update_status
         )
+        self.headlines.on_select = self.navigator.open_list_index
+        self.story_view.related.on_select = self._follow_related
         self.manager = SourceManager(
             self, reader, self.headlines, self.navigator,
             reload_list=self.reload_headlines, refresh_due=partial(self.action_refresh, False),
@@ -117,16 +119,17 @@ class MainScreen(Screen[None]):
         self._unread_shown = self.reader.unread_count()
 
     # j/k follow focus, as in less or newsboat's article view: reading a story they scroll it
-    # a line; on the list they move the highlight. n/p open stories from either place.
+    # a line; on the list they move the highlight (on the related links, the links' own j/k
+    # bindings move theirs). n/p open stories from either place. Each key counts, however fast.
     def action_list_down(self) -> None:
         if self.story_view.has_focus_within:
-            self.story_view.scroller.scroll_down()
+            self.story_view.scroller.scroll_lines(1)
         else:
             self.headlines.action_cursor_down()
 
     def action_list_up(self) -> None:
         if self.story_view.has_focus_within:
-            self.story_view.scroller.scroll_up()
+            self.story_view.scroller.scroll_lines(-1)
         else:
             self.headlines.action_cursor_up()
 
@@ -173,13 +176,9 @@ class MainScreen(Screen[None]):
 
     # -- selection --------------------------------------------------------------------------
 
-    @on(OptionList.OptionSelected, "#headlines")
-    def _headline_selected(self, event: OptionList.OptionSelected) -> None:
-        self.navigator.open_list_index(event.option_index)
-
-    @on(OptionList.OptionSelected, "#related")
-    def _related_selected(self, event: OptionList.OptionSelected) -> None:
-        self.navigator.follow(event.option_index + 1)
+    # Enter or a click on a headline or a related link: called at once, not by a message.
+    def _follow_related(self, index: int) -> None:
+        self.navigator.follow(index + 1)
 
     def action_open_selected(self) -> None:
         if self.headlines.highlighted is not None:
@@ -238,10 +237,10 @@ class MainScreen(Screen[None]):
         self.manager.pick_scope()
 
     def action_page_down(self) -> None:
-        self.story_view.scroller.scroll_page_down()
+        self.story_view.scroller.scroll_pages(1)
 
     def action_page_up(self) -> None:
-        self.story_view.scroller.scroll_page_up()
+        self.story_view.scroller.scroll_pages(-1)
 
     # -- refresh ----------------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ class StoryNavigator:
         current = self.reader.history.current
         if view.url and current is not None and current.url == view.url:
             self.reader.history.remember(
-                scroll_y=float(view.scroller.scroll_y),
+                scroll_y=float(view.scroller.position),
                 list_index=self.headlines.highlighted,
                 list_id=self._id_at(self.headlines.highlighted),
             )

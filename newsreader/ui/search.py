@@ -2,6 +2,11 @@
 
 The search itself (services.search.search) is synchronous and reads the cache, so it runs in a
 thread, debounced: each keystroke cancels the previous, still-waiting search.
+
+Keys count however fast they come: ↓ and Enter pressed in the box before the results of what it
+says have arrived are kept and applied to them (the query, then ↓ ↓ Enter, typed in one go,
+opens the second result), and the first ↓ moves the focus into the results at once, so the
+next ↓ typed with it already moves the highlight.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from textual.worker import get_current_worker
 
 from newsreader.services.search import SearchHit
 from newsreader.ui.dialogs import Dialog
+from newsreader.ui.widgets.choices import ChoiceList
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
@@ -56,6 +62,9 @@ class SearchScreen(Dialog[SearchHit | None]):
     }
     """
 
+    # Not a priority binding: it must see the box as the keys typed before it left it. (So
+    # letters sent in the same burst right after it are still typed in the box: Textual hands
+    # each key to the widget focused when it reads it, before any binding runs.)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "focus_results", "Results", show=False, id="search_results"),
     ]
@@ -66,13 +75,18 @@ class SearchScreen(Dialog[SearchHit | None]):
         self.query_text = query
         self.hits: list[SearchHit] = []
         self._search_future: asyncio.Future[list[SearchHit]] | None = None
+        self._listed: str | None = None  # the query `hits` are the results of
+        self._searching: str | None = None  # the query being searched now (past the debounce)
+        # Pressed in the box before the results of what it says arrived: applied to them.
+        self._downs = 0
+        self._enter = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "Search the cached stories — Esc closes"
             yield Input(self.query_text, placeholder="Words to find (all of them)",
                         id="search-input")
-            yield OptionList(id="search-results", markup=False)
+            yield ChoiceList(id="search-results", markup=False)
             yield Static(Content("Type to search; ↓ then Enter opens a story."),
                          classes="status", markup=False)
 
@@ -85,18 +99,30 @@ class SearchScreen(Dialog[SearchHit | None]):
     def results(self) -> OptionList:
         return self.query_one("#search-results", OptionList)
 
+    @property
+    def box(self) -> Input:
+        return self.query_one("#search-input", Input)
+
+    def _listed_now(self) -> bool:
+        """True when the results shown are those of what the box says."""
+        return self._listed == self.box.value
+
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         self._search(event.value)
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:
-        """Enter in the box opens the highlighted (by default the first) result."""
-        if self.hits:
-            index = self.results.highlighted or 0
-            self.dismiss(self.hits[index])
-        else:
-            self._search(self.query_one("#search-input", Input).value, wait=False)
+        """Enter in the box opens the highlighted (by default the first) result; before the
+        results have arrived, the one they will highlight (searching at once, no debounce)."""
+        if self._listed_now():
+            if self.hits:
+                self.dismiss(self.hits[self.results.highlighted or 0])
+            return
+        self._enter = True
+        query = self.box.value
+        if self._searching != query:
+            self._search(query, wait=False)
 
     @on(OptionList.OptionSelected, "#search-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -105,16 +131,23 @@ class SearchScreen(Dialog[SearchHit | None]):
 
     def action_focus_results(self) -> None:
         """↓ in the box moves into the results (the list's own ↓ wins once it has focus)."""
+        if not self._listed_now():
+            if self.box.value.strip():
+                self._downs += 1  # counted until the results arrive
+            return
         if self.hits:
-            self.results.focus()
+            # Now, not on the next tick as Widget.focus() would: a ↓ typed right after this
+            # one is dispatched from whatever has the focus when it is read.
+            self.set_focus(self.results)
 
     @work(exclusive=True, group="search")
     async def _search(self, query: str, wait: bool = True) -> None:
         if wait:
             await asyncio.sleep(DEBOUNCE_SECONDS)  # the next keystroke cancels this one
         if not query.strip():
-            self._show([], "Type to search; ↓ then Enter opens a story.")
+            self._show(query, [], "Type to search; ↓ then Enter opens a story.")
             return
+        self._searching = query
         # A thread cannot be cancelled: wait for the one still running (a search typed over)
         # before starting the next, so fast typing never piles threads up over a big cache.
         if self._search_future is not None and not self._search_future.done():
@@ -128,20 +161,40 @@ class SearchScreen(Dialog[SearchHit | None]):
         try:
             hits = await asyncio.shield(running)  # cancelling this worker leaves it to finish
         except Exception as exc:  # a damaged cache entry must not take the app down
+            self._downs, self._enter = 0, False
             self.show_status(f"Search failed: {type(exc).__name__}", error=True)
             return
+        finally:
+            if self._searching == query:
+                self._searching = None
         if get_current_worker().is_cancelled:
             return
         if not hits:
-            self._show([], NO_MATCH)
+            self._show(query, [], NO_MATCH)
         else:
             more = "+" if len(hits) >= MAX_RESULTS else ""
             noun = "story" if len(hits) == 1 else "stories"
-            self._show(hits, f"{len(hits)}{more} {noun}; Enter opens the highlighted one.")
+            self._show(query, hits, f"{len(hits)}{more} {noun}; Enter opens the highlighted one.")
 
-    def _show(self, hits: list[SearchHit], status: str) -> None:
+    def _show(self, query: str, hits: list[SearchHit], status: str) -> None:
         self.hits = hits
+        self._listed = query
         self.results.set_options(Option(hit_row(hit)) for hit in hits)
         if hits:
             self.results.highlighted = 0
         self.show_status(status)
+        if query == self.box.value:
+            self._apply_early_keys()
+
+    def _apply_early_keys(self) -> None:
+        """↓ and Enter pressed before these results arrived: move into them, then down one a
+        ↓ after the first, then open the highlighted one."""
+        downs, enter = self._downs, self._enter
+        self._downs, self._enter = 0, False
+        if not self.hits:
+            return
+        if downs:
+            self.set_focus(self.results)
+            self.results.highlighted = min(downs - 1, len(self.hits) - 1)
+        if enter:
+            self.dismiss(self.hits[self.results.highlighted or 0])

@@ -39,6 +39,9 @@ class HeadlineList(OneLineOptionList):
     # everything, as it must).
     highlighted: reactive[int | None] = reactive(None, repaint=False)
 
+    # Called with the highlighted index on Enter (or a click) instead of posting OptionSelected.
+    on_select: Callable[[int], None] | None = None
+
     def __init__(self, *, id: str | None = None) -> None:
         # markup=False: a headline is literal text even if it looks like "[b]markup[/]".
         super().__init__(id=id, markup=False)
@@ -54,6 +57,14 @@ class HeadlineList(OneLineOptionList):
         self._render_row: RowRenderer = lambda h: Content(h.title)
         self.filter_text = ""
         self.scope: Scope = None
+
+    def action_select(self) -> None:
+        """Open the row now: a posted OptionSelected is read after the keys already queued
+        behind Enter, so Enter Tab j j, sent at once, scrolled the story being left."""
+        if self.on_select is None or self.highlighted is None:
+            super().action_select()
+            return
+        self.on_select(self.highlighted)
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:  # type: ignore[override]  # Textual passes (old, new) to a two-argument watcher
         for index in (old, new):

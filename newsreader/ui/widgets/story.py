@@ -13,7 +13,7 @@ from functools import partial
 from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar
@@ -21,7 +21,6 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import OptionList
 
 from newsreader.models import Block, Story
 from newsreader.present import has_text, quoted, recall_paragraphs, story_word
@@ -32,7 +31,9 @@ from newsreader.ui.textual_compat.widget import (
     set_border_title_fast,
     style_parser,
 )
+from newsreader.ui.widgets.choices import ChoiceList
 from newsreader.ui.widgets.plain_lines import StripScrollBar
+from newsreader.ui.widgets.scroll import KeyScroll
 from newsreader.ui.widgets.wrap import wrap_plain
 
 PLACEHOLDER = "Pick a headline and press Enter to read it."
@@ -219,15 +220,18 @@ class StoryText(Widget):
         return Strip(segments, line.cell_length).extend_cell_length(width, style.rich_style)
 
 
-class RelatedList(OptionList):
-    """The story's "Recall" / "Read also" links, numbered like the 1–9 keys that follow them."""
+class RelatedList(ChoiceList):
+    """The story's "Recall" / "Read also" links, numbered like the 1–9 keys that follow them;
+    with the focus, j / k move among them (elsewhere in the story they scroll it)."""
 
     def __init__(self) -> None:
         super().__init__(id="related", markup=False)
 
 
-class StoryScroll(VerticalScroll):
+class StoryScroll(KeyScroll):
     """The scrolling part of the story pane: the text and the related links, nothing else.
+
+    Each j / k / ↓ / ↑ scrolls one line and each space / b one page, however fast (KeyScroll).
 
     It has no border and no content of its own (BLANK), so a new story, which changes its
     virtual size and so repaints all of it, costs blank strips rather than ~40 rendered lines
@@ -269,10 +273,10 @@ class StoryView(Vertical):
 
     # The wheel over the border or the title scrolls the story too (those belong to StoryView).
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self.scroller.scroll_down(animate=False, immediate=True)
+        self.scroller.scroll_lines(1)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self.scroller.scroll_up(animate=False, immediate=True)
+        self.scroller.scroll_lines(-1)
 
     @property
     def shown_text(self) -> str:
@@ -308,11 +312,9 @@ class StoryView(Vertical):
         self._show_related(bool(story.related) and story is self.story)
 
     def restore_scroll(self, scroll_y: float) -> None:
-        """Scroll once the new content has been laid out (before that the height is unknown)."""
-        scroller = self.scroller
-        scroller.scroll_to(y=0, animate=False, immediate=True)
-        if scroll_y:
-            self.call_after_refresh(scroller.scroll_to, y=scroll_y, animate=False, immediate=True)
+        """Scroll once the new content has been laid out (before that the height is unknown);
+        lines scrolled meanwhile (Enter j j j, typed at once) count from `scroll_y`."""
+        self.scroller.scroll_after_layout(scroll_y)
 
     def _show_message(self, url: str | None, message: Content) -> None:
         self.story, self.url = None, url
