@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from newsreader.config import Config
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
-from newsreader.parse.opml import parse_opml, write_opml
 from newsreader.parse.urls import safe_url
 
 if TYPE_CHECKING:
@@ -156,6 +155,7 @@ def _choose(feeds: list[tuple[str, str]]) -> int | None:
 
 
 def _import(config: Config, file: Path) -> int:
+    from newsreader.parse.opml import parse_opml  # defusedxml: only for this command
     from newsreader.services.sources import import_sources
 
     try:
@@ -176,6 +176,8 @@ def _import(config: Config, file: Path) -> int:
 
 
 def _export(config: Config, file: Path | None) -> int:
+    from newsreader.parse.opml import write_opml
+
     text = write_opml(config.sources)
     if file is None:
         sys.stdout.write(text)
