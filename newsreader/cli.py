@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +98,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _app(config, offline=offline, demo=demo)
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> None:
+    """The `newsreader` command: `main()`, then exit without Python's own teardown when it has
+    nothing left to do.
+
+    By the time main() returns, the app has left the screen and every read mark, history
+    entry and cache write is committed and its database closed; what remained was Python
+    collecting and freeing every object of the session and tearing its modules down, which
+    kept the shell prompt waiting 0.15-0.3 s after `q` (and a cached story's `read` ~0.03 s).
+    That is skipped only when nothing else could still need the normal exit: no other
+    thread running, no process pool ever started (its atexit clean-up), and both output
+    streams flushed. Otherwise it is the ordinary exit.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let the normal exit say and handle it
+        raise SystemExit(code) from None
+    if _nothing_left_running():
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _nothing_left_running() -> bool:
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
+        return False
+    return "concurrent.futures.process" not in sys.modules and "multiprocessing.pool" not in \
+        sys.modules
 
 
 def _paths(config_path: Path, demo: bool) -> int:

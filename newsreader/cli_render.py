@@ -79,7 +79,7 @@ def print_story(story: Story, cached: Callable[[str], bool] | None = None) -> No
     sys.stdout.write("\n")
 
 
-def _no_wrap_width(story: Group) -> int:
+def _no_wrap_width(story: RenderableType) -> int:
     """A width no line of `story` wraps at: twice its longest line (wide characters take two
     cells; a tab up to eight) plus its indent.
 
@@ -87,7 +87,7 @@ def _no_wrap_width(story: Group) -> int:
     that Rich measured and this function stripped again: 0.1-0.2 s of a cached story's `read`.
     """
     longest = 0
-    for part in story.renderables:
+    for part in story.renderables if isinstance(story, Group) else [story]:
         indent = 0
         while isinstance(part, Padding):
             indent += part.left

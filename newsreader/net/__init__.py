@@ -18,11 +18,11 @@ if TYPE_CHECKING:
         ACCEPT_ENCODING,
         USER_AGENT,
         FetchResult,
-        NetSettings,
         build_client,
         fetch,
     )
     from newsreader.net.failures import parse_retry_after
+    from newsreader.net.settings import NetSettings
 
 __all__ = [
     "ACCEPT_ENCODING",
