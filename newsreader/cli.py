@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -237,8 +238,15 @@ async def _read(
 
 
 def _app(config: Config, *, offline: bool, demo: bool) -> int:
-    # The app's loop only paints and answers keys; its refreshes run in a child process.
-    reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
-    from newsreader.ui.app import run_app
+    from newsreader.ui.gc_pacing import hold_until_first_paint
 
-    return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")
+    hold_until_first_paint()  # the app's GcPacer takes collections over after its first frame
+    try:
+        # The app's loop only paints and answers keys; its refreshes run in a child process.
+        reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
+        from newsreader.ui.app import run_app
+
+        return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")
+    finally:
+        gc.enable()  # whatever happened before the first frame
+
