@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +67,8 @@ def run_manage(
     """Run one management command; expected failures print one line and return non-zero."""
     try:
         if args.command == "config":
+            from importlib import resources
+
             text = resources.files("newsreader").joinpath("config.example.toml").read_text("utf-8")
             sys.stdout.write(text)
             return EXIT_OK
