@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import math
@@ -268,6 +269,67 @@ def run_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, *,
                 except OSError:
                     break
         return PtyRun(found, rss, max(rss, _rss_mb(proc.pid)))
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        os.close(master)
+
+
+def compile_bytecode() -> None:
+    """Write newsreader's .pyc files, as installing it does.
+
+    Under PYTHONDONTWRITEBYTECODE (set on some machines) a checkout never keeps them, and each
+    launch would compile every module it imports again, a cost no installed copy has.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "newsreader"), quiet=1)
+
+
+@dataclass
+class QuitRun:
+    """One launch quit with a key: seconds from the key to the process's exit, or an error."""
+
+    seconds: float
+    error: str = ""
+
+
+def quit_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, key: bytes, *,
+                timeout: float = 60.0, settle: float = 1.0) -> QuitRun:
+    """Launch `argv` on a 120x40 pty, wait for `needle` and `settle` s more, then type `key`:
+    the time until the process has exited (the shell would print its prompt then)."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=env,
+                            start_new_session=True, close_fds=True)
+    os.close(slave)
+    buf = bytearray()
+    try:
+        while needle not in buf:
+            if time.perf_counter() - start > timeout or proc.poll() is not None:
+                tail = bytes(buf[-400:]).decode("utf-8", "replace")
+                return QuitRun(float("nan"), f"needle not seen: {tail!r}")
+            if select.select([master], [], [], 0.05)[0]:
+                try:
+                    buf += os.read(master, 1 << 16)
+                except OSError:
+                    break
+        end = time.perf_counter() + settle
+        while time.perf_counter() < end:  # drain, so the app never blocks on its output
+            if select.select([master], [], [], 0.02)[0]:
+                os.read(master, 1 << 16)
+        pressed = time.perf_counter()
+        os.write(master, key)
+        while proc.poll() is None:
+            if time.perf_counter() - pressed > timeout:
+                return QuitRun(float("nan"), "did not exit")
+            # Keep reading what it writes on its way out (restoring the terminal).
+            if select.select([master], [], [], 0.002)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(master, 1 << 16)
+        return QuitRun(time.perf_counter() - pressed)
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)

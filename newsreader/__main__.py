@@ -1,5 +1,5 @@
 """Allow `python -m newsreader`."""
 
-from newsreader.cli import main
+from newsreader.cli import run
 
-raise SystemExit(main())
+run()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,6 +128,37 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_FAILED
 
 
+def run() -> None:
+    """The `newsreader` command: `main()`, then exit without Python's own teardown when it has
+    nothing left to do.
+
+    By the time main() returns, the app has left the screen and every read mark, history
+    entry and cache write is committed and its database closed; what remained was Python
+    collecting and freeing every object of the session and tearing its modules down, which
+    kept the shell prompt waiting 0.15-0.3 s after `q` (and a cached story's `read` ~0.03 s).
+    That is skipped only when nothing else could still need the normal exit: no other
+    thread running, no process pool ever started (its atexit clean-up), and both output
+    streams flushed. Otherwise it is the ordinary exit.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let the normal exit say and handle it
+        raise SystemExit(code) from None
+    if _nothing_left_running():
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _nothing_left_running() -> bool:
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
+        return False
+    return "concurrent.futures.process" not in sys.modules and "multiprocessing.pool" not in \
+        sys.modules
+
+
 def _paths(config_path: Path, demo: bool) -> int:
     paths = default_paths(demo=demo)
     print(f"config  {config_path}")
@@ -232,8 +265,15 @@ async def _read(
 
 
 def _app(config: Config, *, offline: bool, demo: bool) -> int:
-    # The app's loop only paints and answers keys; its refreshes run in a child process.
-    reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
-    from newsreader.ui.app import run_app
+    from newsreader.ui.gc_pacing import hold_until_first_paint
 
-    return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")
+    hold_until_first_paint()  # the app's GcPacer takes collections over after its first frame
+    try:
+        # The app's loop only paints and answers keys; its refreshes run in a child process.
+        reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
+        from newsreader.ui.app import run_app
+
+        return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")
+    finally:
+        gc.enable()  # whatever happened before the first frame
+

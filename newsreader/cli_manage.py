@@ -6,14 +6,12 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.config import Config
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
-from newsreader.parse.opml import parse_opml, write_opml
 from newsreader.parse.urls import url_from_user
 from newsreader.present import plural
 
@@ -72,6 +70,8 @@ def run_manage(
     """Run one management command; expected failures print one line and return non-zero."""
     try:
         if args.command == "config":
+            from importlib import resources
+
             text = resources.files("newsreader").joinpath("config.example.toml").read_text("utf-8")
             sys.stdout.write(text)
             return EXIT_OK
@@ -175,6 +175,7 @@ def _choose(feeds: list[tuple[str, str]]) -> int | None:
 
 
 def _import(config: Config, file: Path) -> int:
+    from newsreader.parse.opml import parse_opml  # defusedxml: only for this command
     from newsreader.services.sources import import_sources
 
     try:
@@ -199,6 +200,8 @@ def _import(config: Config, file: Path) -> int:
 
 
 def _export(config: Config, file: Path | None) -> int:
+    from newsreader.parse.opml import write_opml
+
     text = write_opml(config.sources)
     if file is None:
         sys.stdout.write(text)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
-from newsreader.net.client import NetSettings, build_client
+from newsreader.net.settings import NetSettings
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class Network:
-    """Lazily builds the shared httpx client (a start-up that never fetches never pays for it)."""
+    """Lazily builds the shared httpx client (a start-up that never fetches never pays for it,
+    nor for importing httpx)."""
 
     def __init__(
         self, settings: NetSettings, transport: httpx.AsyncBaseTransport | None = None
@@ -20,6 +24,8 @@ class Network:
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
+            from newsreader.net.client import build_client
+
             self._client = build_client(self.settings, transport=self.transport)
         return self._client
 

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import resource_tracker
+from concurrent.futures import Executor
 from typing import Any
 
 from newsreader.errors import ParseError
@@ -80,6 +77,8 @@ def _start_quiet_resource_tracker() -> None:
     had moved on. It still cleans them up; it only stops talking. Started here, before the
     pool's first semaphore, so the pool's later registrations reuse this quiet one.
     """
+    from multiprocessing import resource_tracker
+
     null = os.open(os.devnull, os.O_WRONLY)
     saved = os.dup(2)
     try:
@@ -137,6 +136,8 @@ class StoryParser:
         pool = self._get_pool()
         if pool is None:
             return False, None
+        from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(pool, _in_worker, parse, *args)
@@ -150,6 +151,10 @@ class StoryParser:
 
     def _get_pool(self) -> Executor | None:
         if self._pool is None and not self._pool_failed:
+            # Imported with the first pool: a start-up that parses nothing never loads them.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             try:
                 # spawn, not fork: the app has threads (Textual's driver) that fork would copy.
                 context = multiprocessing.get_context("spawn")

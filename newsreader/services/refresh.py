@@ -15,7 +15,6 @@ from newsreader.config import Config
 from newsreader.dates import parse_time
 from newsreader.errors import FetchError, NewsreaderError, ParseError
 from newsreader.models import Headline, Source
-from newsreader.net.client import fetch
 from newsreader.services import stories
 from newsreader.services.library import Library
 from newsreader.services.network import Network
@@ -213,6 +212,8 @@ class Refresher:
         self, source: Source, on_progress: ProgressCallback | None
     ) -> str | None:
         """Refresh one feed; returns the failure kind, or None when it worked."""
+        from newsreader.net.client import fetch  # here: a start-up that never fetches skips httpx
+
         progress = self.progress
         ttl_minutes: int | None = None
         headers: dict[str, str] = {}

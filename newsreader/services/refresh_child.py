@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from newsreader.config import Config
 from newsreader.models import Source
-from newsreader.net.client import NetSettings
+from newsreader.net.settings import NetSettings
 from newsreader.paths import Paths
 from newsreader.services.refresh import RefreshProgress
 from newsreader.services.wiring import open_reader

@@ -22,7 +22,7 @@ from typing import Any
 
 from newsreader.config import Config
 from newsreader.errors import NewsreaderError
-from newsreader.net.client import NetSettings
+from newsreader.net.settings import NetSettings
 from newsreader.paths import Paths
 from newsreader.services.library import Library
 from newsreader.services.refresh import ProgressCallback, RefreshProgress

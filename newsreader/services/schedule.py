@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from newsreader.config import Config
@@ -90,6 +89,8 @@ def _cache_hint(headers: dict[str, str], now: float) -> float:
     expires = headers.get("expires")
     if expires:
         try:
+            from email.utils import parsedate_to_datetime  # only for an Expires header
+
             return max(0.0, parsedate_to_datetime(expires).timestamp() - now)
         except (TypeError, ValueError, IndexError, OverflowError):
             return 0.0

@@ -12,8 +12,6 @@ from newsreader.config_write import add_sources
 from newsreader.config_write import remove_source as remove_from_file
 from newsreader.errors import ConfigError, FetchError, ParseError
 from newsreader.models import Source
-from newsreader.net.client import fetch
-from newsreader.parse.discover import find_feed_links
 from newsreader.services.library import Library
 from newsreader.services.network import Network
 from newsreader.services.parsing import StoryParser
@@ -66,6 +64,10 @@ async def find_feeds(
 
 async def discover_feeds(network: Network, parser: StoryParser, url: str) -> list[tuple[str, str]]:
     """(title, feed URL) for `url`: itself if it is a feed, else the feeds its page advertises."""
+    # Here, not at the top: httpx, lxml and charset_normalizer are for the few who add a source.
+    from newsreader.net.client import fetch
+    from newsreader.parse.discover import find_feed_links
+
     result = await fetch(network.client, url, settings=network.settings, accept=FEED_ACCEPT)
     try:
         feed = await parser.parse_feed(

@@ -7,11 +7,8 @@ from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
-import httpx
-
 from newsreader.errors import FetchError, NotInCache
 from newsreader.models import Story
-from newsreader.net.client import fetch
 from newsreader.services.network import Network
 from newsreader.services.parsing import StoryParser
 from newsreader.store.cache import Cache
@@ -107,6 +104,10 @@ class Stories:
 
     async def download_story(self, url: str) -> tuple[bytes, str, str | None]:
         """Download and cache one story page: (content, final URL, Content-Type)."""
+        import httpx  # here, not at the top: opening a cached story never pays for it
+
+        from newsreader.net.client import fetch
+
         try:
             result = await fetch(
                 self.network.client, url, settings=self.network.settings, accept=STORY_ACCEPT

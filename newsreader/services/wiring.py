@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from newsreader.config import Config
-from newsreader.net.client import NetSettings
+from newsreader.net.settings import NetSettings
 from newsreader.paths import Paths, default_paths, ensure_private_dir
 from newsreader.services.library import Library
 from newsreader.services.network import Network
@@ -23,6 +22,9 @@ from newsreader.services.stories import Stories
 from newsreader.store.cache import open_cache
 from newsreader.store.state import UserState
 from newsreader.store.writer import CacheWriter
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def open_reader(

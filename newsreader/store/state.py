@@ -391,10 +391,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         (version,) = con.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise StateError(f"{path} was written by a newer newsreader (schema {version})")
-        # One script, one transaction: a kill mid-creation leaves no half-made schema.
-        con.executescript(
-            f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
-        )
+        # One script, one transaction: a kill mid-creation leaves no half-made schema. Only
+        # when something is missing: the script is a write, and with synchronous = FULL its
+        # commit waited for an fsync at every start-up (2-13 ms here).
+        (tables,) = con.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            " AND name IN ('read_marks', 'saved', 'kv')"
+        ).fetchone()
+        if version != SCHEMA_VERSION or tables != 3:
+            con.executescript(
+                f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+            )
     except BaseException:
         con.close()
         raise

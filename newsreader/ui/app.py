@@ -28,7 +28,6 @@ from newsreader.ui.bindings import (
 )
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
-from newsreader.ui.help import HelpScreen
 from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
@@ -208,6 +207,8 @@ class NewsreaderApp(CrashReportingApp):
         return [(" ".join(keys[g]), f"{tips[g]} [{names[g]}]") for g in keys]
 
     def action_help(self) -> None:
+        from newsreader.ui.help import HelpScreen  # not needed before the first `?`
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_rows()))
 

@@ -26,11 +26,11 @@ from textual.widgets.option_list import Option
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
-from newsreader.parse.opml import OpmlImport, parse_opml, write_opml
 from newsreader.parse.urls import url_from_user
 from newsreader.ui.widgets.choices import ChoiceList
 
 if TYPE_CHECKING:
+    from newsreader.parse.opml import OpmlImport
     from newsreader.services.ports import ReaderPort
 
 ResultT = TypeVar("ResultT")
@@ -293,11 +293,15 @@ class ImportSummary:
 
 def read_opml_file(path: Path) -> OpmlImport:
     """Read and parse (call it in a thread). Raises OpmlError (file:line:col) or OSError."""
+    from newsreader.parse.opml import parse_opml  # defusedxml: loaded by the first OPML dialog
+
     return parse_opml(path.read_bytes(), str(path))
 
 
 def export_opml_file(sources: Sequence[Source], path: Path) -> None:
     """Write the sources as OPML atomically: a temporary file beside it, then os.replace."""
+    from newsreader.parse.opml import write_opml
+
     text = write_opml(list(sources))
     fd, tmp_name = tempfile.mkstemp(prefix=".newsreader-", suffix=".opml", dir=path.parent)
     try:

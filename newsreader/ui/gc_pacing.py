@@ -10,6 +10,11 @@ collections are switched off and the app collects itself, from a timer:
 - while keys keep arriving, every FORCE_AFTER seconds: only what was allocated since the last
   freeze is collected (7-18 ms in bench/open_bench.py), then frozen too. Anything frozen that dies
   later is reclaimed by the next whole-heap collection, so memory stays bounded.
+
+Start-up collects nothing before the first frame (`hold_until_first_paint`): the collections
+that imports, opening the cache and mounting the widgets set off took 35-80 ms of a 0.35-0.6 s
+start (one of them a whole-heap one). After the first paint the heap is frozen as it is, and
+its garbage goes in the first whole collection, at the first pause (about a second later).
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ WHOLE_AT_LATEST = 300.0  # seconds: the whole heap even if the user never pauses
 NEVER = 1_000_000_000
 
 
+def hold_until_first_paint() -> None:
+    """No collections until `GcPacer.start` (the app's first paint) turns them back on."""
+    gc.disable()
+
+
 class GcPacer:
     """Owns the collector's thresholds while the app runs; `tick` is called from a timer."""
 
@@ -36,13 +46,21 @@ class GcPacer:
         self.collections = 0
 
     def start(self) -> None:
-        """After the first paint: freeze the start-up heap, take over full collections."""
+        """After the first paint: freeze the start-up heap, take over full collections.
+
+        The heap is frozen without a collection (a whole one took 35-40 ms right after the
+        first frame, holding the GIL the terminal writer needed): `tick` collects it whole at
+        the first pause.
+        """
         if self._saved_threshold is not None:
             return
         self._saved_threshold = gc.get_threshold()
         young, middle, _ = self._saved_threshold
         gc.set_threshold(young, middle, NEVER)
-        self._collect(whole=True)
+        gc.freeze()  # before enable: what start-up allocated is not a young collection's work
+        gc.enable()  # hold_until_first_paint's hold ends here
+        self._last_collect = time.monotonic()
+        self._last_whole = self._last_collect - COLLECT_EVERY  # due at the first pause
 
     def stop(self) -> None:
         """Give the collector back its own schedule (the app is closing)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-import webbrowser
 
 from newsreader.parse.urls import is_openable_url
 
@@ -47,5 +46,7 @@ def open_in_browser(url: str, browser: str | None = None) -> None:
         except (OSError, ValueError) as exc:
             raise BrowserError(f"cannot start the browser: {exc}") from None
         return
+    import webbrowser  # here: its import probes for browsers, which start-up does not need
+
     if not webbrowser.open(url):
         raise BrowserError("no web browser found")

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.screen import Screen
@@ -15,18 +15,14 @@ from newsreader.folders import folder_paths, in_folder
 from newsreader.models import Source
 from newsreader.services.ports import ReaderPort
 from newsreader.services.search import SearchHit
-from newsreader.ui.dialogs import (
-    AddSourceScreen,
-    ConfirmScreen,
-    ImportSummary,
-    OpmlScreen,
-    PickScreen,
-    one_line,
-    source_choices,
-)
 from newsreader.ui.navigation import StoryNavigator
-from newsreader.ui.search import SearchScreen
 from newsreader.ui.widgets.headlines import HeadlineList, Scope
+
+if TYPE_CHECKING:
+    from newsreader.ui.dialogs import ImportSummary
+
+# The dialogs (ui/dialogs.py, ui/search.py) are imported by the action that opens one: the
+# first frame does not show them, and their classes and CSS were ~5 ms of start-up imports.
 
 ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read as "cancelled")
 NAMES_SHOWN = 5
@@ -88,6 +84,8 @@ class SourceManager:
     def add_source(self) -> None:
         if self._demo_refuses():
             return
+        from newsreader.ui.dialogs import AddSourceScreen
+
         self.screen.app.push_screen(AddSourceScreen(self.reader), self._source_added)
 
     def _source_added(self, source: Source | None) -> None:
@@ -105,6 +103,8 @@ class SourceManager:
         if not self.reader.sources:
             self.notify("There are no sources to remove.", timeout=3)
             return
+        from newsreader.ui.dialogs import PickScreen, source_choices
+
         choices = source_choices(self.reader.sources)
         current = self.headlines.current
         selected = 0
@@ -121,6 +121,8 @@ class SourceManager:
     def _confirm_remove(self, source: Source | None) -> None:
         if source is None:
             return
+        from newsreader.ui.dialogs import ConfirmScreen
+
         question = Content.assemble(
             "Remove ", (source.name, "bold"), "? Its cached stories stay until they expire. ",
             ("[y/N]", "bold"),
@@ -139,6 +141,8 @@ class SourceManager:
         try:
             await self.reader.remove_source(source)  # the file is written in a thread
         except Exception as exc:  # ConfigError: demo edition, unwritable or hand-made file
+            from newsreader.ui.dialogs import one_line
+
             self.notify(one_line(exc), severity="error", markup=False)
             return
         self.notify(f"Removed {source.name}", markup=False)
@@ -147,9 +151,13 @@ class SourceManager:
     # -- OPML ---------------------------------------------------------------------------------
 
     def import_opml(self) -> None:
+        from newsreader.ui.dialogs import OpmlScreen
+
         self.screen.app.push_screen(OpmlScreen(self.reader, export=False), self._imported)
 
     def _imported(self, summary: ImportSummary | Path | None) -> None:
+        from newsreader.ui.dialogs import ImportSummary
+
         if not isinstance(summary, ImportSummary):
             return
         self.notify(summary.line(), title="Import OPML", markup=False)
@@ -163,6 +171,8 @@ class SourceManager:
             self._sources_changed()
 
     def export_opml(self) -> None:
+        from newsreader.ui.dialogs import OpmlScreen
+
         self.screen.app.push_screen(OpmlScreen(self.reader, export=True), self._exported)
 
     def _exported(self, path: ImportSummary | Path | None) -> None:
@@ -173,6 +183,8 @@ class SourceManager:
     # -- search -------------------------------------------------------------------------------
 
     def search_stories(self) -> None:
+        from newsreader.ui.search import SearchScreen
+
         self.screen.app.push_screen(SearchScreen(self.reader), self._open_hit)
 
     def _open_hit(self, hit: SearchHit | None) -> None:
@@ -211,6 +223,8 @@ class SourceManager:
         choices += [(label(n, counts[n]), ("source", n)) for n in names if not folder_of.get(n)]
         scope = self.headlines.scope or ALL_SOURCES
         selected = next((i for i, (_, value) in enumerate(choices) if value == scope), 0)
+        from newsreader.ui.dialogs import PickScreen
+
         picker = PickScreen("Show which folder or source? — Esc cancels", choices,
                             selected=selected, id="pick-scope")
         self.screen.app.push_screen(picker, self._scope_picked)

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingsMap, Keymap
 from textual.dom import DOMNode
+from textual.driver import Driver
 
 from newsreader.ui.textual_compat.versions import verified
 
@@ -20,6 +21,18 @@ class CrashReportingApp(App[int]):
     def report_crash(self, error: BaseException | None) -> str:
         """Keep what is needed of `error` (a log); the line to print on exit."""
         return f"internal error: {error!r}"
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except its LinuxDriver becomes one that quits without waiting
+        (see driver.py); with unverified versions, Textual's own."""
+        chosen = super().get_driver_class()
+        # By name: importing linux_driver here would fail on Windows (termios).
+        stock = (chosen.__module__, chosen.__qualname__)
+        if verified() and stock == ("textual.drivers.linux_driver", "LinuxDriver"):
+            from newsreader.ui.textual_compat.driver import QuickExitDriver
+
+            return QuickExitDriver
+        return chosen
 
     def _fatal_error(self) -> None:
         if not verified():
