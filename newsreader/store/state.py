@@ -73,6 +73,11 @@ class UserState:
             if isinstance(exc, sqlite3.OperationalError) and not _looks_corrupt(exc):
                 return cls._open_read_only(path, exc)
             return cls._open_salvaged(path)
+        if _no_room(path.parent):
+            # Opening wrote nothing (the schema is there), so the disk did not say it is full:
+            # ask it, and start read-only with the one notice rather than fail at the first mark.
+            con.close()
+            return cls._open_read_only(path, sqlite3.OperationalError("database or disk is full"))
         return cls(con, path, warning)
 
     @classmethod
@@ -323,6 +328,14 @@ def _salvage_notice(found: Salvage, aside: Path) -> str:
     unread = (f" ({found.unread_pages} of {found.pages} pages could not be read)"
               if found.unread_pages else "")
     return f"user state was damaged; kept {kept}{unread}; the damaged file is at {aside}"
+
+
+def _no_room(directory: Path) -> bool:
+    """Not even a few pages free: no SQLite write could commit there."""
+    try:
+        return shutil.disk_usage(directory).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _disk_full(directory: Path) -> bool:
