@@ -388,3 +388,15 @@ async def test_a_saved_copy_opens_without_waiting_for_the_state_writer(site: Tes
         busy.set()
     assert again.to_dict() == story.to_dict()
     await reader.aclose()
+
+
+def test_headline_from_dict_drops_unknown_keys_and_needs_the_required_ones() -> None:
+    from newsreader.models import Headline
+
+    h = Headline(id="i", source_url="s", source_name="n", title="t", url="u", published="p")
+    assert Headline.from_dict(h.to_dict()) == h
+    assert Headline.from_dict({**h.to_dict(), "later_field": 1}) == h
+    assert Headline.from_dict({"id": "i", "source_url": "s", "source_name": "n", "title": "t",
+                               "url": "u"}).summary == ""
+    with pytest.raises(TypeError):
+        Headline.from_dict({"id": "i", "title": "t"})
