@@ -11,12 +11,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from newsreader.errors import NewsreaderError
 from newsreader.store.files import move_aside
-from newsreader.store.salvage import SAVED, Salvage, salvage
+
+if TYPE_CHECKING:
+    from newsreader.store.salvage import Salvage
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -83,6 +85,8 @@ class UserState:
     @classmethod
     def _open_salvaged(cls, path: Path) -> UserState:
         """Move the damaged file aside, start a fresh one and copy into it what can be read."""
+        from newsreader.store.salvage import Salvage, salvage  # only for a damaged file
+
         aside = move_aside(path, companions=("-wal", "-shm"))
         try:
             con = _connect(path)
@@ -308,6 +312,8 @@ def _restore(con: sqlite3.Connection, found: Salvage) -> None:
 
 def _salvage_notice(found: Salvage, aside: Path) -> str:
     """One line: what was kept of the damaged file, and where it is."""
+    from newsreader.store.salvage import SAVED
+
     parts = []
     for count, estimate, noun in (
         (len(found.read_marks), found.estimate("read"), "read marks"),
