@@ -42,6 +42,8 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("y", "copy_link", "Copy link", "Copy the story's link"),
     KeySpec("s", "toggle_saved", "Save", "Save or unsave the story", show=True),
     KeySpec("m", "toggle_read", "Read/unread", "Mark the story read or unread"),
+    KeySpec("A", "mark_all_read", "All read", "Mark every headline the list shows read"),
+    KeySpec("U", "undo_mark_all", "Undo all read", "Undo the last mark-all-read"),
     KeySpec("r", "refresh", "Refresh", "Refresh every source in the background", show=True),
     # Priority: it runs before the keys typed after it are dispatched, so "/cyber" typed fast
     # (or pasted) all lands in the filter instead of firing "y" (copy) and "r" (refresh).

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MANAGE_COMMANDS = frozenset(
-    {"sources", "import-opml", "export-opml", "config", "cache", "search"}
+    {"sources", "import-opml", "export-opml", "config", "cache", "search", "mark-read"}
 )
 
 
@@ -56,6 +56,14 @@ def add_manage_commands(commands: argparse._SubParsersAction, common: argparse.A
 
     search = commands.add_parser("search", parents=[common], help="full-text search the cache")
     search.add_argument("words", nargs="+", metavar="WORD")
+
+    mark = commands.add_parser("mark-read", parents=[common],
+                               help="mark headlines read: all, a source's or a folder's")
+    which = mark.add_mutually_exclusive_group()
+    which.add_argument("--source", metavar="NAME", help="only this source (name or URL)")
+    which.add_argument("--folder", metavar="FOLDER", help="only this folder (and its subfolders)")
+    mark.add_argument("--before", metavar="DATE",
+                      help="only stories published before this date (YYYY-MM-DD or ISO time)")
 
 
 def say_notices(reader: Reader) -> None:
@@ -93,6 +101,8 @@ def run_manage(
         try:
             if args.command == "cache":
                 return _cache(reader, args)
+            if args.command == "mark-read":
+                return _mark_read(reader, args)
             return _search(reader, " ".join(args.words))
         finally:
             say_notices(reader)
@@ -237,6 +247,27 @@ def _cache(reader: Reader, args: argparse.Namespace) -> int:
     for held in info.sources:
         print(f"  {held.name}: {held.headlines} headlines, {held.stories_cached} cached, "
               f"oldest {held.oldest or '-'}")
+    return EXIT_OK
+
+
+def _mark_read(reader: Reader, args: argparse.Namespace) -> int:
+    from newsreader.dates import parse_time
+    from newsreader.folders import in_folder
+
+    before = parse_time(args.before) if args.before else None
+    if args.before and before is None:
+        print(f"newsreader: --before {args.before!r}: not a date (YYYY-MM-DD)", file=sys.stderr)
+        return EXIT_USAGE
+    known = {s.name for s in reader.sources} | {s.url for s in reader.sources}
+    if args.source and args.source not in known:
+        print(f"newsreader: no source named {args.source!r}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.folder and not any(in_folder(s.folder, args.folder) for s in reader.sources):
+        print(f"newsreader: no folder named {args.folder!r}", file=sys.stderr)
+        return EXIT_FAILED
+    chosen = reader.library.select(source=args.source, folder=args.folder, before=before)
+    changed = reader.mark_read([h.id for h in chosen])
+    print(f"marked {plural(len(changed), 'headline')} read")
     return EXIT_OK
 
 

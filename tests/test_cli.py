@@ -157,3 +157,28 @@ def test_fetch_says_why_stories_were_not_prefetched(site: TestServer) -> None:
     assert groups and all(line.startswith("127.0.0.1: HTTP 403") for line in groups)
     assert len(groups) == 1, "one line per host and cause, with its count"
     assert result.returncode == 1
+
+
+def test_mark_read_marks_a_source_then_the_rest_and_refuses_unknown_names(
+    site: TestServer,
+) -> None:
+    assert run("fetch").returncode == 0
+    info = run("cache", "info").stdout
+    first = info.split("\n  ")[1].split(":")[0]  # the first source's name
+    one = run("mark-read", "--source", first)
+    assert one.returncode == 0 and one.stdout.startswith("marked ")
+    marked = int(one.stdout.split()[1])
+    assert marked > 0
+    again = run("mark-read", "--source", first)
+    assert again.stdout.strip() == "marked 0 headlines read", "already read"
+    old = run("mark-read", "--before", "2000-01-01")
+    assert old.stdout.strip() == "marked 0 headlines read"
+    rest = run("mark-read", "--folder", "Fixtures")
+    assert rest.returncode == 0 and int(rest.stdout.split()[1]) > 0
+    assert run("mark-read").stdout.strip() == "marked 0 headlines read", "nothing left unread"
+    unknown = run("mark-read", "--folder", "Nowhere")
+    assert unknown.returncode == 1 and unknown.stderr.strip() == (
+        "newsreader: no folder named 'Nowhere'"
+    )
+    bad = run("mark-read", "--before", "yesterday")
+    assert bad.returncode == 2 and "not a date" in bad.stderr

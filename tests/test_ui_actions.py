@@ -480,3 +480,28 @@ async def test_a_reload_shows_a_headline_whose_title_the_feed_changed() -> None:
         rows = main(app).headlines.row_texts()
         assert "Corrected: a new title" in rows[0]
         assert first.title not in rows[0]
+
+
+async def test_mark_all_read_marks_what_the_list_shows_and_u_undoes_it() -> None:
+    reader = FakeReader()
+    reader.set_read("b")  # already read: an undo must leave it read
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.headlines.set_scope(("source", "Other Wire"))  # b and d
+        await pilot.press("A")
+        await settle(pilot)
+        assert reader.is_read("d") and not reader.is_read("a"), "only what the list shows"
+        assert "3 unread" in status_text(screen)
+        screen.headlines.set_scope(None)
+        await pilot.press("A")
+        await settle(pilot)
+        assert all(reader.is_read(h.id) for h in reader.headlines())
+        await pilot.press("U")  # undoes the last mark-all: a, c, e again unread
+        await settle(pilot)
+        assert [h.id for h in reader.headlines() if not reader.is_read(h.id)] == ["a", "c", "e"]
+        assert reader.is_read("b") and reader.is_read("d")
+        await pilot.press("U")
+        await settle(pilot)
+        assert any(n.message == "No mark-all-read to undo." for n in app._notifications)

@@ -162,6 +162,13 @@ class FakeReader:
         (self._read.add if read else self._read.discard)(headline_id)
         self._persist()
 
+    def mark_read(self, headline_ids: list[str], read: bool = True) -> list[str]:
+        changed = [i for i in dict.fromkeys(headline_ids) if (i in self._read) != read]
+        for headline_id in changed:
+            (self._read.add if read else self._read.discard)(headline_id)
+        self._persist()
+        return changed
+
     def unread_count(self) -> int:
         return sum(1 for h in self._headlines if h.id not in self._read)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import datetime
 
-from newsreader.dates import timestamp
+from newsreader.dates import parse_time, timestamp
+from newsreader.folders import in_folder
 from newsreader.models import Headline, Source
 from newsreader.services.reading import ReadingState
 from newsreader.store.cache import Cache
@@ -65,6 +67,26 @@ class Library:
             self._headlines = headlines
             self._by_url = {h.url: h for h in reversed(headlines) if h.url}
         return self._headlines
+
+    def select(
+        self, *, source: str | None = None, folder: str | None = None,
+        before: datetime | None = None,
+    ) -> list[Headline]:
+        """The headlines of one source (by name or URL) or folder (with its subfolders), and
+        only those published (else first seen) before `before`; all of them by default."""
+        folder_of = {s.name: s.folder for s in self.sources}
+        chosen = []
+        for headline in self._merged():
+            if source is not None and source not in (headline.source_name, headline.source_url):
+                continue
+            if folder is not None and not in_folder(folder_of.get(headline.source_name), folder):
+                continue
+            if before is not None:
+                when = parse_time(headline.published or headline.seen)
+                if when is None or when >= before:
+                    continue
+            chosen.append(headline)
+        return chosen
 
     def headline_for_url(self, url: str) -> Headline | None:
         self._merged()

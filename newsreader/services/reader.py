@@ -77,6 +77,9 @@ class Reader:
     def set_read(self, headline_id: str, read: bool = True) -> None:
         self.reading.set_read(headline_id, read)
 
+    def mark_read(self, headline_ids: list[str], read: bool = True) -> list[str]:
+        return self.reading.set_read_many(headline_ids, read)
+
     def is_saved(self, headline_id: str) -> bool:
         return self.reading.is_saved(headline_id)
 

@@ -49,14 +49,21 @@ class ReadingState:
         return headline_id in self.read_ids()
 
     def set_read(self, headline_id: str, read: bool = True) -> None:
-        self.writer.submit(self.state.set_read, [headline_id], read)
+        self.set_read_many([headline_id], read)
+
+    def set_read_many(self, headline_ids: list[str], read: bool = True) -> list[str]:
+        """Mark (or unmark) these in one write; returns the ids whose mark changed (an undo
+        of a "mark all read" unmarks exactly those)."""
         reads = self.read_ids()
-        if (headline_id in reads) != read:
+        changed = [i for i in dict.fromkeys(headline_ids) if (i in reads) != read]
+        self.writer.submit(self.state.set_read, list(headline_ids), read)
+        if changed:
             self.version += 1
         if read:
-            reads.add(headline_id)
+            reads.update(changed)
         else:
-            reads.discard(headline_id)
+            reads.difference_update(changed)
+        return changed
 
     # -- saved stories ------------------------------------------------------------------------
 

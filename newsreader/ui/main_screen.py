@@ -50,6 +50,7 @@ class MainScreen(Screen[None]):
         self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
         self._unread_shown = 0  # the unread count of the list as last loaded
+        self._marked_all: list[str] = []  # what the last "mark all read" changed (U undoes it)
         # Made here and kept: opening a story reaches these several times, and each query_one
         # walked the screen's DOM (~0.5 ms an open).
         self.headlines = HeadlineList(id="headlines")
@@ -215,6 +216,29 @@ class MainScreen(Screen[None]):
 
     def action_copy_link(self) -> None:
         self.navigator.copy_link()
+
+    # -- marking the list read -------------------------------------------------------------------
+
+    def action_mark_all_read(self) -> None:
+        """Every headline the list shows (its filter and folder or source applied) read."""
+        changed = self.reader.mark_read([h.id for h in self.headlines.shown])
+        if not changed:
+            self.notify("Nothing unread here.", timeout=2)
+            return
+        self._marked_all = changed
+        self.headlines.refresh_all_rows()
+        self.update_status()
+        self.notify(f"Marked {len(changed)} read (U undoes).", timeout=4, markup=False)
+
+    def action_undo_mark_all(self) -> None:
+        if not self._marked_all:
+            self.notify("No mark-all-read to undo.", timeout=2)
+            return
+        restored = self.reader.mark_read(self._marked_all, read=False)
+        self._marked_all = []
+        self.headlines.refresh_all_rows()
+        self.update_status()
+        self.notify(f"Marked {len(restored)} unread again.", timeout=3, markup=False)
 
     # -- keys that open a dialog (SourceManager) -----------------------------------------------
 
