@@ -28,8 +28,8 @@ class KeySpec(NamedTuple):
 MAIN_KEYS: list[KeySpec] = [
     KeySpec("j", "list_down", "Down", "Move down the list (scroll a focused story)"),
     KeySpec("k", "list_up", "Up", "Move up the list (scroll a focused story)"),
-    KeySpec("g", "list_first", "First", "Go to the first headline"),
-    KeySpec("G", "list_last", "Last", "Go to the last headline"),
+    KeySpec("g", "list_first", "First", "Go to the first headline (a focused story: its top)"),
+    KeySpec("G", "list_last", "Last", "Go to the last headline (a focused story: its end)"),
     KeySpec("l", "open_selected", "Open", "Open the highlighted headline", show=True),
     KeySpec("space", "page_down", "Page down", "Scroll the story down a page"),
     KeySpec("b", "page_up", "Page up", "Scroll the story up a page"),
@@ -42,6 +42,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("y", "copy_link", "Copy link", "Copy the story's link"),
     KeySpec("s", "toggle_saved", "Save", "Save or unsave the story", show=True),
     KeySpec("m", "toggle_read", "Read/unread", "Mark the story read or unread"),
+    KeySpec("z", "toggle_full_story", "Full screen", "Show the story alone, or beside the list"),
     KeySpec("A", "mark_all_read", "All read", "Mark every headline the list shows read"),
     KeySpec("U", "undo_mark_all", "Undo all read", "Undo the last mark-all-read"),
     KeySpec("r", "refresh", "Refresh", "Refresh every source in the background", show=True),
@@ -60,7 +61,7 @@ MAIN_KEYS: list[KeySpec] = [
 ]
 
 APP_KEYS: list[KeySpec] = [
-    KeySpec("q", "quit", "Quit", "Quit newsreader", show=True),
+    KeySpec("q,ctrl+c", "quit", "Quit", "Quit newsreader", show=True),
     KeySpec("question_mark,f1", "help", "Help", "Show every key binding", show=True),
     KeySpec("T", "change_theme", "Theme", "Pick a colour theme (it is remembered)"),
 ]

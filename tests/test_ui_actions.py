@@ -18,10 +18,12 @@ from newsreader.ui.widgets.headlines import HeadlineList
 from tests.ui_fakes import (
     SIZE,
     FakeReader,
+    arrivals,
     headline,
     main,
     make_app,
     make_story,
+    open_highlighted,
     settle,
     shown_text,
     status_text,
@@ -505,3 +507,74 @@ async def test_mark_all_read_marks_what_the_list_shows_and_u_undoes_it() -> None
         await pilot.press("U")
         await settle(pilot)
         assert any(n.message == "No mark-all-read to undo." for n in app._notifications)
+
+
+async def test_ctrl_c_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_g_and_capital_g_go_to_the_top_and_end_of_a_focused_story() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        scroller = screen.story_view.scroller
+        await pilot.press("G")
+        await settle(pilot)
+        assert scroller.scroll_y == scroller.max_scroll_y > 0
+        await pilot.press("g")
+        await settle(pilot)
+        assert scroller.scroll_y == 0
+        assert screen.headlines.highlighted == 0, "the list did not move"
+
+
+async def test_z_shows_the_story_alone_and_back() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)
+        wide = screen.story_view.size.width
+        await pilot.press("z")
+        await settle(pilot)
+        assert not screen.query_one("#list-pane").display
+        assert screen.story_view.size.width > wide
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.query_one("#list-pane").display
+        assert screen.story_view.size.width == wide
+
+
+async def test_an_empty_cache_says_what_to_do() -> None:
+    app = make_app(FakeReader(headlines=[], stories={}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Nothing cached yet: press r to refresh, or run `newsreader fetch`." in (
+            shown_text(main(app))
+        )
+    offline = make_app(FakeReader(headlines=[], stories={}, offline=True))
+    async with offline.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "--offline: run `newsreader fetch` when online." in shown_text(main(offline))
+    arriving = FakeReader(headlines=[], stories={}, refresh_adds=arrivals())
+    app = make_app(arriving, refresh_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Pick a headline and press Enter to read it." in shown_text(main(app))
+
+
+async def test_n_after_a_recall_walk_goes_on_from_the_story_on_screen() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)  # a, row 0; its Recall 1 is c, row 2
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.story_view.url == url("c")
+        assert screen.headlines.highlighted == 0, "the walk left the cursor on a"
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.story_view.url == url("d"), "the story after c, not after a"

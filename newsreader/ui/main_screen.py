@@ -50,6 +50,7 @@ class MainScreen(Screen[None]):
         self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
         self._unread_shown = 0  # the unread count of the list as last loaded
+        self._nothing_cached = False  # the story pane says "nothing cached yet: press r"
         self._marked_all: list[str] = []  # what the last "mark all read" changed (U undoes it)
         # Made here and kept: opening a story reaches these several times, and each query_one
         # walked the screen's DOM (~0.5 ms an open).
@@ -81,8 +82,8 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.filter_input.display = False
-        self.story_view.show_empty()
         self.reload_headlines()  # from the cache, at once: no network before the first paint
+        self._show_placeholder()
         self.headlines.focus()
         for warning in self.reader.warnings:
             self.notify(warning, title="newsreader", severity="warning", timeout=10, markup=False)
@@ -111,6 +112,18 @@ class MainScreen(Screen[None]):
             now=self.clock(),
         )
 
+    def _show_placeholder(self) -> None:
+        """What the story pane says before a story is open: what to do next."""
+        self._nothing_cached = not self.reader.headlines()
+        if not self._nothing_cached:
+            self.story_view.show_empty()
+        elif self.reader.offline:
+            self.story_view.show_empty("Nothing cached yet, and newsreader was started with "
+                                       "--offline: run `newsreader fetch` when online.")
+        else:
+            self.story_view.show_empty("Nothing cached yet: press r to refresh, or run "
+                                       "`newsreader fetch`.")
+
     def reload_headlines(self) -> None:
         folders = {source.name: source.folder for source in self.reader.sources}
         # Until the reader has moved or opened something, new stories arriving above the top row
@@ -118,6 +131,8 @@ class MainScreen(Screen[None]):
         keep = self.story_view.url is not None or bool(self.headlines.highlighted)
         self.headlines.load(self.reader.headlines(), self.render_row, folders, keep_current=keep)
         self._unread_shown = self.reader.unread_count()
+        if self._nothing_cached and self.story_view.url is None and self.headlines.shown:
+            self._show_placeholder()  # the first headlines arrived: "pick one", not "press r"
 
     # j/k follow focus, as in less or newsboat's article view: reading a story they scroll it
     # a line; on the list they move the highlight (on the related links, the links' own j/k
@@ -135,10 +150,25 @@ class MainScreen(Screen[None]):
             self.headlines.action_cursor_up()
 
     def action_list_first(self) -> None:
-        self.headlines.action_first()
+        if self.story_view.has_focus_within:
+            self.story_view.scroller.scroll_home(animate=False, immediate=True)
+        else:
+            self.headlines.action_first()
 
     def action_list_last(self) -> None:
-        self.headlines.action_last()
+        if self.story_view.has_focus_within:
+            self.story_view.scroller.scroll_end(animate=False, immediate=True)
+        else:
+            self.headlines.action_last()
+
+    def action_toggle_full_story(self) -> None:
+        """The story alone on the screen (the list hidden), or back beside the list."""
+        full = not self.has_class("-full-story")
+        self.set_class(full, "-full-story")
+        if full:
+            self.story_view.scroller.focus()
+        else:
+            self.headlines.focus()
 
     def action_cycle_scope(self) -> None:
         scopes = self.headlines.scopes()

@@ -192,8 +192,13 @@ class StoryNavigator:
         if highlighted is None:
             self.screen.app.bell()
             return
+        # From the story on screen when the list shows it (a Recall walk leaves the list's
+        # cursor where the walk began), else from the cursor.
+        shown = self.reader.headline_for_url(self.story_view.url) if self.story_view.url else None
+        here = self.headlines.index_of(shown.id) if shown is not None else None
+        base = here if here is not None else highlighted
         # Nothing open yet: n opens the highlighted headline itself.
-        target = highlighted if self.story_view.url is None else highlighted + delta
+        target = highlighted if self.story_view.url is None else base + delta
         if 0 <= target < len(self.headlines.shown):
             self.open_list_index(target)
         else:

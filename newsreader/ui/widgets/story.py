@@ -334,5 +334,5 @@ class StoryView(Vertical):
             parts += ["\n\n", (url, MUTED)]
         self._show_message(url, Content.assemble(*parts))
 
-    def show_empty(self) -> None:
-        self._show_message(None, Content.styled(PLACEHOLDER, MUTED))
+    def show_empty(self, hint: str = PLACEHOLDER) -> None:
+        self._show_message(None, Content.styled(hint, MUTED))
