@@ -53,6 +53,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("escape", "clear_filter", "Clear filter", "Clear the filter"),
     KeySpec("f", "cycle_scope", "Source", "Show one folder or source at a time"),
     KeySpec("F", "pick_scope", "Show folder/source…", "Choose the folder or source to show"),
+    KeySpec("O", "open_any_url", "Open URL…", "Open any story by its URL, into the history"),
     KeySpec("S", "search_stories", "Search stories…", "Search the full text of cached stories"),
     KeySpec("a", "add_source", "Add source…", "Add a source: a feed or a site's home page"),
     KeySpec("D", "remove_source", "Remove source…", "Remove a source (asks first)"),

@@ -578,3 +578,26 @@ async def test_n_after_a_recall_walk_goes_on_from_the_story_on_screen() -> None:
         await pilot.press("n")
         await settle(pilot)
         assert screen.story_view.url == url("d"), "the story after c, not after a"
+
+
+async def test_capital_o_opens_any_url_into_the_history() -> None:
+    remote = {"https://elsewhere.example/story": make_story("https://elsewhere.example/story",
+                                                            "A story from elsewhere")}
+    reader = FakeReader(remote=remote)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)
+        await pilot.press("O")
+        await pilot.pause()
+        await pilot.press(*"not a url", "enter")
+        await pilot.pause()
+        assert "Not an http(s) URL." in str(app.screen.query_one(".status").render())
+        field = app.screen.query_one("#open-url")
+        field.value = "elsewhere.example/story"  # https:// assumed, as a browser does
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.story_view.url == "https://elsewhere.example/story"
+        assert "A story from elsewhere" in shown_text(screen)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.story_view.url == url("a"), "back to where it was opened from"

@@ -91,6 +91,31 @@ class Dialog(ModalScreen[ResultT], Generic[ResultT]):
         self.dismiss(None)
 
 
+# -- open any URL -------------------------------------------------------------------------------
+
+
+class OpenUrlScreen(Dialog[str | None]):
+    """A story's URL typed or pasted; dismisses with it once it is a clean http(s) URL."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Open a story by its URL — Esc cancels"
+            yield Input(placeholder="https://… (https:// may be left out)", id="open-url")
+            yield Static(Content("Enter opens it in the story view (Backspace comes back)."),
+                         classes="status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#open-url").focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        url = url_from_user(event.value.strip())
+        if url is None:
+            self.show_status("Not an http(s) URL.", error=True)
+            return
+        self.dismiss(url)
+
+
 # -- add a source -------------------------------------------------------------------------------
 
 

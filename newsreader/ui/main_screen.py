@@ -287,6 +287,9 @@ class MainScreen(Screen[None]):
     def action_search_stories(self) -> None:
         self.manager.search_stories()
 
+    def action_open_any_url(self) -> None:
+        self.manager.open_url()
+
     def action_pick_scope(self) -> None:
         self.manager.pick_scope()
 

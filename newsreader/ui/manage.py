@@ -180,6 +180,27 @@ class SourceManager:
             count = len(self.reader.sources)
             self.notify(f"Wrote {count} sources to {path}", markup=False)
 
+    # -- open a URL ---------------------------------------------------------------------------
+
+    def open_url(self) -> None:
+        from newsreader.ui.dialogs import OpenUrlScreen
+
+        self.screen.app.push_screen(OpenUrlScreen(id="open-url-dialog"), self._url_chosen)
+
+    def _url_chosen(self, url: str | None) -> None:
+        if url:
+            self._open(url)
+
+    def _open(self, url: str, title: str | None = None) -> None:
+        """Open as the list would (its row highlighted) when it lists the story, else as a
+        Recall link is followed: either way into the history, Backspace comes back."""
+        headline = self.reader.headline_for_url(url)
+        index = self.headlines.index_of(headline.id) if headline else None
+        if index is not None:
+            self.navigator.open_list_index(index)
+        else:
+            self.navigator.open_url(url, title=title)
+
     # -- search -------------------------------------------------------------------------------
 
     def search_stories(self) -> None:
@@ -189,14 +210,8 @@ class SourceManager:
 
     def _open_hit(self, hit: SearchHit | None) -> None:
         """Open a result as the list would: the row is highlighted if the list shows it."""
-        if hit is None or not hit.url:
-            return
-        headline = self.reader.headline_for_url(hit.url)
-        index = self.headlines.index_of(headline.id) if headline else None
-        if index is not None:
-            self.navigator.open_list_index(index)
-        else:
-            self.navigator.open_url(hit.url, title=hit.title)
+        if hit is not None and hit.url:
+            self._open(hit.url, hit.title)
 
     # -- scope ----------------------------------------------------------------------------------
 
