@@ -40,6 +40,7 @@ class Config:
     cache_size_mb: int = 1024
     keep_days: int = 30
     mark_read: str = "open"
+    max_width: int = 80  # story text columns at most, centred in a wider pane
     theme: str | None = None
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
@@ -55,6 +56,7 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str, tuple[int, int] | None
     "cache_size_mb": (int, "an integer (MiB)", (16, 1_048_576)),
     "keep_days": (int, "an integer (days)", (1, 36_500)),
     "mark_read": (str, '"open" or "leave"', None),
+    "max_width": (int, "an integer (columns)", (20, 1000)),
     "theme": (str, "a theme name", None),
     "browser": (str, "a command", None),
     "keys": (dict, "a table of action = \"keys\"", None),
@@ -109,7 +111,7 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
             shown, 'must be "open" or "leave"', line=_line_of(text, "mark_read"), key="mark_read"
         )
     for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",
-                "keep_days", "mark_read", "theme", "browser"):
+                "keep_days", "mark_read", "max_width", "theme", "browser"):
         if key in data:
             setattr(config, key, data[key])
     keys = data.get("keys", {})

@@ -601,3 +601,18 @@ async def test_capital_o_opens_any_url_into_the_history() -> None:
         await pilot.press("backspace")
         await settle(pilot)
         assert screen.story_view.url == url("a"), "back to where it was opened from"
+
+
+async def test_story_text_is_at_most_max_width_columns_and_centred() -> None:
+    config = Config(sources=FakeReader().sources, max_width=60)
+    app = make_app(FakeReader(config=config))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_highlighted(pilot)
+        await pilot.press("z")  # the story alone: a pane far wider than 60
+        await settle(pilot)
+        text = screen.story_view.text
+        assert text.size.width == 60
+        pane = screen.story_view.scroller.content_region
+        left, right = text.region.x - pane.x, pane.right - text.region.right
+        assert abs(left - right) <= 2, "centred"
+        assert max(cell_len(line) for line in text.plain.splitlines()) <= 60

@@ -264,6 +264,12 @@ class StoryView(Vertical):
         self.text = StoryText(id="story-text")
         self.related = RelatedList()
 
+    def set_max_width(self, columns: int) -> None:
+        """The text and its links at most `columns` wide, centred when the pane is wider."""
+        self.scroller.styles.align_horizontal = "center"
+        self.text.styles.max_width = columns
+        self.related.styles.max_width = columns
+
     def compose(self) -> ComposeResult:
         with self.scroller:
             self.text.set_document(partial(message_lines, Content.styled(PLACEHOLDER, MUTED)))
