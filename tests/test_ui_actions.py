@@ -616,3 +616,27 @@ async def test_story_text_is_at_most_max_width_columns_and_centred() -> None:
         left, right = text.region.x - pane.x, pane.right - text.region.right
         assert abs(left - right) <= 2, "centred"
         assert max(cell_len(line) for line in text.plain.splitlines()) <= 60
+
+
+async def test_the_f_picker_counts_unread_marks_failing_sources_and_offers_the_saved() -> None:
+    from textual.widgets import OptionList
+
+    reader = FakeReader(refresh_adds=[])
+    reader.set_read("a")
+    app = make_app(reader, refresh_on_start=True)  # its refresh reports "Other Wire" failing
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_highlighted(pilot)
+        await pilot.press("s")  # save the open story, a
+        await settle(pilot)
+        screen.headlines.focus()
+        await pilot.press("F")
+        await pilot.pause()
+        options = app.screen.query_one("#choices", OptionList).options
+        labels = [str(o.prompt).strip() for o in options]
+        assert labels[:2] == ["All sources  4 unread", "★ Saved  1 saved"]
+        assert "Example News  2 unread" in labels, "a, read, is not counted"
+        assert "Other Wire  2 unread  ⚠ failing" in labels
+        app.screen.query_one("#choices", OptionList).highlighted = 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [h.id for h in screen.headlines.shown] == ["a"]

@@ -122,13 +122,14 @@ async def test_shift_f_chooses_a_folder_or_source(http_server: TestServer) -> No
         assert isinstance(app.screen, PickScreen)
         picker = app.screen.query_one("#choices", OptionList)
         labels = [str(option.prompt) for option in picker.options]
-        assert labels[0].startswith("All sources") and labels[0].endswith("4")
-        # The folder tree A–Z, each folder's sources under it, sources in no folder last.
+        # Saved stories, then the folder tree A–Z, each folder's sources under it, sources in
+        # no folder last; each with its unread count.
         assert [label.rstrip() for label in labels] == [
-            "All sources  4", "World/  3", "    Feed A  2", "    Politics/  1",
-            "        Feed C  1", "Feed B  1",
+            "All sources  4 unread", "★ Saved  0 saved", "World/  3 unread",
+            "    Feed A  2 unread", "    Politics/  1 unread", "        Feed C  1 unread",
+            "Feed B  1 unread",
         ]
-        picker.highlighted = 1
+        picker.highlighted = 2
         await pilot.press("enter")
         await pilot.pause()
         assert headlines.scope == ("folder", "World")
@@ -136,7 +137,7 @@ async def test_shift_f_chooses_a_folder_or_source(http_server: TestServer) -> No
         await pilot.press("F")
         await pilot.pause()
         picker = app.screen.query_one("#choices", OptionList)
-        assert picker.highlighted == 1, "the current scope is preselected"
+        assert picker.highlighted == 2, "the current scope is preselected"
         picker.highlighted = 0
         await pilot.press("enter")
         await pilot.pause()

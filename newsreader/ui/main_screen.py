@@ -83,6 +83,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.filter_input.display = False
         self.story_view.set_max_width(self.reader.config.max_width)
+        self.headlines.is_saved = self.reader.is_saved
         self.reload_headlines()  # from the cache, at once: no network before the first paint
         self._show_placeholder()
         self.headlines.focus()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # first frame does not show them, and their classes and CSS were ~5 ms of start-up imports.
 
 ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read as "cancelled")
+SAVED = ("saved", "saved stories")  # the saved view
 NAMES_SHOWN = 5
 DEMO_FIXED = "The demo edition's sources are fixed: nothing can be added or removed."
 
@@ -65,7 +66,7 @@ class SourceManager:
         """Reload the list (a removed source's rows go) and start fetching a new source."""
         self.reload_list()
         scope = self.headlines.scope
-        if scope is not None and not any(
+        if scope is not None and scope[0] != "saved" and not any(
             (scope[0] == "source" and s.name == scope[1])
             or (scope[0] == "folder" and in_folder(s.folder, scope[1]))
             for s in self.reader.sources
@@ -216,26 +217,35 @@ class SourceManager:
     # -- scope ----------------------------------------------------------------------------------
 
     def pick_scope(self) -> None:
-        """The folder tree (a folder shows its subfolders too), each folder's sources under it,
-        then the sources in no folder; each row with its number of headlines."""
-        counts = Counter(h.source_name for h in self.reader.headlines())
+        """Saved stories, then the folder tree (a folder shows its subfolders too), each
+        folder's sources under it, then the sources in no folder; each row with its number of
+        unread headlines, and the sources whose last refresh failed marked."""
+        headlines = self.reader.headlines()
+        unread = Counter(h.source_name for h in headlines if not self.reader.is_read(h.id))
+        saved = sum(1 for h in headlines if self.reader.is_saved(h.id))
+        failing = set(self.reader.progress.errors)
         folder_of = {s.name: s.folder for s in self.reader.sources}
-        names = list(dict.fromkeys([*(s.name for s in self.reader.sources), *counts]))
+        names = list(dict.fromkeys([*(s.name for s in self.reader.sources),
+                                    *(h.source_name for h in headlines)]))
 
-        def label(text: str, count: int, depth: int = 0, style: str = "") -> Content:
-            return Content.assemble("    " * depth, (text, style), (f"  {count}", "dim"))
+        def label(text: str, count: int, depth: int = 0, style: str = "",
+                  what: str = "unread") -> Content:
+            failed = ("  ⚠ failing", "$error") if text in failing else ""
+            return Content.assemble("    " * depth, (text, style), (f"  {count} {what}", "dim"),
+                                    failed)
 
         choices: list[tuple[Content, tuple[str, str]]] = [
-            (label("All sources", sum(counts.values()), style="bold"), ALL_SOURCES)
+            (label("All sources", sum(unread.values()), style="bold"), ALL_SOURCES),
+            (label("★ Saved", saved, style="bold", what="saved"), SAVED),
         ]
         for path in folder_paths(f for f in folder_of.values() if f):
             depth = path.count("/")
             inside = [n for n in names if in_folder(folder_of.get(n), path)]
-            choices.append((label(path.rsplit("/", 1)[-1] + "/", sum(counts[n] for n in inside),
+            choices.append((label(path.rsplit("/", 1)[-1] + "/", sum(unread[n] for n in inside),
                                   depth, "bold"), ("folder", path)))
-            choices += [(label(n, counts[n], depth + 1), ("source", n))
+            choices += [(label(n, unread[n], depth + 1), ("source", n))
                         for n in names if folder_of.get(n) == path]
-        choices += [(label(n, counts[n]), ("source", n)) for n in names if not folder_of.get(n)]
+        choices += [(label(n, unread[n]), ("source", n)) for n in names if not folder_of.get(n)]
         scope = self.headlines.scope or ALL_SOURCES
         selected = next((i for i, (_, value) in enumerate(choices) if value == scope), 0)
         from newsreader.ui.dialogs import PickScreen

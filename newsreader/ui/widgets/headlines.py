@@ -57,6 +57,8 @@ class HeadlineList(OneLineOptionList):
         self._render_row: RowRenderer = lambda h: Content(h.title)
         self.filter_text = ""
         self.scope: Scope = None
+        # Which stories are saved (the "saved" scope); the screen gives the reader's.
+        self.is_saved: Callable[[str], bool] = lambda headline_id: False
 
     def action_select(self) -> None:
         """Open the row now: a posted OptionSelected is read after the keys already queued
@@ -138,6 +140,8 @@ class HeadlineList(OneLineOptionList):
         kind, name = self.scope
         if kind == "folder":  # a folder holds its subfolders: "News" shows "News/Ukraine"
             return in_folder(self._folders.get(headline.source_name), name)
+        if kind == "saved":
+            return self.is_saved(headline.id)
         return headline.source_name == name
 
     def _apply(self, keep_id: str | None) -> None:
