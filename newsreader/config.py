@@ -28,6 +28,25 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
 MARK_READ_POLICIES = ("open", "leave")
 
 
+@dataclass(frozen=True, slots=True)
+class HeadlineFilter:
+    """A [[filters]] table: headlines whose title, source or link holds one of `words`
+    (any case) or matches `pattern` are hidden; only one source's when `source` is set."""
+
+    words: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+    source: str | None = None  # a source's name or URL
+
+    def hides(self, title: str, source_name: str, source_url: str, url: str) -> bool:
+        if self.source is not None and self.source not in (source_name, source_url):
+            return False
+        fields = (title, source_name, url)
+        folded = [field.casefold() for field in fields]
+        if any(word in field for word in self.words for field in folded):
+            return True
+        return self.pattern is not None and any(self.pattern.search(f) for f in fields)
+
+
 @dataclass(slots=True)
 class Config:
     """Validated settings; every field has a default so a missing file is a valid config."""
@@ -44,6 +63,7 @@ class Config:
     theme: str | None = None
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    filters: list[HeadlineFilter] = field(default_factory=list)
     path: Path | None = None  # the file it came from, if any
     warnings: list[str] = field(default_factory=list)  # e.g. unknown keys, which are ignored
 
@@ -61,7 +81,9 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str, tuple[int, int] | None
     "browser": (str, "a command", None),
     "keys": (dict, "a table of action = \"keys\"", None),
     "sources": (list, "an array of [[sources]] tables", None),
+    "filters": (list, "an array of [[filters]] tables", None),
 }
+_FILTER_KEYS = {"words", "regex", "source"}
 _SOURCE_KEYS = {"name", "url", "folder", "refresh_minutes"}
 
 
@@ -132,7 +154,50 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
         config.sources = []
         for index, table in enumerate(data["sources"]):
             config.sources.append(_source(table, index, text, shown, config))
+    for index, table in enumerate(data.get("filters", [])):
+        config.filters.append(_filter(table, index, text, shown, config))
     return config
+
+
+def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> HeadlineFilter:
+    where = f"filters[{index}]"
+    if not isinstance(table, dict):
+        header = _line_of_table(text, "filters", index)
+        raise ConfigError(shown, "expected a [[filters]] table", line=header, key=where)
+
+    def line(key: str) -> int | None:
+        return _line_in_table(text, _line_of_table(text, "filters", index), key)
+
+    for key in table:
+        if key not in _FILTER_KEYS:
+            warning = _where(shown, line(key), f"{where}.{key}", "unknown key ignored")
+            config.warnings.append(warning)
+    words = table.get("words", [])
+    if isinstance(words, str):
+        words = [words]
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ConfigError(shown, "expected a list of words", line=line("words"),
+                          key=f"{where}.words")
+    regex = table.get("regex")
+    pattern = None
+    if regex is not None:
+        if not isinstance(regex, str) or not regex:
+            raise ConfigError(shown, "expected a regular expression", line=line("regex"),
+                              key=f"{where}.regex")
+        try:
+            pattern = re.compile(regex, re.IGNORECASE)
+        except re.error as exc:
+            raise ConfigError(shown, f"not a valid regular expression: {exc}",
+                              line=line("regex"), key=f"{where}.regex") from None
+    if not words and pattern is None:
+        raise ConfigError(shown, "needs words or a regex", line=_line_of_table(text, "filters",
+                          index), key=where)
+    source = table.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise ConfigError(shown, "expected a source name or URL", line=line("source"),
+                          key=f"{where}.source")
+    return HeadlineFilter(tuple(w.strip().casefold() for w in words), pattern,
+                          source.strip() if source else None)
 
 
 def _source(table: Any, index: int, text: str, shown: str, config: Config) -> Source:

@@ -132,3 +132,27 @@ def test_unknown_key_actions_and_themes_are_warnings(tmp_path: Path) -> None:
         f"{path}:1: [theme] unknown theme 'nordic' ignored",
     ]
     assert load_config(write(tmp_path, 'theme = "nord"\n')).warnings == []
+
+
+def test_filters_hide_by_words_or_regex_globally_or_for_one_source(tmp_path: Path) -> None:
+    path = write(tmp_path, (
+        '[[filters]]\nwords = ["Horoscope", "sponsored"]\n\n'
+        '[[filters]]\nregex = "^Live:"\nsource = "Wire"\n'
+    ))
+    words, live = load_config(path).filters
+    assert words.hides("Your weekly HOROSCOPE", "Any", "https://any/feed", "https://any/1")
+    assert words.hides("A story", "Any", "https://any/feed", "https://any/sponsored/1"), "URL"
+    assert not words.hides("A story", "Any", "https://any/feed", "https://any/1")
+    assert live.hides("live: the match", "Wire", "https://wire/feed", "https://wire/1")
+    assert not live.hides("Live: the match", "Other", "https://other/feed", "https://o/1")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('[[filters]]\nregex = "(unclosed"\n', ":2: [filters[0].regex] not a valid regular expression"),
+    ('[[filters]]\nsource = "Wire"\n', ":1: [filters[0]] needs words or a regex"),
+    ('[[filters]]\nwords = [1]\n', ":2: [filters[0].words] expected a list of words"),
+])
+def test_bad_filters_name_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert expected in str(caught.value)

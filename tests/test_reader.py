@@ -400,3 +400,50 @@ def test_headline_from_dict_drops_unknown_keys_and_needs_the_required_ones() -> 
                                "url": "u"}).summary == ""
     with pytest.raises(TypeError):
         Headline.from_dict({"id": "i", "title": "t"})
+
+
+async def test_filters_hide_headlines_from_the_list_and_its_counts(site: TestServer) -> None:
+    from newsreader.config import HeadlineFilter
+
+    config = fixture_config(site)
+    everything = open_reader(config)
+    await everything.refresh()
+    listed = everything.headlines()
+    await everything.aclose()
+    hidden = listed[0]
+    config.filters = [HeadlineFilter(words=(hidden.title.split()[0].casefold(),))]
+    reader = open_reader(config)
+    shown = reader.headlines()
+    assert hidden.id not in {h.id for h in shown}
+    assert all(not reader.library.hides(h) for h in shown)
+    assert len(shown) < len(listed)
+    assert reader.unread_count() == len(shown), "hidden ones are not counted either"
+    await reader.aclose()
+
+
+async def test_what_a_filter_hides_is_not_prefetched(http_server: TestServer) -> None:
+    import re
+
+    from newsreader.config import Config, HeadlineFilter
+    from newsreader.models import Source
+    from tests.hostile.helpers import items, rss
+
+    for feed in ("a", "b"):
+        http_server.route(f"/{feed}.xml", rss(items(3, feed, base=http_server.url(""))),
+                          content_type="application/rss+xml")
+        for i in range(3):
+            http_server.route(f"/{feed}/{i}", f"<html><body><article><h1>{feed} {i}</h1><p>"
+                              + "Words of the story. " * 40 + "</p></article></body></html>",
+                              content_type="text/html")
+    sources = [Source("A", http_server.url("/a.xml")), Source("B", http_server.url("/b.xml"))]
+    config = Config(sources=sources,
+                    filters=[HeadlineFilter(pattern=re.compile("."), source="A")])
+    reader = open_reader(config)
+    progress = await reader.refresh()
+    assert not progress.errors, progress.errors
+    hidden = reader.library.cached_headlines(sources[0])
+    assert len(hidden) == 3, "the feed's entries are stored (a filter change shows them again)"
+    assert not any(reader.is_cached(h.url) for h in hidden), "but not downloaded"
+    assert {h.source_name for h in reader.headlines()} == {"B"}
+    assert all(reader.is_cached(h.url) for h in reader.headlines())
+    await reader.aclose()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from newsreader.config import HeadlineFilter
 from newsreader.dates import parse_time, timestamp
 from newsreader.folders import in_folder
 from newsreader.models import Headline, Source
@@ -25,11 +26,13 @@ class Library:
         self,
         sources: list[Source],
         *,
+        filters: Sequence[HeadlineFilter] = (),
         cache: Cache,
         cache_writer: CacheWriter,
         reading: ReadingState,
     ) -> None:
         self.sources: list[Source] = list(sources)
+        self.filters = tuple(filters)  # [[filters]]: headlines they match are not listed
         self.cache = cache
         self.cache_writer = cache_writer
         self.reading = reading
@@ -58,8 +61,10 @@ class Library:
             merged: dict[str, Headline] = {}
             for source in self.sources:
                 for headline in self._source_headlines(source):
-                    merged.setdefault(headline.id, headline)
-            # Saved stories stay listed even when the cache no longer has their feed's entry.
+                    if not self.hides(headline):
+                        merged.setdefault(headline.id, headline)
+            # Saved stories stay listed, even when the cache no longer has their feed's entry
+            # (and a filter hides a feed's entries, not what you saved).
             for headline in self.reading.saved_headlines():
                 merged.setdefault(headline.id, headline)
             headlines = list(merged.values())
@@ -67,6 +72,13 @@ class Library:
             self._headlines = headlines
             self._by_url = {h.url: h for h in reversed(headlines) if h.url}
         return self._headlines
+
+    def hides(self, headline: Headline) -> bool:
+        """A [[filters]] table matches it: it is neither listed nor prefetched."""
+        return any(
+            rule.hides(headline.title, headline.source_name, headline.source_url, headline.url)
+            for rule in self.filters
+        )
 
     def select(
         self, *, source: str | None = None, folder: str | None = None,

@@ -352,7 +352,7 @@ class Refresher:
             for headline in self.library.cached_headlines(source)[
                 : self.config.prefetch_per_source
             ]:
-                if not headline.url:
+                if not headline.url or self.library.hides(headline):
                     continue
                 if not pages.is_cached(headline.url):
                     wanted.append(headline.url)

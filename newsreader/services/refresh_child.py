@@ -12,13 +12,14 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import signal
 import sys
 import time
 from pathlib import Path
 from typing import IO, Any
 
-from newsreader.config import Config
+from newsreader.config import Config, HeadlineFilter
 from newsreader.models import Source
 from newsreader.net.settings import NetSettings
 from newsreader.paths import Paths
@@ -47,6 +48,12 @@ async def _run(job: dict[str, Any], protocol: IO[str]) -> int:
         with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on Windows
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     config = Config(sources=[Source(**source) for source in job["sources"]], **job["config"])
+    config.filters = [  # the app's [[filters]]: what it hides is not prefetched here either
+        HeadlineFilter(tuple(rule["words"]),
+                       re.compile(rule["regex"], re.IGNORECASE) if rule["regex"] else None,
+                       rule["source"])
+        for rule in job.get("filters", [])
+    ]
     paths = Paths(**{name: Path(value) for name, value in job["paths"].items()})
     reader = open_reader(
         config, demo=job["demo"], paths=paths, net_settings=NetSettings(**job["net"])

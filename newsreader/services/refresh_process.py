@@ -126,6 +126,11 @@ class ChildRefresh:
                 "cache_size_mb": config.cache_size_mb,
                 "keep_days": config.keep_days,
             },
+            "filters": [
+                {"words": list(rule.words), "source": rule.source,
+                 "regex": rule.pattern.pattern if rule.pattern else None}
+                for rule in config.filters
+            ],
             "net": dataclasses.asdict(self.net_settings),
         }
 

@@ -67,7 +67,8 @@ def open_reader(
     cache_writer = CacheWriter()
     parser = StoryParser()
     reading = ReadingState(state)
-    library = Library(config.sources, cache=cache, cache_writer=cache_writer, reading=reading)
+    library = Library(config.sources, filters=config.filters, cache=cache,
+                      cache_writer=cache_writer, reading=reading)
     stories = Stories(
         cache=cache, cache_writer=cache_writer, parser=parser, network=network,
         offline=offline, saved_story=reading.saved_story,
