@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli_render": {"models", "errors", "services", "present"},
     "ui": {
         "models", "errors", "paths", "config", "parse", "services", "present", "folders",
-        "actions", "__init__",
+        "actions", "dates", "__init__",
     },
     "cli": {"*"},
     "cli_manage": {"*"},

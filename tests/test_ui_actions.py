@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import webbrowser
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -640,3 +641,39 @@ async def test_the_f_picker_counts_unread_marks_failing_sources_and_offers_the_s
         await pilot.press("enter")
         await settle(pilot)
         assert [h.id for h in screen.headlines.shown] == ["a"]
+
+
+async def test_new_since_last_time_is_counted_at_start_and_has_a_view() -> None:
+    from textual.widgets import OptionList
+
+    from tests.ui_fakes import NOW, sample_headlines
+
+    headlines = sample_headlines()
+    last_session = NOW.timestamp() - 3 * 3600
+    for h in headlines:  # b and d arrived after the last session began; the rest before
+        hours = 1 if h.id in ("b", "d") else 5
+        h.seen = datetime.fromtimestamp(NOW.timestamp() - hours * 3600, UTC).isoformat()
+    reader = FakeReader(headlines=headlines)
+    reader.set_setting("session_started", last_session)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert "2 new since last time" in status_text(screen)
+        assert reader.get_setting("session_started") == NOW.timestamp(), "this session now"
+        await pilot.press("F")
+        await pilot.pause()
+        picker = app.screen.query_one("#choices", OptionList)
+        labels = [str(o.prompt).strip() for o in picker.options]
+        assert labels[1] == "✦ New since last time  2 new"
+        picker.highlighted = 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [h.id for h in screen.headlines.shown] == ["b", "d"]
+
+
+async def test_a_first_session_has_nothing_new_since_last_time() -> None:
+    app = make_app(FakeReader())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "new since last time" not in status_text(main(app))

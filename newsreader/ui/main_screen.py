@@ -14,6 +14,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
+from newsreader.dates import timestamp
 from newsreader.errors import NewsreaderError
 from newsreader.models import Headline
 from newsreader.services.ports import ProgressView, ReaderPort
@@ -31,6 +32,7 @@ AGE_TICK_SECONDS = 300.0
 RELOAD_EVERY = 5.0  # seconds between list rebuilds while a refresh brings in headlines
 STATUS_EVERY = 0.25  # seconds between status-line updates while a refresh runs (≤ 4 a second)
 SCHEDULE_TICK_SECONDS = 60.0
+SESSION_KEY = "session_started"  # a setting: when the last session began
 
 
 class MainScreen(Screen[None]):
@@ -50,6 +52,7 @@ class MainScreen(Screen[None]):
         self._reloaded_at = -RELOAD_EVERY  # time.monotonic() of that reload
         self._note = ""
         self._unread_shown = 0  # the unread count of the list as last loaded
+        self._since: float | None = None  # when the previous session began (POSIX seconds)
         self._nothing_cached = False  # the story pane says "nothing cached yet: press r"
         self._marked_all: list[str] = []  # what the last "mark all read" changed (U undoes it)
         # Made here and kept: opening a story reaches these several times, and each query_one
@@ -84,6 +87,8 @@ class MainScreen(Screen[None]):
         self.filter_input.display = False
         self.story_view.set_max_width(self.reader.config.max_width)
         self.headlines.is_saved = self.reader.is_saved
+        self._remember_session()
+        self.headlines.is_new = self.is_new
         self.reload_headlines()  # from the cache, at once: no network before the first paint
         self._show_placeholder()
         self.headlines.focus()
@@ -113,6 +118,20 @@ class MainScreen(Screen[None]):
             saved=self.reader.is_saved(headline.id),
             now=self.clock(),
         )
+
+    def _remember_session(self) -> None:
+        """When this session began; the previous one's start says which stories are new."""
+        previous = self.reader.get_setting(SESSION_KEY)
+        self._since = float(previous) if isinstance(previous, int | float) else None
+        self.reader.set_setting(SESSION_KEY, self.clock().timestamp())
+        if self._since is not None:
+            count = sum(1 for h in self.reader.headlines() if self.is_new(h))
+            if count:
+                self._note = f"{count} new since last time"
+
+    def is_new(self, headline: Headline) -> bool:
+        """First seen after the previous session began (never true in a first session)."""
+        return self._since is not None and timestamp(headline.seen) > self._since
 
     def _show_placeholder(self) -> None:
         """What the story pane says before a story is open: what to do next."""

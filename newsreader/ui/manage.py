@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 ALL_SOURCES = ("all", "")  # the scope chooser's "everything" (None would read as "cancelled")
 SAVED = ("saved", "saved stories")  # the saved view
+NEW = ("new", "new since last time")  # what arrived since the previous session began
 NAMES_SHOWN = 5
 DEMO_FIXED = "The demo edition's sources are fixed: nothing can be added or removed."
 
@@ -66,7 +67,7 @@ class SourceManager:
         """Reload the list (a removed source's rows go) and start fetching a new source."""
         self.reload_list()
         scope = self.headlines.scope
-        if scope is not None and scope[0] != "saved" and not any(
+        if scope is not None and scope[0] not in ("saved", "new") and not any(
             (scope[0] == "source" and s.name == scope[1])
             or (scope[0] == "folder" and in_folder(s.folder, scope[1]))
             for s in self.reader.sources
@@ -238,6 +239,10 @@ class SourceManager:
             (label("All sources", sum(unread.values()), style="bold"), ALL_SOURCES),
             (label("★ Saved", saved, style="bold", what="saved"), SAVED),
         ]
+        new = sum(1 for h in headlines if self.headlines.is_new(h))
+        if new:
+            choices.insert(1, (label("✦ New since last time", new, style="bold", what="new"),
+                               NEW))
         for path in folder_paths(f for f in folder_of.values() if f):
             depth = path.count("/")
             inside = [n for n in names if in_folder(folder_of.get(n), path)]

@@ -59,6 +59,8 @@ class HeadlineList(OneLineOptionList):
         self.scope: Scope = None
         # Which stories are saved (the "saved" scope); the screen gives the reader's.
         self.is_saved: Callable[[str], bool] = lambda headline_id: False
+        # Which arrived since the previous session (the "new" scope); the screen decides.
+        self.is_new: Callable[[Headline], bool] = lambda headline: False
 
     def action_select(self) -> None:
         """Open the row now: a posted OptionSelected is read after the keys already queued
@@ -142,6 +144,8 @@ class HeadlineList(OneLineOptionList):
             return in_folder(self._folders.get(headline.source_name), name)
         if kind == "saved":
             return self.is_saved(headline.id)
+        if kind == "new":
+            return self.is_new(headline)
         return headline.source_name == name
 
     def _apply(self, keep_id: str | None) -> None:
