@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"models", "errors"},
     "services": {
         "models", "errors", "paths", "config", "config_write", "parse", "net", "store", "demo",
-        "dates",
+        "dates", "folders",
     },
     "present": {"models", "dates"},
     "cli_render": {"models", "errors", "services", "present"},
