@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "dates": set(),
     "folders": set(),
+    "words": set(),
     "actions": set(),
     "paths": {"models", "errors"},
     "config": {"models", "errors", "paths", "actions"},
@@ -27,13 +28,13 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"models", "errors"},
     "services": {
         "models", "errors", "paths", "config", "config_write", "parse", "net", "store", "demo",
-        "dates", "folders",
+        "dates", "folders", "words",
     },
     "present": {"models", "dates"},
     "cli_render": {"models", "errors", "services", "present"},
     "ui": {
         "models", "errors", "paths", "config", "parse", "services", "present", "folders",
-        "actions", "dates", "__init__",
+        "actions", "dates", "words", "__init__",
     },
     "cli": {"*"},
     "cli_manage": {"*"},

@@ -192,3 +192,32 @@ async def test_a_query_then_down_down_enter_typed_in_one_go_open_the_second_resu
         assert opened == search.hits[0].url
         search, opened = await _opened_after(pilot, *SECRET_WORD, *["down"] * 5, "enter")
         assert opened == search.hits[1].url
+
+
+def test_search_takes_every_word_and_highlights_them() -> None:
+    from newsreader.services.search import SearchHit
+    from newsreader.ui.search import MATCH_STYLE, hit_row
+    from newsreader.words import has_all, query_words
+
+    words = query_words("ODESA grain")
+    assert has_all(words, "grain shipments through odesa ports")
+    assert not has_all(words, "grain shipments through the ports")
+    hit = SearchHit("https://e.x/1", "Grain from Odesa", "RNA", "…the grain left Odesa…")
+    row = hit_row(hit, "odesa GRAIN")
+    marked = [row.plain[span.start:span.end] for span in row.spans if span.style == MATCH_STYLE]
+    assert marked == ["Grain", "Odesa", "grain", "Odesa"]
+
+
+async def test_the_filter_takes_words_as_the_search_does() -> None:
+    """Every word, in any order and case: "odesa grain" finds "Grain from Odesa"."""
+    from tests.ui_fakes import FakeReader, headline, make_app
+
+    reader = FakeReader(headlines=[headline("a", "Grain from Odesa", 1),
+                                   headline("b", "Odesa port reopens", 2),
+                                   headline("c", "Grain prices fall", 3)], stories={})
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"odesa grain")
+        await settle(pilot)
+        assert [h.title for h in main(app).headlines.shown] == ["Grain from Odesa"]

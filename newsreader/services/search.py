@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from newsreader.models import Headline, Story
 from newsreader.services.stories import Stories
+from newsreader.words import has_all, query_words
 
 
 @dataclass(slots=True)
@@ -25,7 +26,7 @@ def search(
     `headlines` and `visited` (the history's URLs) are snapshots taken on the event loop: this
     reads only the cache, so it may run on a thread while the loop changes the library.
     """
-    words = [w.casefold() for w in query.split() if w.strip()]
+    words = query_words(query)
     if not words:
         return []
     hits: list[SearchHit] = []
@@ -55,7 +56,7 @@ def _match(
     hits: list[SearchHit], words: list[str], text: str, url: str, title: str, source: str
 ) -> None:
     folded = text.casefold()
-    if all(word in folded for word in words):
+    if has_all(words, folded):
         hits.append(SearchHit(url, title, source, _snippet(text, folded, words[0])))
 
 

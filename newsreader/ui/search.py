@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from newsreader.services.search import SearchHit
 from newsreader.ui.dialogs import Dialog
 from newsreader.ui.widgets.choices import ChoiceList
+from newsreader.words import query_words, spans
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
@@ -33,13 +34,24 @@ if TYPE_CHECKING:
 DEBOUNCE_SECONDS = 0.15
 MAX_RESULTS = 200
 NO_MATCH = "No cached story matches."
+MATCH_STYLE = "bold $accent underline"  # the query's words in a result
 
 
-def hit_row(hit: SearchHit) -> Content:
-    """Title, source, then the snippet on its own line: plain Content, never markup."""
+def hit_row(hit: SearchHit, query: str = "") -> Content:
+    """Title, source, then the snippet on its own line, the query's words highlighted: plain
+    Content, never markup."""
+    words = query_words(query)
     return Content.assemble(
-        (hit.title or hit.url, "bold"), ("  " + hit.source, "dim"), "\n", ("  " + hit.snippet, "")
+        _marked(hit.title or hit.url, words, "bold"), ("  " + hit.source, "dim"), "\n  ",
+        _marked(hit.snippet, words, ""),
     )
+
+
+def _marked(text: str, words: list[str], style: str) -> Content:
+    content = Content.styled(text, style) if style else Content(text)
+    for start, end in spans(words, text):
+        content = content.stylize(MATCH_STYLE, start, end)
+    return content
 
 
 def _retrieve(future: asyncio.Future[list[SearchHit]]) -> None:
@@ -179,7 +191,7 @@ class SearchScreen(Dialog[SearchHit | None]):
     def _show(self, query: str, hits: list[SearchHit], status: str) -> None:
         self.hits = hits
         self._listed = query
-        self.results.set_options(Option(hit_row(hit)) for hit in hits)
+        self.results.set_options(Option(hit_row(hit, query)) for hit in hits)
         if hits:
             self.results.highlighted = 0
         self.show_status(status)

@@ -19,6 +19,7 @@ from newsreader.ui.textual_compat.option_list import (
     replace_options,
     set_option_prompt,
 )
+from newsreader.words import has_all, query_words
 
 _PENDING = Content(" ")  # the prompt of a row not rendered yet (see render_line)
 RowRenderer = Callable[[Headline], Content]
@@ -149,11 +150,11 @@ class HeadlineList(OneLineOptionList):
         return headline.source_name == name
 
     def _apply(self, keep_id: str | None) -> None:
-        needle = self.filter_text.casefold().strip()
+        words = query_words(self.filter_text)
         shown = [
             h
             for h, key in zip(self._all, self._keys, strict=True)
-            if (not needle or needle in key) and self._in_scope(h)
+            if has_all(words, key) and self._in_scope(h)
         ]
         self._shown = shown
         self._index_of = {h.id: i for i, h in enumerate(shown)}
