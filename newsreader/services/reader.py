@@ -146,10 +146,7 @@ class Reader:
     def notices(self) -> list[str]:
         """One line for each thing that went wrong quietly since the last call (the cache was
         found damaged and started afresh): the CLI prints them, the app shows them."""
-        found = []
-        while (notice := self.cache.take_warning()) is not None:
-            found.append(notice)
-        return found
+        return self.cache.take_warnings()
 
     # -- closing ------------------------------------------------------------------------------
 

@@ -163,8 +163,7 @@ class Refresher:
             progress.stories_done = progress.story_errors = progress.stories_paused = 0
             progress.story_failures.clear()
             await self._refresh_and_prefetch(self.library.sources, progress, on_progress)
-        while (notice := self.cache.take_warning()) is not None:
-            progress.notices.append(notice)
+        progress.notices += self.cache.take_warnings()
         progress.running = False
         _notify(on_progress, progress)
         return progress

@@ -89,7 +89,7 @@ class Cache:
     """Bytes/str/JSON only; every decoding failure drops the entry and reads as a miss.
 
     Reads never raise. Writes raise CacheWriteError (disk full, locked...) so a refresh can be
-    marked failed. A db found corrupt during use is moved aside and rebuilt; `take_warning()`
+    marked failed. A db found corrupt during use is moved aside and rebuilt; `take_warnings()`
     then returns the one-line notice for the user.
     """
 
@@ -119,10 +119,11 @@ class Cache:
         except OSError:
             return None
 
-    def take_warning(self) -> str | None:
-        """The oldest pending notice (corruption found during use), or None."""
+    def take_warnings(self) -> list[str]:
+        """The pending notices (corruption found during use), oldest first; each said once."""
         with self._lock:
-            return self._warnings.pop(0) if self._warnings else None
+            taken, self._warnings = self._warnings, []
+        return taken
 
     # -- bodies --------------------------------------------------------------------------------
     def get_body(self, url: str) -> CachedBody | None:

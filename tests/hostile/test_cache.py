@@ -58,7 +58,7 @@ async def test_c1_corrupt_cache_is_moved_aside_and_read_state_survives(
     reader.headlines()
     for i in range(300):
         reader.cache.get_json(f"pad{i}")
-    notices = [*reader.warnings, *filter(None, [reader.cache.take_warning()])]
+    notices = [*reader.warnings, *reader.cache.take_warnings()]
     assert len(notices) == 1 and notices[0].startswith("cache was corrupt; moved aside to ")
     assert list(default_paths().cache_dir.parent.glob("newsreader.corrupt-*"))
     assert reader.reading.state.read_ids() == read_ids
