@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,19 +160,34 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
     return config
 
 
-def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> HeadlineFilter:
-    where = f"filters[{index}]"
+def _array_table(
+    table: Any, name: str, index: int, known: set[str], text: str, shown: str, config: Config
+) -> Callable[[str], int | None]:
+    """Check one [[name]] table: a table, unknown keys warned about. Returns the look-up of a
+    key's line in it, for messages.
+
+    Line numbers are looked up only for a message: finding every [[sources]] header for each
+    of 200 sources was most of the config's load time (0.1 s).
+    """
     if not isinstance(table, dict):
-        header = _line_of_table(text, "filters", index)
-        raise ConfigError(shown, "expected a [[filters]] table", line=header, key=where)
+        header = _line_of_table(text, name, index)
+        raise ConfigError(shown, f"expected a [[{name}]] table", line=header,
+                          key=f"{name}[{index}]")
 
     def line(key: str) -> int | None:
-        return _line_in_table(text, _line_of_table(text, "filters", index), key)
+        return _line_in_table(text, _line_of_table(text, name, index), key)
 
     for key in table:
-        if key not in _FILTER_KEYS:
-            warning = _where(shown, line(key), f"{where}.{key}", "unknown key ignored")
-            config.warnings.append(warning)
+        if key not in known:
+            config.warnings.append(
+                _where(shown, line(key), f"{name}[{index}].{key}", "unknown key ignored")
+            )
+    return line
+
+
+def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> HeadlineFilter:
+    where = f"filters[{index}]"
+    line = _array_table(table, "filters", index, _FILTER_KEYS, text, shown, config)
     words = table.get("words", [])
     if isinstance(words, str):
         words = [words]
@@ -202,19 +218,7 @@ def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> He
 
 def _source(table: Any, index: int, text: str, shown: str, config: Config) -> Source:
     where = f"sources[{index}]"
-    # Line numbers are looked up only for a message: finding every [[sources]] header for each
-    # of 200 sources was most of the config's load time (0.1 s).
-    if not isinstance(table, dict):
-        header = _line_of_table(text, "sources", index)
-        raise ConfigError(shown, "expected a [[sources]] table", line=header, key=where)
-
-    def line(key: str) -> int | None:
-        return _line_in_table(text, _line_of_table(text, "sources", index), key)
-
-    for key in table:
-        if key not in _SOURCE_KEYS:
-            warning = _where(shown, line(key), f"{where}.{key}", "unknown key ignored")
-            config.warnings.append(warning)
+    line = _array_table(table, "sources", index, _SOURCE_KEYS, text, shown, config)
     for key in ("name", "url"):
         if not isinstance(table.get(key), str) or not table[key].strip():
             raise ConfigError(shown, "is required (a string)", line=line(key), key=f"{where}.{key}")
