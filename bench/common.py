@@ -229,15 +229,41 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def run_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, *,
-               timeout: float = 60.0, settle: float = 1.0) -> PtyRun:
-    """Launch `argv` on a fresh 120x40 pty; time from spawn until `needle` is in its output."""
+def _spawn_on_pty(
+    argv: Sequence[str], env: dict[str, str]
+) -> tuple[int, subprocess.Popen[bytes], float]:
+    """`argv` started on a fresh 120x40 pty: (the pty's master end, the process, its start)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
     start = time.perf_counter()
     proc = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=env,
                             start_new_session=True, close_fds=True)
     os.close(slave)
+    return master, proc, start
+
+
+def _drain(master: int, seconds: float) -> None:
+    """Read what the app writes for `seconds`, so it never blocks on a full pty."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        if select.select([master], [], [], 0.02)[0]:
+            try:
+                os.read(master, 1 << 16)
+            except OSError:
+                break
+
+
+def _stop(proc: subprocess.Popen[bytes], master: int) -> None:
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    os.close(master)
+
+
+def run_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, *,
+               timeout: float = 60.0, settle: float = 1.0) -> PtyRun:
+    """Launch `argv` on a fresh 120x40 pty; time from spawn until `needle` is in its output."""
+    master, proc, start = _spawn_on_pty(argv, env)
     buf = bytearray()
     found = None
     try:
@@ -260,20 +286,10 @@ def run_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, *,
             tail = bytes(buf[-400:]).decode("utf-8", "replace")
             return PtyRun(float("nan"), float("nan"), float("nan"), f"needle not seen: {tail!r}")
         rss = _rss_mb(proc.pid)
-        end = time.perf_counter() + settle
-        while time.perf_counter() < end:  # keep draining so the app never blocks on output
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    os.read(master, 1 << 16)
-                except OSError:
-                    break
+        _drain(master, settle)
         return PtyRun(found, rss, max(rss, _rss_mb(proc.pid)))
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        os.close(master)
+        _stop(proc, master)
 
 
 def compile_bytecode() -> None:
@@ -299,12 +315,7 @@ def quit_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, key: by
                 timeout: float = 60.0, settle: float = 1.0) -> QuitRun:
     """Launch `argv` on a 120x40 pty, wait for `needle` and `settle` s more, then type `key`:
     the time until the process has exited (the shell would print its prompt then)."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=env,
-                            start_new_session=True, close_fds=True)
-    os.close(slave)
+    master, proc, start = _spawn_on_pty(argv, env)
     buf = bytearray()
     try:
         while needle not in buf:
@@ -316,10 +327,7 @@ def quit_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, key: by
                     buf += os.read(master, 1 << 16)
                 except OSError:
                     break
-        end = time.perf_counter() + settle
-        while time.perf_counter() < end:  # drain, so the app never blocks on its output
-            if select.select([master], [], [], 0.02)[0]:
-                os.read(master, 1 << 16)
+        _drain(master, settle)
         pressed = time.perf_counter()
         os.write(master, key)
         while proc.poll() is None:
@@ -331,10 +339,7 @@ def quit_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, key: by
                     os.read(master, 1 << 16)
         return QuitRun(time.perf_counter() - pressed)
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        os.close(master)
+        _stop(proc, master)
 
 
 # -- the loopback site -------------------------------------------------------------------------
