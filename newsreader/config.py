@@ -27,6 +27,7 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
 )
 
 MARK_READ_POLICIES = ("open", "leave")
+IMAGE_MODES = ("auto", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Config:
     keep_days: int = 30
     mark_read: str = "open"
     max_width: int = 80  # story text columns at most, centred in a wider pane
+    images: str = "auto"  # "auto": pictures fetched with their story and drawn; "off": captions
     theme: str | None = None
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
@@ -78,6 +80,7 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str, tuple[int, int] | None
     "keep_days": (int, "an integer (days)", (1, 36_500)),
     "mark_read": (str, '"open" or "leave"', None),
     "max_width": (int, "an integer (columns)", (20, 1000)),
+    "images": (str, '"auto" or "off"', None),
     "theme": (str, "a theme name", None),
     "browser": (str, "a command", None),
     "keys": (dict, "a table of action = \"keys\"", None),
@@ -133,8 +136,12 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
         raise ConfigError(
             shown, 'must be "open" or "leave"', line=_line_of(text, "mark_read"), key="mark_read"
         )
+    if "images" in data and data["images"] not in IMAGE_MODES:
+        raise ConfigError(
+            shown, 'must be "auto" or "off"', line=_line_of(text, "images"), key="images"
+        )
     for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",
-                "keep_days", "mark_read", "max_width", "theme", "browser"):
+                "keep_days", "mark_read", "max_width", "images", "theme", "browser"):
         if key in data:
             setattr(config, key, data[key])
     keys = data.get("keys", {})

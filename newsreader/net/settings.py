@@ -15,6 +15,7 @@ class NetSettings:
     read_timeout: float = 20.0  # per read: resets on every chunk, hence `deadline`
     deadline: float = 30.0  # total per request, redirects and body included
     max_bytes: int = 10 * _MIB  # decoded body cap
+    max_image_bytes: int = 4 * _MIB  # a story picture's cap (most are well under 1 MiB)
     max_redirects: int = 10
     max_connections: int = 20
     max_per_host: int = 4  # httpx has no per-host limit; fetch() enforces it

@@ -127,7 +127,10 @@ class Cache:
 
     # -- bodies --------------------------------------------------------------------------------
     def get_body(self, url: str) -> CachedBody | None:
-        key = _key("body", url)
+        return self._get_blob("body", url)
+
+    def _get_blob(self, kind: str, url: str) -> CachedBody | None:
+        key = _key(kind, url)
         raw = self._read(key)
         if raw is None:
             return None
@@ -159,6 +162,19 @@ class Cache:
         body.fetched_at = time.time()
         self._write(_key("body", url), _encode_body(body))
         return True
+
+    # -- story pictures: stored like bodies (checksummed), evicted with the rest ---------------
+    def get_image(self, url: str) -> CachedBody | None:
+        return self._get_blob("image", url)
+
+    def put_image(
+        self, url: str, *, final_url: str, content: bytes, content_type: str | None
+    ) -> None:
+        body = CachedBody(url, final_url, bytes(content), content_type, None, None, time.time())
+        self._write(_key("image", url), _encode_body(body))
+
+    def has_image(self, url: str) -> bool:
+        return self._guard(lambda: self._backend.contains(_key("image", url)), False)
 
     # -- JSON and stories ----------------------------------------------------------------------
     def get_json(self, key: str) -> Any | None:
