@@ -11,6 +11,7 @@ from newsreader.config import Config
 from newsreader.models import Headline, Source, Story
 from newsreader.paths import Paths
 from newsreader.services.history import History
+from newsreader.services.images import Images
 from newsreader.services.library import Library
 from newsreader.services.network import Network
 from newsreader.services.parsing import StoryParser
@@ -47,6 +48,7 @@ class Reader:
     reading: ReadingState
     library: Library
     stories: Stories
+    images: Images
     refresher: Refresher
     warnings: list[str] = field(default_factory=list)
 
@@ -113,6 +115,9 @@ class Reader:
 
     async def load_story(self, url: str) -> Story:
         return await self.stories.load_story(url)
+
+    async def load_image(self, url: str) -> bytes | None:
+        return await self.images.load(url)
 
     # -- refresh (Refresher) ------------------------------------------------------------------
 

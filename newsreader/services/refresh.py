@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from newsreader.config import Config
@@ -24,6 +24,9 @@ from newsreader.services.schedule import Schedule
 from newsreader.services.stories import Stories
 from newsreader.store.cache import Cache, CacheWriteError
 from newsreader.store.writer import CacheWriter
+
+if TYPE_CHECKING:  # only a type here: the app imports this module at start-up
+    from newsreader.services.images import Images
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -101,6 +104,7 @@ class Refresher:
         clock: Callable[[], float],
         offline: bool,
         child: ChildRunner | None = None,
+        images: Images | None = None,
     ) -> None:
         self.config = config
         self.library = library
@@ -114,6 +118,7 @@ class Refresher:
         self.clock = clock
         self.offline = offline
         self.child = child
+        self.images = images  # a prefetched story's pictures come with it (images = "auto")
         self.progress = RefreshProgress()
         self.lock = asyncio.Lock()  # one refresh at a time, in-process or in a child
 
@@ -376,7 +381,9 @@ class Refresher:
                 if progress.paused:
                     raise _Paused
                 page = await pages.download_story(url)
-            await pages.parse_downloaded(url, *page)
+            story = await pages.parse_downloaded(url, *page)
+            if self.images is not None and not self._low_on_space():
+                await self.images.prefetch(story)
 
         async def counted(url: str, work: Callable[[str], Awaitable[None]]) -> None:
             async with pending:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from newsreader.config import Config
 from newsreader.net.settings import NetSettings
 from newsreader.paths import Paths, default_paths, ensure_private_dir
+from newsreader.services.images import Images
 from newsreader.services.library import Library
 from newsreader.services.network import Network
 from newsreader.services.parsing import StoryParser
@@ -73,6 +74,8 @@ def open_reader(
         cache=cache, cache_writer=cache_writer, parser=parser, network=network,
         offline=offline, saved_story=reading.saved_story,
     )
+    images = Images(cache=cache, cache_writer=cache_writer, network=network, offline=offline,
+                    enabled=config.images != "off")
     child = (
         ChildRefresh(config, paths=paths, demo=demo, net_settings=settings, library=library)
         if in_child else None
@@ -90,9 +93,10 @@ def open_reader(
         clock=clock,
         offline=offline,
         child=child,
+        images=images,
     )
     return Reader(
         config=config, paths=paths, offline=offline, demo=demo, cache=cache,
         cache_writer=cache_writer, parser=parser, network=network, reading=reading,
-        library=library, stories=stories, refresher=refresher, warnings=warnings,
+        library=library, stories=stories, images=images, refresher=refresher, warnings=warnings,
     )
