@@ -114,6 +114,8 @@ class FakeReader:
         self.refresh_notices: list[str] = []  # what the next refresh reports going wrong quietly
         self.refresh_calls = 0
         self.opened: list[str] = []
+        self.images: dict[str, bytes] = {}  # picture URL -> bytes load_image gives
+        self.images_asked: list[str] = []
         self.closed = False
         saved = self._load_state()
         self.history = History.from_dict(saved.get("history"), on_change=self._persist)
@@ -203,6 +205,10 @@ class FakeReader:
             self._cache[url] = self._remote[url]
             return self._remote[url]
         raise FetchError(url, "HTTP 404", kind="http")
+
+    async def load_image(self, url: str) -> bytes | None:
+        self.images_asked.append(url)
+        return self.images.get(url)
 
     async def refresh(
         self, on_progress: Callable[[Any], None] | None = None, *, force: bool = True

@@ -143,7 +143,19 @@ class StoryNavigator:
     def _show(self, url: str, story: Story, scroll_y: float) -> None:
         cached = [self.reader.is_cached(link.url) for link in story.related]
         self.story_view.show_story(story, cached, scroll_y)
+        self._load_pictures(story)
         self._mark_opened(self.reader.headline_for_url(url) or self._headline_for_story(story))
+
+    def _load_pictures(self, story: Story) -> None:
+        """Fetch and draw the story's pictures in a worker; opening another story cancels it."""
+        if self.reader.config.images != "off" and any(b.type == "image" and b.src for b in story.blocks):
+            from newsreader.ui.pictures import load_pictures  # not at start-up
+
+            view = self.story_view
+            work = load_pictures(self.reader, view, story, view.text_width)
+            self.screen.run_worker(work, group="pictures", exclusive=True)
+        else:
+            self.screen.workers.cancel_group(self.screen, "pictures")
 
     def _headline_for_story(self, story: Story) -> Headline | None:
         if story.canonical_url and story.canonical_url != story.url:

@@ -7,8 +7,9 @@ frame that shows it lays out two widgets, not one per part of the story.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from textual import events
@@ -36,18 +37,24 @@ from newsreader.ui.widgets.plain_lines import StripScrollBar
 from newsreader.ui.widgets.scroll import KeyScroll
 from newsreader.ui.widgets.wrap import wrap_plain
 
+if TYPE_CHECKING:
+    from newsreader.ui.widgets.story_images import PictureLines
+
 PLACEHOLDER = "Pick a headline and press Enter to read it."
 QUOTE_BAR = "▌"
 LEAD_BAR = "▌"
 RELATED_RULE = "▔"
 _BLANK = Content("")
+_NO_PICTURES: Mapping[str, PictureLines] = {}
 
 
 def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
     return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
 
 
-def block_lines(block: Block, width: int) -> list[Content]:
+def block_lines(
+    block: Block, width: int, pictures: Mapping[str, PictureLines] = _NO_PICTURES
+) -> list[Content]:
     """One body block as lines wrapped to `width` cells (fetched text stays literal)."""
     width = max(width, 8)
     if block.type == "heading":
@@ -63,11 +70,9 @@ def block_lines(block: Block, width: int) -> list[Content]:
         bar = Content.assemble("  ", (QUOTE_BAR, "$secondary"), " ")
         return _indent(lines, bar, bar)
     if block.type == "image":
-        # Images are never fetched: the alt text or caption stands in for them.
-        label = block.caption or block.alt or block.src or ""
-        return Content.assemble(("[image] ", f"bold {MUTED}"), (label, MUTED)).wrap(
-            width
-        )
+        from newsreader.ui.widgets.story_images import image_lines  # not at start-up
+
+        return image_lines(block, width, pictures)
     if block.type == "list":
         items = [item for item in block.items if item.strip()] or [block.text]
         out: list[Content] = []
@@ -78,11 +83,13 @@ def block_lines(block: Block, width: int) -> list[Content]:
     return wrap_plain(block.text, width) if block.text else []
 
 
-def body_lines(blocks: Sequence[Block], width: int) -> list[Content]:
+def body_lines(
+    blocks: Sequence[Block], width: int, pictures: Mapping[str, PictureLines] = _NO_PICTURES
+) -> list[Content]:
     """All blocks, one blank line after each (what the per-block margins used to give)."""
     out: list[Content] = []
     for block in blocks:
-        lines = block_lines(block, width)
+        lines = block_lines(block, width, pictures)
         if lines:
             out += lines
             out.append(_BLANK)
@@ -93,8 +100,11 @@ def _blank_if(lines: list[Content]) -> list[Content]:
     return [*lines, _BLANK] if lines else []
 
 
-def story_lines(story: Story, width: int) -> list[Content]:
-    """The whole story as lines `width` cells wide; fetched text stays literal."""
+def story_lines(
+    story: Story, width: int, pictures: Mapping[str, PictureLines] = _NO_PICTURES
+) -> list[Content]:
+    """The whole story as lines `width` cells wide; fetched text stays literal; `pictures`
+    (by image URL) are the pictures loaded so far."""
     width = max(width, 8)
     lines = [_BLANK]  # the title's top margin
     lines += Content.styled(story.title or story.url, "bold $text-primary").wrap(width)
@@ -104,7 +114,7 @@ def story_lines(story: Story, width: int) -> list[Content]:
         bar = Content.assemble((LEAD_BAR, "$accent"), " ")
         lead = Content.styled(story.lead, "bold").wrap(max(width - 3, 4))
         lines += _blank_if(_indent(lead, bar, bar))
-    lines += body_lines(story.blocks, width)
+    lines += body_lines(story.blocks, width, pictures)
     if not has_text(story):
         lines += _blank_if(Content.styled(
             f"{story_word(story, 'no_text')}: the page had no article text newsreader could "
@@ -151,6 +161,10 @@ class StoryText(Widget):
         self._strips.clear()
         self.clear_cached_dimensions()
         self.refresh(layout=True)
+
+    def redraw(self) -> None:
+        """The same document again (a picture was added to what it draws)."""
+        self.set_document(self._document)
 
     def lines(self, width: int) -> list[Content]:
         if self._lines[0] != width:
@@ -259,6 +273,7 @@ class StoryView(Vertical):
         super().__init__(id=id)
         self.story: Story | None = None
         self.url: str | None = None
+        self.pictures: dict[str, PictureLines] = {}  # the shown story's, by URL, as they load
         # What scrolls (scroll_y, scroll_down, ...): the pane's text and links.
         self.scroller = StoryScroll(id="story-scroll")
         self.text = StoryText(id="story-text")
@@ -296,10 +311,16 @@ class StoryView(Vertical):
     def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
         """Render `story`; `cached[i]` tells whether related link i is in the cache."""
         self.story, self.url = story, story.url
-        self.text.set_document(partial(story_lines, story))
+        self.pictures = {}
+        self.text.set_document(partial(story_lines, story, pictures=self.pictures))
         self.set_related(story, cached)
         self._set_title(story.source or "")
         self.restore_scroll(scroll_y)
+
+    @property
+    def text_width(self) -> int:
+        """The width the story's lines are wrapped to (pictures are drawn for it)."""
+        return self.text.content_size.width or self.size.width or 80
 
     def _set_title(self, title: str) -> None:
         if str(self.border_title or "") != title:

@@ -1,0 +1,117 @@
+"""A story's pictures: loaded through the reader in a worker, decoded and drawn on a thread.
+
+The story shows at once with each picture's caption; each picture appears above its caption
+when it is ready. Pillow and textual-image are imported on the first picture, on its thread
+(never at start-up). Anything that goes wrong — missing, broken, not an image, too many
+pixels — leaves the caption alone and raises nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from newsreader.models import Story
+from newsreader.services.ports import ReaderPort
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from newsreader.ui.widgets.story import StoryView
+
+MAX_ROWS = 20  # a picture is at most this many lines tall (40 pixels of half cells)
+# The widths a picture is drawn at: the widest that fits the text. Each is drawn on the
+# picture's thread when it is decoded (10-30 ms each), so a resize or `z` on the event loop
+# finds it drawn already; only a text narrower than the narrowest is drawn there (and small).
+PICTURE_WIDTHS = (80, 60, 40)
+MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+_KEEP_WIDTH = 160  # pixels kept after decoding: enough for any width the text can have
+
+
+class Picture:
+    """A decoded picture, drawn as half-cell lines for a given text width (memoised)."""
+
+    def __init__(self, image: Image) -> None:
+        self.image = image  # RGB, at most _KEEP_WIDTH pixels wide
+        self._lines: dict[tuple[int, int], list[Content]] = {}
+        self._lock = threading.Lock()
+
+    def size(self, width: int) -> tuple[int, int]:
+        """(columns, rows) at text width `width`: one column a pixel at most, MAX_ROWS tall."""
+        pixels_wide, pixels_high = self.image.size
+        fits = next((columns for columns in PICTURE_WIDTHS if columns <= width), width)
+        columns = max(1, min(fits, pixels_wide))
+        rows = max(1, round(columns * pixels_high / pixels_wide / 2))
+        if rows > MAX_ROWS:
+            rows = MAX_ROWS
+            columns = max(1, min(columns, round(rows * 2 * pixels_wide / pixels_high)))
+        return columns, rows
+
+    def lines(self, width: int) -> list[Content]:
+        size = self.size(width)
+        with self._lock:
+            lines = self._lines.get(size)
+            if lines is None:
+                from newsreader.ui.textual_compat.images import halfcell_lines
+
+                lines = self._lines[size] = halfcell_lines(self.image, *size)
+        return lines
+
+
+def decode(data: bytes, width: int) -> Picture | None:
+    """The picture in `data`, drawn for `width` already (run on a thread); None if it is not
+    one Pillow can read, or too big to decode safely."""
+    import io
+
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as opened:
+            if opened.width < 2 or opened.height < 2:  # a tracking pixel or a spacer
+                return None
+            if opened.width * opened.height > MAX_PIXELS:
+                return None
+            opened.draft("RGB", (_KEEP_WIDTH, _KEEP_WIDTH))  # JPEG: decode at a smaller scale
+            image = opened.convert("RGBA")
+            image.thumbnail((_KEEP_WIDTH, _KEEP_WIDTH * 4))
+            background = PILImage.new("RGBA", image.size, (0, 0, 0, 255))
+            picture = Picture(PILImage.alpha_composite(background, image).convert("RGB"))
+        for columns in {width, *PICTURE_WIDTHS}:
+            picture.lines(columns)
+    except Exception:  # Pillow raises many kinds (OSError, ValueError, SyntaxError...)
+        return None
+    return picture
+
+
+async def load_pictures(reader: ReaderPort, view: StoryView, story: Story, width: int) -> None:
+    """Show each of `story`'s pictures as it arrives (the screen runs this as its worker)."""
+    from newsreader.services.images import picture_urls
+
+    for url in picture_urls(story):
+        data = await reader.load_image(url)
+        if data is None:
+            continue
+        picture = await asyncio.to_thread(decode, data, width)
+        if picture is not None:
+            show_picture(view, story, url, picture)
+
+
+def show_picture(view: StoryView, story: Story, url: str, picture: Picture) -> None:
+    """Add a loaded picture to `story` if it is still shown; if it lands above the top line,
+    the text scrolls down as much, so the line being read stays where it is."""
+    if story is not view.story:
+        return  # another story is shown now
+    top = view.scroller.position
+    view.pictures[url] = picture
+    view.text.redraw()
+    width = view.text.content_size.width
+    drawn = picture.lines(width) if width > 0 else []
+    if not drawn:
+        return
+    first = drawn[0]
+    index = next((i for i, line in enumerate(view.text.lines(width)) if line is first), None)
+    if index is not None and index < top:
+        view.scroller.call_after_refresh(view.scroller.scroll_lines, len(drawn))

@@ -1,0 +1,69 @@
+"""textual-image's half-cell pictures, imported without the terminal probe its package runs."""
+
+# textual_image.renderable asks the terminal for sixel and kitty support when it is imported:
+# it writes a query to stdout and reads the reply from stdin, 0.1 s at most each
+# (textual_image/renderable/__init__.py, 0.12.0). Its own docs say this cannot work once a
+# Textual app runs: Textual's input thread reads stdin, so the probe times out (0.2 s) and the
+# terminal's reply reaches Textual as keys. Pictures are first needed long after start-up (and
+# textual-image and Pillow must not be imported at start: ~40 ms), so the probe is skipped:
+# while the package is imported its terminal read fails at once, as on a terminal that does
+# not answer. The cell size is fixed too (get_cell_size asks the terminal the same way when
+# the tty reports no pixel size, as tmux does); a half cell is 1 x 2 pixels whatever the font.
+# Both names are textual-image internals, read on 0.12.0; pyproject pins the minor version.
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.text import Text
+from textual.content import Content
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+_lock = threading.Lock()  # two pictures decoded at once import the package once
+
+
+def _halfcell() -> Any:
+    """textual_image's HalfcellImage renderable class, imported without probing the terminal."""
+    with _lock:
+        from textual_image import _terminal
+
+        if not hasattr(_terminal.get_cell_size, "_result"):
+            _terminal.get_cell_size._result = _terminal.CellSize(10, 20)  # type: ignore[attr-defined]  # its cache
+        real = _terminal.capture_terminal_response
+        _terminal.capture_terminal_response = _no_reply  # type: ignore[assignment]  # the probe
+        try:
+            from textual_image.renderable.halfcell import Image as HalfcellImage
+        finally:
+            _terminal.capture_terminal_response = real  # type: ignore[assignment]  # put back
+    return HalfcellImage
+
+
+@contextmanager
+def _no_reply(start_marker: str, end_marker: str, timeout: float | None = None) -> Iterator[Any]:
+    from textual_image._terminal import TerminalError
+
+    raise TerminalError("not asked: a Textual app is reading the terminal")
+    yield  # a generator, as the context manager it stands in for
+
+
+def halfcell_lines(image: Image, columns: int, rows: int) -> list[Content]:
+    """`image` drawn in `columns` x `rows` cells of "▀" (two pixels a cell), as Content lines."""
+    renderable = _halfcell()(image, width=columns, height=rows)
+    console = Console(width=columns, color_system="truecolor", force_terminal=True,
+                      file=io.StringIO(), legacy_windows=False)
+    options = console.options.update(width=columns, height=rows)
+    lines: list[Content] = []
+    for segments in console.render_lines(renderable, options, pad=False, new_lines=False):
+        # One span a run of cells of the same colours, not one a cell.
+        text = Text.assemble(*(("".join(s.text for s in run), style)
+                               for style, run in groupby(segments, key=lambda s: s.style)))
+        lines.append(Content.from_rich_text(text))
+    return lines

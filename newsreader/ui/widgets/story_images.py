@@ -1,0 +1,28 @@
+"""A story's image block as lines: the picture when it is loaded, and its caption always."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from textual.content import Content
+
+from newsreader.models import Block
+from newsreader.ui.format import MUTED
+
+
+class PictureLines(Protocol):
+    """A picture that can draw itself as lines of a given width (ui/pictures.Picture)."""
+
+    def lines(self, width: int) -> list[Content]: ...
+
+
+def image_lines(block: Block, width: int, pictures: Mapping[str, PictureLines]) -> list[Content]:
+    """The picture (if loaded) then its caption; without the picture "[image] caption"."""
+    picture = pictures.get(block.src) if block.src else None
+    if picture is None:
+        label = block.caption or block.alt or block.src or ""
+        return Content.assemble(("[image] ", f"bold {MUTED}"), (label, MUTED)).wrap(width)
+    caption = block.caption or block.alt
+    return [*picture.lines(width), *(Content.styled(caption, MUTED).wrap(width) if caption else [])]
+
