@@ -18,7 +18,16 @@ from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.pictures import decode
 from newsreader.ui.widgets.story import story_lines
 from tests.http_server import TestServer, stall
-from tests.ui_fakes import SIZE, FakeReader, fixed_clock, main, make_app, settle, shown_text
+from tests.ui_fakes import (
+    SIZE,
+    FakeReader,
+    demo_app,
+    fixed_clock,
+    main,
+    make_app,
+    settle,
+    shown_text,
+)
 
 HALF = "▀"
 CAPTION = "A boiler arrives at the hospital"
@@ -262,3 +271,23 @@ def test_without_pictures_the_lines_are_as_before() -> None:
     story = Story("https://a.test/s", title="T", blocks=[
         Block("image", src="https://a.test/p.png", caption="Cap"), Block("paragraph", "Text.")])
     assert [line.plain for line in story_lines(story, 40)][-4:] == ["[image] Cap", "", "Text.", ""]
+
+
+# -- the demo edition --------------------------------------------------------------------------
+
+async def test_the_demo_serves_its_picture_and_the_app_draws_it() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the refresh at start prefetched the stories and their pictures
+        screen = main(app)
+        index = next(i for i, h in enumerate(screen.headlines.shown)
+                     if h.url.endswith("/dnipro-hospitals-get-modular-boilers"))
+        screen.headlines.move_to(index)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = screen.story_view
+        assert picture_rows(view) > 0
+        assert "A modular boiler house at a Dnipro hospital. Photo: RNA" in view.shown_text
+        reader = app.reader
+        picture = next(b.src for b in view.story.blocks if b.type == "image")
+        assert reader.cache.get_image(picture).content_type == "image/jpeg"

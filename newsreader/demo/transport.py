@@ -35,6 +35,8 @@ DEMO_BASE = f"https://{DEMO_HOST}"
 #   lviv-punkty-obihrivu (uk) -> lviv-enerhoefektyvnist-shkil (uk)
 #     -> kharkivshchyna-hazopostachannia (uk) -> government-approves-winter-preparedness-programme
 #
+# Pictures: /img/<slug>.jpg; only dnipro-hospitals-get-modular-boilers has one (a drawing made
+# for the demo), every other page's picture is a 404 and shows its caption alone.
 # The two "archive" pages are in no feed: they are reachable only through Recall links.
 # The windows-1251 pages (only <meta charset="windows-1251">, no charset in Content-Type) are
 # the three Ukrainian ones. cyber-agency-warns-of-fake-links carries a literal
@@ -46,6 +48,7 @@ _TYPES = {
     ".rss": "application/rss+xml",
     ".atom": "application/atom+xml",
     ".html": "text/html",
+    ".jpg": "image/jpeg",
 }
 
 

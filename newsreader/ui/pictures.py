@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from newsreader.ui.widgets.story import StoryView
 
 MAX_ROWS = 20  # a picture is at most this many lines tall (40 pixels of half cells)
-# The widths a picture is drawn at: the widest that fits the text. Each is drawn on the
-# picture's thread when it is decoded (10-30 ms each), so a resize or `z` on the event loop
-# finds it drawn already; only a text narrower than the narrowest is drawn there (and small).
-PICTURE_WIDTHS = (80, 60, 40)
+# The widths a picture is drawn at: the widest that fits the text. The one for the text's
+# width and the widest (the story alone, `z`, at the default max_width) are drawn on the
+# picture's thread (10-30 ms each); another width (a resize) is drawn once on the event loop.
+PICTURE_WIDTHS = (80, 70, 60, 50, 40, 30)
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 _KEEP_WIDTH = 160  # pixels kept after decoding: enough for any width the text can have
 
@@ -79,7 +79,7 @@ def decode(data: bytes, width: int) -> Picture | None:
             image.thumbnail((_KEEP_WIDTH, _KEEP_WIDTH * 4))
             background = PILImage.new("RGBA", image.size, (0, 0, 0, 255))
             picture = Picture(PILImage.alpha_composite(background, image).convert("RGB"))
-        for columns in {width, *PICTURE_WIDTHS}:
+        for columns in {width, PICTURE_WIDTHS[0]}:
             picture.lines(columns)
     except Exception:  # Pillow raises many kinds (OSError, ValueError, SyntaxError...)
         return None
