@@ -3,7 +3,7 @@
     python screenshots/generate.py [OUTDIR]
 
 Writes, for the headline list with a story, a Recall story reached by following a related link,
-the help screen and the narrow layout, the app's own SVG export and a PNG of it drawn by headless
+the help screen, the narrow layout and a story with its picture, the app's own SVG export and a PNG of it drawn by headless
 Chromium at 2x; and recall-walk.png, an animated PNG of a Recall walk (open a story, follow its
 Recall link, Backspace back). Needs Debian's `chromium fonts-firacode fonts-symbola` (Fira Code
 is the SVG's font; Symbola has the header's ⭘). Uses throw-away XDG dirs, so the user's own
@@ -31,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # the demo edition's "today"
 START = "kyiv-extends-heating-point-hours"
+PICTURED = "dnipro-hospitals-get-modular-boilers"  # the demo story with a picture
 INSTALL = "apt-get install chromium fonts-firacode fonts-symbola"
 SCALE = 2  # device pixels per SVG pixel in the stills
 ANIMATION_SCALE = 1  # the animation's frames are full screens: 1x keeps the file small
@@ -82,12 +83,16 @@ async def _nothing(pilot) -> None:  # type: ignore[no-untyped-def]
     pass
 
 
-async def _open_start(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _open_start(pilot, slug: str = START) -> None:  # type: ignore[no-untyped-def]
     screen = pilot.app.screen
-    index = next(i for i, h in enumerate(screen.headlines.shown) if h.url.endswith(START))
+    index = next(i for i, h in enumerate(screen.headlines.shown) if h.url.endswith(slug))
     screen.headlines.move_to(index)
     await pilot.press("enter")
-    await _settle(pilot)
+    await _settle(pilot)  # the story's picture is drawn once its worker is done
+
+
+async def _open_pictured(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _open_start(pilot, PICTURED)
 
 
 async def _follow_recall(pilot) -> int:  # type: ignore[no-untyped-def]
@@ -119,6 +124,7 @@ SHOTS: list[tuple[str, Step, tuple[int, int]]] = [
     ("recall-story", _recall, (120, 40)),
     ("help", _help, (120, 40)),
     ("narrow", _open_start, (80, 40)),
+    ("story-picture", _open_pictured, (120, 40)),
 ]
 
 # The animation: (step, window title naming the key just pressed, seconds shown).
