@@ -3,11 +3,12 @@
     python screenshots/generate.py [OUTDIR]
 
 Writes, for the headline list with a story, a Recall story reached by following a related link,
-the help screen, the narrow layout and a story with its picture, the app's own SVG export and a PNG of it drawn by headless
-Chromium at 2x; and recall-walk.png, an animated PNG of a Recall walk (open a story, follow its
-Recall link, Backspace back). Needs Debian's `chromium fonts-firacode fonts-symbola` (Fira Code
-is the SVG's font; Symbola has the header's ⭘). Uses throw-away XDG dirs, so the user's own
-cache and history are never touched, and each capture starts from a first run.
+the help screen, the narrow layout and a story with its picture, the app's own SVG export and a
+PNG of it drawn by headless Chromium at 2x; and recall-walk.png, an animated PNG of a Recall
+walk (open a story, follow its Recall link, Backspace back). Needs Debian's `chromium
+fonts-firacode fonts-symbola` (Fira Code is the SVG's font; Symbola has the header's ⭘). Uses
+throw-away XDG dirs, so the user's own cache and history are never touched, and each capture
+starts from a first run.
 """
 
 from __future__ import annotations

@@ -109,6 +109,20 @@ def test_damaged_body_fails_checksum(cache: Cache, cache_dir: Path):
     assert cache.get_body("http://c") is None
 
 
+def test_pictures_are_kept_apart_from_pages_and_checked(cache: Cache, cache_dir: Path):
+    cache.put_image("http://c/p.png", final_url="http://c/p2.png", content=b"\x89PNG..",
+                    content_type="image/png")
+    got = cache.get_image("http://c/p.png")
+    assert got is not None and (got.content, got.final_url) == (b"\x89PNG..", "http://c/p2.png")
+    assert cache.has_image("http://c/p.png") and not cache.has_story("http://c/p.png")
+    assert cache.get_body("http://c/p.png") is None
+    raw = diskcache.Cache(str(cache_dir), disk=SafeDisk)
+    raw.set("v1:image:http://c/p.png", raw.get("v1:image:http://c/p.png")[:-1] + b"X")
+    raw.close()
+    assert cache.get_image("http://c/p.png") is None  # damaged: a miss, and dropped
+    assert not cache.has_image("http://c/p.png")
+
+
 def test_safedisk_refuses_non_bytes(cache_dir: Path):
     backend = DiskBackend(cache_dir, 1 << 20)
     with pytest.raises(TypeError):

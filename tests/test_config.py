@@ -33,6 +33,7 @@ prefetch_per_source = 5
 cache_size_mb = 256
 keep_days = 7
 mark_read = "leave"
+images = "off"
 theme = "nord"
 browser = "firefox --new-tab"
 
@@ -56,6 +57,7 @@ url = "https://feeds.bbci.co.uk/news/world/rss.xml"
     assert (config.refresh_minutes, config.prefetch, config.prefetch_per_source) == (15, False, 5)
     assert (config.cache_size_mb, config.keep_days, config.mark_read) == (256, 7, "leave")
     assert config.theme == "nord" and config.browser == "firefox --new-tab"
+    assert config.images == "off" and load_config(tmp_path / "nope.toml").images == "auto"
     assert config.keys == {"next_story": "n,ctrl+n"}
 
 
@@ -69,6 +71,8 @@ url = "https://feeds.bbci.co.uk/news/world/rss.xml"
         ("refresh_minutes = true\n", "[refresh_minutes] expected an integer"),
         ("cache_size_mb = 1e12\n", "[cache_size_mb] expected an integer"),
         ('mark_read = "never"\n', '[mark_read] must be "open" or "leave"'),
+        ('\nimages = "kitty"\n', ':2: [images] must be "auto" or "off"'),
+        ("images = false\n", '[images] expected "auto" or "off"'),
         ('[[sources]]\nname = "x"\n', ":1: [sources[0].url] is required"),
         ('[[sources]]\nname = "x"\nurl = "file:///etc/passwd"\n',
          ":3: [sources[0].url] must be an"),

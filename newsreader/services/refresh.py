@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from newsreader.config import Config
 from newsreader.dates import parse_time
 from newsreader.errors import FetchError, NewsreaderError, ParseError
-from newsreader.models import Headline, Source
+from newsreader.models import Headline, Source, Story
 from newsreader.services import stories
 from newsreader.services.library import Library
 from newsreader.services.network import Network
@@ -374,6 +374,8 @@ class Refresher:
         # is CPU, the network is latency), yet memory stays bounded.
         pending = asyncio.Semaphore(connections * 2)
 
+        pictured: list[Story] = []  # prefetched stories, whose pictures follow them
+
         async def download(url: str) -> None:
             async with limit:
                 if not progress.paused and self._low_on_space():
@@ -381,9 +383,7 @@ class Refresher:
                 if progress.paused:
                     raise _Paused
                 page = await pages.download_story(url)
-            story = await pages.parse_downloaded(url, *page)
-            if self.images is not None and not self._low_on_space():
-                await self.images.prefetch(story)
+            pictured.append(await pages.parse_downloaded(url, *page))
 
         async def counted(url: str, work: Callable[[str], Awaitable[None]]) -> None:
             async with pending:
@@ -405,6 +405,7 @@ class Refresher:
 
         await asyncio.gather(*(counted(url, download) for url in wanted),
                              *(counted(url, pages.reparse_cached) for url in reparse))
+        await self._prefetch_pictures(pictured, progress)
         # Paused for space, it is not retried every minute: the next refresh of a feed is.
         await self._mark_prefetch(False)
         if rescan and not progress.paused:
@@ -412,6 +413,20 @@ class Refresher:
                 await self.cache_writer.run(
                     self.cache.put_json, stories.PARSED_WITH_KEY, stories.PARSER_VERSION
                 )
+
+    async def _prefetch_pictures(self, prefetched: list[Story], progress: RefreshProgress) -> None:
+        """The prefetched stories' pictures, once every page is in: text first, it matters most."""
+        images = self.images
+        if images is None or progress.paused:
+            return
+        limit = asyncio.Semaphore(max(1, self.network.settings.max_connections))
+
+        async def story_pictures(story: Story) -> None:
+            async with limit:
+                if not self._low_on_space():
+                    await images.prefetch(story)
+
+        await asyncio.gather(*(story_pictures(story) for story in prefetched))
 
     def _low_on_space(self) -> bool:
         """Under the reserve the prefetch leaves free: the state store, the next start and the

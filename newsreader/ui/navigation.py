@@ -148,7 +148,8 @@ class StoryNavigator:
 
     def _load_pictures(self, story: Story) -> None:
         """Fetch and draw the story's pictures in a worker; opening another story cancels it."""
-        if self.reader.config.images != "off" and any(b.type == "image" and b.src for b in story.blocks):
+        pictured = any(block.type == "image" and block.src for block in story.blocks)
+        if pictured and self.reader.config.images != "off":
             from newsreader.ui.pictures import load_pictures  # not at start-up
 
             view = self.story_view
