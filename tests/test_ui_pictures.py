@@ -12,8 +12,9 @@ from PIL import Image
 from newsreader.config import Config
 from newsreader.models import Block, Source, Story
 from newsreader.net.settings import NetSettings
-from newsreader.services.images import looks_like_picture, picture_urls
+from newsreader.services.images import forget_story, looks_like_picture, picture_urls
 from newsreader.services.wiring import open_reader
+from newsreader.store.cache import memory_cache
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.pictures import decode
 from newsreader.ui.widgets.story import story_lines
@@ -117,6 +118,18 @@ def test_only_http_pictures_are_asked_for_each_once() -> None:
     assert picture_urls(story) == ["https://a.test/1.png", "http://a.test/2.jpg"]
     assert len(picture_urls(Story("u", blocks=[Block("image", src=f"https://a.test/{i}.png")
                                                for i in range(10)]))) == 4
+
+
+def test_forgetting_a_story_forgets_its_pictures() -> None:
+    cache = memory_cache()
+    story = Story("https://a.test/s", blocks=[Block("image", src="https://a.test/p.png")])
+    cache.put_story(story.url, {"parser": 1, "story": story.to_dict()})
+    for src in ("https://a.test/p.png", "https://a.test/other.png"):
+        cache.put_image(src, final_url=src, content=png(), content_type="image/png")
+    assert forget_story(cache, story.url) == 2  # the parsed story and its picture
+    assert not cache.has_story(story.url) and not cache.has_image("https://a.test/p.png")
+    assert cache.has_image("https://a.test/other.png")
+    assert forget_story(cache, "https://a.test/never-cached") == 0
 
 
 def test_picture_signatures() -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from newsreader.dates import timestamp
 from newsreader.models import Source
+from newsreader.services.images import forget_story
 from newsreader.services.library import Library
 from newsreader.services.stories import Stories
 from newsreader.store.cache import Cache
@@ -60,7 +61,7 @@ def clear_cache(library: Library, cache: Cache, source: Source | None = None) ->
     count = 0
     for headline in library.cached_headlines(source):
         if headline.url:
-            count += cache.delete_story(headline.url)
+            count += forget_story(cache, headline.url)
     count += cache.delete_story(source.url)
     library.store_headlines(source, [])
     return count

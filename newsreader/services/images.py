@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from newsreader.errors import NewsreaderError
 from newsreader.models import Story
 
-if TYPE_CHECKING:  # the UI imports picture_urls: it must not load the cache's libraries
+if TYPE_CHECKING:  # only types: the UI imports picture_urls, which needs none of them
     from newsreader.services.network import Network
     from newsreader.store.cache import Cache
     from newsreader.store.writer import CacheWriter
@@ -32,6 +32,17 @@ def picture_urls(story: Story, limit: int = PICTURES_PER_STORY) -> list[str]:
             if len(urls) == limit:
                 break
     return urls
+
+
+def forget_story(cache: Cache, url: str) -> int:
+    """Delete a story's page, parsed form and pictures from the cache (an expired story, a
+    removed source's); returns how many entries went. Reads the story: run it off the loop."""
+    wrapped = cache.get_story(url)
+    pictures: list[str] = []
+    if isinstance(wrapped, dict) and isinstance(wrapped.get("story"), dict):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            pictures = picture_urls(Story.from_dict(wrapped["story"]))
+    return cache.delete_story(url) + sum(cache.delete_image(src) for src in pictures)
 
 
 def looks_like_picture(content: bytes) -> bool:

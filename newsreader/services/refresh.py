@@ -322,6 +322,8 @@ class Refresher:
 
     async def expire(self) -> int:
         """Forget read stories first seen more than keep_days ago; saved ones never expire."""
+        from newsreader.services.images import forget_story  # not at the app's start-up
+
         cutoff = datetime.fromtimestamp(self.clock(), UTC) - timedelta(
             days=self.config.keep_days
         )
@@ -336,7 +338,7 @@ class Refresher:
                     and not self.reading.is_saved(headline.id)
                 ):
                     if headline.url:
-                        await self.cache_writer.run(self.cache.delete_story, headline.url)
+                        await self.cache_writer.run(forget_story, self.cache, headline.url)
                     removed += 1
                 else:
                     kept.append(headline)

@@ -176,6 +176,9 @@ class Cache:
     def has_image(self, url: str) -> bool:
         return self._guard(lambda: self._backend.contains(_key("image", url)), False)
 
+    def delete_image(self, url: str) -> bool:
+        return self._guard(lambda: self._backend.delete(_key("image", url)), False)
+
     # -- JSON and stories ----------------------------------------------------------------------
     def get_json(self, key: str) -> Any | None:
         return self._read_json(_key("json", key), lambda v: True)
