@@ -150,6 +150,16 @@ def test_decoding_fails_quietly_and_bounds_the_drawing() -> None:
     assert tall is not None and len(tall.lines(60)) == 20  # MAX_ROWS
 
 
+def test_a_decompression_bomb_is_not_decoded() -> None:
+    out = io.BytesIO()
+    Image.new("1", (5000, 5000)).save(out, format="PNG")  # 25 megapixels in a few KB
+    assert len(out.getvalue()) < 64 * 1024
+    assert decode(out.getvalue(), 60) is None
+    out = io.BytesIO()
+    Image.new("RGB", (4800, 3600), (90, 120, 150)).save(out, format="JPEG")
+    assert decode(out.getvalue(), 60) is not None  # a big photo: JPEG decodes it at 1/8
+
+
 # -- the app, on a real reader and a fixture site ----------------------------------------------
 
 @pytest.mark.parametrize("picture", [png(), jpeg()], ids=["png", "jpeg"])

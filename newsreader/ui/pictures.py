@@ -27,7 +27,7 @@ MAX_ROWS = 20  # a picture is at most this many lines tall (40 pixels of half ce
 # width and the widest (the story alone, `z`, at the default max_width) are drawn on the
 # picture's thread (10-30 ms each); another width (a resize) is drawn once on the event loop.
 PICTURE_WIDTHS = (80, 70, 60, 50, 40, 30)
-MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+MAX_PIXELS = 16_000_000  # past this (after JPEG's reduced decoding) a picture is not decoded
 _KEEP_WIDTH = 160  # pixels kept after decoding: enough for any width the text can have
 
 
@@ -72,9 +72,9 @@ def decode(data: bytes, width: int) -> Picture | None:
         with PILImage.open(io.BytesIO(data)) as opened:
             if opened.width < 2 or opened.height < 2:  # a tracking pixel or a spacer
                 return None
-            if opened.width * opened.height > MAX_PIXELS:
-                return None
             opened.draft("RGB", (_KEEP_WIDTH, _KEEP_WIDTH))  # JPEG: decode at a smaller scale
+            if opened.width * opened.height > MAX_PIXELS:  # a decompression bomb
+                return None
             image = opened.convert("RGBA")
             image.thumbnail((_KEEP_WIDTH, _KEEP_WIDTH * 4))
             background = PILImage.new("RGBA", image.size, (0, 0, 0, 255))
