@@ -42,7 +42,7 @@ _P = [
 ]
 
 
-def png(width: int = 48, height: int = 24, *, noise: bool = False) -> bytes:
+def png(width: int = 64, height: int = 40, *, noise: bool = False) -> bytes:
     """A small picture made here (a gradient, or random pixels that compress badly)."""
     image = Image.new("RGB", (width, height))
     if noise:
@@ -56,7 +56,7 @@ def png(width: int = 48, height: int = 24, *, noise: bool = False) -> bytes:
     return out.getvalue()
 
 
-def jpeg(width: int = 40, height: int = 30) -> bytes:
+def jpeg(width: int = 64, height: int = 48) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (200, 60, 20)).save(out, format="JPEG")
     return out.getvalue()
@@ -142,11 +142,14 @@ def test_decoding_fails_quietly_and_bounds_the_drawing() -> None:
     assert decode(b"\x89PNG\r\n\x1a\n broken", 60) is None
     assert decode(b"<html></html>", 60) is None
     assert decode(png(1, 1), 60) is None  # a tracking pixel
+    assert decode(png(24, 24), 60) is None  # an icon
     picture = decode(png(400, 40), 60)
     assert picture is not None
     lines = picture.lines(60)
     assert len(lines) == 3 and {line.cell_length for line in lines} == {60}
-    tall = decode(png(20, 400), 60)
+    assert len(picture.lines(75)) == 4  # drawn 70 wide: the widths go in steps of 10
+    assert {line.cell_length for line in picture.lines(75)} == {70}
+    tall = decode(png(40, 400), 60)
     assert tall is not None and len(tall.lines(60)) == 20  # MAX_ROWS
 
 

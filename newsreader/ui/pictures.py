@@ -27,6 +27,7 @@ MAX_ROWS = 20  # a picture is at most this many lines tall (40 pixels of half ce
 # width and the widest (the story alone, `z`, at the default max_width) are drawn on the
 # picture's thread (10-30 ms each); another width (a resize) is drawn once on the event loop.
 PICTURE_WIDTHS = (80, 70, 60, 50, 40, 30)
+MIN_SIDE = 32  # pixels: smaller is an icon, a spacer or a tracking pixel, not worth lines
 MAX_PIXELS = 16_000_000  # past this (after JPEG's reduced decoding) a picture is not decoded
 _KEEP_WIDTH = 160  # pixels kept after decoding: enough for any width the text can have
 
@@ -70,7 +71,7 @@ def decode(data: bytes, width: int) -> Picture | None:
 
     try:
         with PILImage.open(io.BytesIO(data)) as opened:
-            if opened.width < 2 or opened.height < 2:  # a tracking pixel or a spacer
+            if opened.width < MIN_SIDE or opened.height < MIN_SIDE:
                 return None
             opened.draft("RGB", (_KEEP_WIDTH, _KEEP_WIDTH))  # JPEG: decode at a smaller scale
             if opened.width * opened.height > MAX_PIXELS:  # a decompression bomb
