@@ -317,3 +317,16 @@ async def test_the_demo_serves_its_picture_and_the_app_draws_it() -> None:
         reader = app.reader
         picture = next(b.src for b in view.story.blocks if b.type == "image")
         assert reader.cache.get_image(picture).content_type == "image/jpeg"
+
+
+async def test_a_bug_while_loading_a_picture_leaves_the_caption_and_the_app_running() -> None:
+    class Broken(FakeReader):
+        async def load_image(self, url: str) -> bytes | None:
+            raise RuntimeError("a bug")
+
+    app = make_app(Broken())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and "[image] Workers at the plant" in main(app).story_view.shown_text

@@ -92,10 +92,11 @@ async def load_pictures(reader: ReaderPort, view: StoryView, story: Story, width
     from newsreader.services.images import picture_urls
 
     for url in picture_urls(story):
-        data = await reader.load_image(url)
-        if data is None:
+        try:
+            data = await reader.load_image(url)
+            picture = await asyncio.to_thread(decode, data, width) if data else None
+        except Exception:  # a bug in one picture must not take the app down: its caption stays
             continue
-        picture = await asyncio.to_thread(decode, data, width)
         if picture is not None:
             show_picture(view, story, url, picture)
 
