@@ -153,7 +153,9 @@ class StoryNavigator:
             from newsreader.ui.pictures import load_pictures  # not at start-up
 
             view = self.story_view
-            work = load_pictures(self.reader, view, story, view.text_width)
+            # A function, not a coroutine: a worker cancelled before it starts (n n n) leaves
+            # no coroutine that was never awaited.
+            work = partial(load_pictures, self.reader, view, story, view.text_width)
             self.screen.run_worker(work, group="pictures", exclusive=True)
         else:
             self.screen.workers.cancel_group(self.screen, "pictures")
