@@ -152,11 +152,16 @@ class StoryNavigator:
         if pictured and self.reader.config.images != "off":
             from newsreader.ui.pictures import load_pictures  # not at start-up
 
-            view = self.story_view
+            view, width = self.story_view, self.story_view.text_width
+
             # A function, not a coroutine: a worker cancelled before it starts (n n n) leaves
             # no coroutine that was never awaited.
-            work = partial(load_pictures, self.reader, view, story, view.text_width)
-            self.screen.run_worker(work, group="pictures", exclusive=True)
+            async def work() -> None:
+                await load_pictures(self.reader, view, story, width)
+
+            # Textual's run_worker types a worker function as returning Coroutine[..., Never].
+            run = self.screen.run_worker
+            run(work, group="pictures", exclusive=True)  # type: ignore[arg-type]  # see above
         else:
             self.screen.workers.cancel_group(self.screen, "pictures")
 
