@@ -71,10 +71,8 @@ def test_opening_keeps_one_connection_that_waits_for_a_writer(
     connections: list[sqlite3.Connection] = []
 
     def counted(*args, **kwargs):
-        connection = connect(*args, **kwargs)
-        if threading.current_thread() is threading.main_thread():  # not the checkpoint's
-            connections.append(connection)
-        return connection
+        connections.append(connect(*args, **kwargs))
+        return connections[-1]
 
     monkeypatch.setattr(diskcache.core.sqlite3, "connect", counted)
     cache, warning = open_cache(cache_dir)

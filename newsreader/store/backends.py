@@ -82,9 +82,8 @@ class _KeptConnectionCache(diskcache.Cache):  # type: ignore[misc]  # diskcache 
     diskcache's __init__ ends by closing its connection and opening another with the real
     busy timeout. Closing the last connection to a WAL database checkpoints it: an fsync of the
     database, 3-21 ms of each start here (the settings it has just rewritten are the pages to
-    copy). The connection is kept and given the timeout instead, and a daemon thread
-    checkpoints on a connection of its own, so neither the start nor the close at exit (then
-    the last connection's) waits for that fsync.
+    copy). The connection is kept and given the timeout instead; the checkpoint is left to
+    SQLite (every 1,000 pages written, or the last connection's close).
     """
 
     def __init__(self, directory: str, *, timeout: float, **settings: Any) -> None:
@@ -94,9 +93,6 @@ class _KeptConnectionCache(diskcache.Cache):  # type: ignore[misc]  # diskcache 
             super().__init__(directory, timeout=timeout, **settings)
         finally:
             self._setting_up = False
-        database = (Path(directory) / "cache.db").resolve().as_uri()
-        threading.Thread(target=_checkpoint, args=(database, timeout), daemon=True,
-                         name="newsreader-cache-checkpoint").start()
 
     def close(self) -> None:
         connection = getattr(self._local, "con", None)
@@ -104,18 +100,6 @@ class _KeptConnectionCache(diskcache.Cache):  # type: ignore[misc]  # diskcache 
             connection.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
             return
         super().close()
-
-
-def _checkpoint(database_uri: str, timeout: float) -> None:
-    """Copy the write-ahead log into the database; PASSIVE never blocks a reader or writer."""
-    try:  # mode=rw: a database moved aside meanwhile is not created again, empty
-        connection = sqlite3.connect(f"{database_uri}?mode=rw", uri=True, timeout=timeout)
-        try:
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        pass  # the next checkpoint (SQLite's own, or the next start's) does it
 
 
 class Backend(Protocol):
