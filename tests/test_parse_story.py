@@ -38,7 +38,8 @@ def test_seed_story_matches_seed_json() -> None:
     for key in STORY_KEYS:
         if key in ("published", "related"):
             continue
-        assert got[key] == want[key], key
+        # seed-story.json predates "links"; its body has no link but the Recall one.
+        assert got[key] == want.get(key, []), key
     assert got["published"].startswith("2026-02-23T") and got["published"].endswith("+02:00")
     assert len(got["related"]) == len(want["related"]) == 1
     for field in ("kind", "title", "summary"):
