@@ -229,8 +229,8 @@ async def test_every_help_row_has_its_keys_apart_from_its_description_and_fits()
         width = help_text.content_size.width
         assert width and all(cell_len(line) <= width for line in lines), "no row wraps"
         rows = {line.strip(): line for line in lines}
-        follow = next(line for line in lines if "Follow related link N" in line)
-        assert follow.startswith("  1 … 9" + " " * 9 + "Follow related link N")
+        follow = next(line for line in lines if "Follow link N" in line)
+        assert follow.startswith("  1 … 9" + " " * 9 + "Follow link N")
         # Keys too long for the column: on a line of their own, the description under them.
         long_keys = {"tab / shift+tab": "Move focus",
                      "↓ ↑ pgdn pgup home end": "Move in the focused list"}

@@ -199,7 +199,7 @@ class NewsreaderApp(CrashReportingApp):
             group = "follow" if binding.id.startswith("follow_") else binding.id
             keys.setdefault(group, []).extend(live[binding.id])
             tips[group] = binding.tooltip or binding.description
-        tips["follow"] = "Follow related link N (Recall, Read also)"
+        tips["follow"] = "Follow link N (Recall, Read also, text)"
         if keys.get("follow") == [str(n) for n in range(1, 10)]:
             keys["follow"] = ["1 … 9"]  # as the README says it; any rebinding is listed whole
         # The action name is what [keys] in config.toml rebinds: show it with each row.

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from textual.content import Content
 
 from newsreader.models import Headline, RelatedLink, Story
-from newsreader.present import age, kind_label, local_time, meta_parts
+from newsreader.present import NumberedLink, age, kind_label, local_time, meta_parts
 
 Clock = Callable[[], datetime]
 
@@ -65,4 +65,14 @@ def related_row(number: int, link: RelatedLink, *, cached: bool) -> Content:
         (f"{label}: ", "$text-secondary"),
         title,
         ("  ✓ cached" if cached else "  ○ not cached", ROW_MUTED),
+    )
+
+
+def link_row(link: NumberedLink) -> Content:
+    """A links-view row: "[3] Link: the words  https://host/path" (the address as opened)."""
+    return Content.assemble(
+        (f"[{link.number}] ", "bold $accent"),
+        (f"{link.label}: ", "$text-secondary"),
+        " ".join(link.title.split()),
+        ("  " + link.url, ROW_MUTED),
     )

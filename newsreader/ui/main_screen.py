@@ -265,6 +265,9 @@ class MainScreen(Screen[None]):
     def action_open_browser(self) -> None:
         self.navigator.open_browser()
 
+    def action_show_links(self) -> None:
+        self.navigator.show_links()
+
     def action_copy_link(self) -> None:
         self.navigator.copy_link()
 
