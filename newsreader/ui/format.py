@@ -35,9 +35,15 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def headline_row(headline: Headline, *, read: bool, saved: bool, now: datetime) -> Content:
-    """One list row: unread mark, saved mark, age, source, headline — literal text only."""
+def headline_row(
+    headline: Headline, *, read: bool, saved: bool, now: datetime, source_width: int = SOURCE_WIDTH
+) -> Content:
+    """One list row: unread mark, saved mark, age, source, headline — literal text only.
+
+    `source_width` 0 leaves the source out (the list shows one source: it says nothing).
+    """
     title = " ".join((headline.title or headline.url or "(untitled)").split())
+    source = (_fit(headline.source_name or "", source_width) + " ") if source_width else ""
     return Content.assemble(
         (READ_MARK if read else UNREAD_MARK, "$accent"),
         " ",
@@ -45,10 +51,22 @@ def headline_row(headline: Headline, *, read: bool, saved: bool, now: datetime) 
         " ",
         (age(headline.published, now).rjust(4), ROW_MUTED),
         " ",
-        (_fit(headline.source_name or "", SOURCE_WIDTH), "$text-secondary"),
-        " ",
+        (source, "$text-secondary"),
         (title, "" if read else "bold"),
     )
+
+
+ROW_FIXED = 9  # the marks, the age and the spaces around them: what a row has besides these
+
+
+def source_column(row_width: int, longest: int, sources: int) -> int:
+    """How wide the source column is: none for one source; else at most a quarter of what the
+    row leaves after its marks and age (the title keeps the rest), never more than the longest
+    name nor SOURCE_WIDTH, and at least 6 ("Examp…")."""
+    if sources <= 1:
+        return 0
+    share = max(6, (row_width - ROW_FIXED) // 4)
+    return max(1, min(SOURCE_WIDTH, longest, share))
 
 
 def meta_line(story: Story) -> Content:

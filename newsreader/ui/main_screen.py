@@ -117,6 +117,7 @@ class MainScreen(Screen[None]):
             read=self.reader.is_read(headline.id),
             saved=self.reader.is_saved(headline.id),
             now=self.clock(),
+            source_width=self.headlines.source_width,
         )
 
     def _remember_session(self) -> None:
