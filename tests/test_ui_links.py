@@ -82,8 +82,8 @@ async def test_the_links_view_lists_every_link_enter_follows_and_o_opens_the_bro
         rows = [str(screen.query_one("#choices").get_option_at_index(i).prompt)  # type: ignore[attr-defined]
                 for i in range(5)]
         assert rows[0].startswith("[1] Recall: Charlie story")
-        assert rows[3] == f"[4] Link: paragraph 1  {url('d')}"
-        assert rows[4] == f"[5] Link: second point  {ELSEWHERE}"
+        assert rows[3] == f"[4] Link: paragraph 1\n    {url('d')}"
+        assert rows[4] == f"[5] Link: second point\n    {ELSEWHERE}"
         await pilot.press("j", "j", "j", "j", "o")  # the fifth: the other site's page
         await settle(pilot)
         assert not isinstance(app.screen, LinksScreen)

@@ -87,10 +87,10 @@ def related_row(number: int, link: RelatedLink, *, cached: bool) -> Content:
 
 
 def link_row(link: NumberedLink) -> Content:
-    """A links-view row: "[3] Link: the words  https://host/path" (the address as opened)."""
+    """A links-view row: "[3] Link: the words", and under it the address as it is opened."""
     return Content.assemble(
         (f"[{link.number}] ", "bold $accent"),
         (f"{link.label}: ", "$text-secondary"),
         " ".join(link.title.split()),
-        ("  " + link.url, ROW_MUTED),
+        ("\n    " + link.url, ROW_MUTED),
     )
