@@ -7,7 +7,7 @@ import pytest
 
 from newsreader.config import Config
 from newsreader.models import Source
-from newsreader.ui.format import ROW_FIXED
+from newsreader.ui.format import ROW_FIXED, shared_prefix
 from tests.ui_fakes import BASE, FakeReader, headline, main, make_app, settle
 
 LONG = "Parliament approves the winter heating programme for every region of the country"
@@ -68,3 +68,21 @@ async def test_a_list_whose_headlines_all_come_from_one_source_has_no_source_col
         await settle(pilot)
         row, _ = first_row(app)
         assert "Example News" not in row and row.index("Parliament") == ROW_FIXED
+
+
+def test_the_words_every_source_name_starts_with_are_said_once() -> None:
+    assert shared_prefix({"RNA — Economy", "RNA — Politics", "RNA — Регіони"}) == "RNA — "
+    assert shared_prefix({"UNN Politics", "UNN Economy"}) == "UNN "
+    assert shared_prefix({"BBC World", "BBC"}) == ""  # "BBC" would be left with nothing
+    assert shared_prefix({"Example News", "Other Wire"}) == ""
+    assert shared_prefix({"Example News"}) == ""
+
+
+async def test_a_prefix_all_sources_share_is_left_out_of_the_source_column() -> None:
+    headlines = [headline("a", LONG, 1, "RNA — Economy"),
+                 headline("b", "Bravo", 3, "RNA — Politics")]
+    app = make_app(FakeReader(headlines=headlines))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        row, _ = first_row(app)
+        assert "RNA" not in row and "Economy" in row, row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 
 from textual.content import Content
@@ -36,14 +36,17 @@ def _fit(text: str, width: int) -> str:
 
 
 def headline_row(
-    headline: Headline, *, read: bool, saved: bool, now: datetime, source_width: int = SOURCE_WIDTH
+    headline: Headline, *, read: bool, saved: bool, now: datetime,
+    source_width: int = SOURCE_WIDTH, source_prefix: str = "",
 ) -> Content:
     """One list row: unread mark, saved mark, age, source, headline — literal text only.
 
-    `source_width` 0 leaves the source out (the list shows one source: it says nothing).
+    `source_width` 0 leaves the source out (the list shows one source: it says nothing);
+    `source_prefix`, which every source name starts with ("RNA — "), is not repeated.
     """
     title = " ".join((headline.title or headline.url or "(untitled)").split())
-    source = (_fit(headline.source_name or "", source_width) + " ") if source_width else ""
+    name = (headline.source_name or "").removeprefix(source_prefix)
+    source = (_fit(name, source_width) + " ") if source_width else ""
     return Content.assemble(
         (READ_MARK if read else UNREAD_MARK, "$accent"),
         " ",
@@ -54,6 +57,22 @@ def headline_row(
         (source, "$text-secondary"),
         (title, "" if read else "bold"),
     )
+
+
+def shared_prefix(names: Collection[str]) -> str:
+    """The words every one of two or more names starts with, up to a separator ("RNA — " of
+    "RNA — Economy" and "RNA — Politics"); "" when they share none or are fewer than two."""
+    if len(names) < 2:
+        return ""
+    # The first and last in sort order differ where any two do.
+    first, last = min(names), max(names)
+    pairs = zip(first, last, strict=False)  # as long as the shorter
+    same = next((i for i, (a, b) in enumerate(pairs) if a != b), len(first))
+    prefix = first[:same]
+    cut = max(prefix.rfind(sep) + len(sep) for sep in (" ", "—", "–", "-", ":", "/"))
+    prefix = prefix[:cut] if cut > 0 else ""
+    # Every name keeps something after it.
+    return prefix if all(len(name) > len(prefix) for name in names) else ""
 
 
 ROW_FIXED = 9  # the marks, the age and the spaces around them: what a row has besides these

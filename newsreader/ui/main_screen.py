@@ -124,6 +124,7 @@ class MainScreen(Screen[None]):
             saved=self.reader.is_saved(headline.id),
             now=self.clock(),
             source_width=self.headlines.source_width,
+            source_prefix=self.headlines.source_prefix,
         )
 
     def _remember_session(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from newsreader.folders import in_folder
 from newsreader.models import Headline
-from newsreader.ui.format import SOURCE_WIDTH, source_column
+from newsreader.ui.format import SOURCE_WIDTH, shared_prefix, source_column
 from newsreader.ui.textual_compat.option_list import (
     OneLineOptionList,
     fill_option_prompt,
@@ -67,7 +67,8 @@ class HeadlineList(OneLineOptionList):
         # The source column's width in the rows (format.source_column): 0 when the list shows
         # one source. The row renderer reads it; a change re-renders the rows as painted.
         self.source_width = SOURCE_WIDTH
-        self._longest_source = 0  # the longest source name of all headlines
+        self._longest_source = 0  # the longest source name of all headlines, less the prefix
+        self.source_prefix = ""  # what every source name starts with (format.shared_prefix)
 
     def action_select(self) -> None:
         """Open the row now: a posted OptionSelected is read after the keys already queued
@@ -127,8 +128,12 @@ class HeadlineList(OneLineOptionList):
             self._rows[headline.id] = row
             self._key_of[headline.id] = key
             self._keys.append(key)
-        self._longest_source = max((len(name) for name in {h.source_name for h in self._all}),
-                                   default=0)
+        names = {h.source_name for h in self._all}
+        prefix = shared_prefix(names)
+        if prefix != self.source_prefix:
+            self.source_prefix = prefix
+            self.refresh_all_rows()  # rows already built name their source in full
+        self._longest_source = max((len(name) - len(prefix) for name in names), default=0)
         self._apply(keep.id if keep else None)
 
     def set_filter(self, text: str) -> None:
