@@ -14,6 +14,7 @@ from tests.ui_fakes import (
     FakeReader,
     main,
     make_app,
+    open_highlighted,
     sample_stories,
     settle,
     shown_text,
@@ -35,9 +36,7 @@ def reader_with_body_links() -> FakeReader:
 async def test_body_links_are_marked_in_the_text_after_the_related_numbers() -> None:
     app = make_app(reader_with_body_links())
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_highlighted(pilot)
         text = shown_text(main(app))
         assert "Alpha story: paragraph 1[4]. Words go here." in text
         assert "• second point[5]" in text
@@ -48,9 +47,7 @@ async def test_a_digit_follows_a_body_link_through_the_history_and_backspace_ret
     reader = reader_with_body_links()
     app = make_app(reader)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_highlighted(pilot)
         await pilot.press("4")
         await settle(pilot)
         assert main(app).story_view.url == url("d")
@@ -72,9 +69,7 @@ async def test_the_links_view_lists_every_link_enter_follows_and_o_opens_the_bro
     reader = reader_with_body_links()
     app = make_app(reader)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_highlighted(pilot)
         await pilot.press("u")
         await settle(pilot)
         screen = app.screen
@@ -108,9 +103,7 @@ async def test_the_links_view_never_opens_a_link_outside_the_allow_list(
     stories[url("a")].links = [BodyLink("click", "javascript:alert(1)", 0)]
     app = make_app(FakeReader(stories=stories))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_highlighted(pilot)
         await pilot.press("u", "j", "j", "j", "o")
         await settle(pilot)
         assert opened == []
