@@ -71,10 +71,10 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
     body_links = numbered_links(story)[len(story.related):]
     if body_links:  # numbered on after the related links, as the app numbers them
         parts.append(Text("\nLinks in the text", style="bold underline"))
-        for link in body_links:
-            line = Text(f"[{link.number}] ", style="bold")
-            line.append(link.title)
-            line.append(f"\n    {link.url}", style="dim")
+        for body_link in body_links:
+            line = Text(f"[{body_link.number}] ", style="bold")
+            line.append(body_link.title)
+            line.append(f"\n    {body_link.url}", style="dim")
             parts.append(line)
     for warning in story.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
