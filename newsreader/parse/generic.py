@@ -58,8 +58,12 @@ def _main_text(doc: HtmlElement, base: str) -> etree._Element | None:
 
 
 def _extract(doc: HtmlElement, base: str, *, fast: bool) -> etree._Element | None:
+    # include_comments=True although the comments are never read: only then does trafilatura
+    # take a comment section out of the page before it looks for the main text. Without it a
+    # RIA longread came out as its comment rules instead of its story (plain extract(), whose
+    # default it is, got the story); generic set 0.948/0.893 → 0.946/0.891, still above it.
     document = trafilatura.bare_extraction(
-        doc, url=base, output_format="xml", include_comments=False, include_tables=True,
+        doc, url=base, output_format="xml", include_comments=True, include_tables=True,
         include_images=False, include_links=True, include_formatting=True, with_metadata=False,
         deduplicate=False, fast=fast,
     )

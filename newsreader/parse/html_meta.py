@@ -65,11 +65,18 @@ def iso_datetime(value: Any) -> str | None:
 def _found_date(root: HtmlElement, url: str) -> str | None:
     """The page's date as htmldate finds it (URL, visible dates, other markup), day precision.
 
-    Asked only when the page's metadata gives none: it is the slow way (~2 ms a page here).
+    Asked only when the page's metadata gives none: it is the slow way. Its extensive search
+    hands free text to dateparser, which tries every locale it knows and recompiled their
+    patterns on each call (~0.5 s a page on 2 cores); the quick search first finds the date on
+    most pages and is as right (generic set: 0.858 → 0.860 of dates right).
     """
     try:
-        found = find_date(root, url=url, extensive_search=True, original_date=True,
-                          outputformat="%Y-%m-%d", deferred_url_extractor=True)
+        found = None
+        for extensive in (False, True):
+            found = find_date(root, url=url, extensive_search=extensive, original_date=True,
+                              outputformat="%Y-%m-%d", deferred_url_extractor=True)
+            if found:
+                break
     except Exception:  # htmldate parses free text: a page must never fail on it
         return None
     return iso_datetime(found) if isinstance(found, str) else None
