@@ -31,13 +31,18 @@ def _links(el: etree._Element, base: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_bold(el: etree._Element) -> bool:
-    bold = " ".join("".join(h.itertext()) for h in el.iter("hi")
-                    if (h.get("rend") or "") in ("#b", "#strong"))
-    if not bold:  # most paragraphs: no need to clean the whole text
+_BOLD = ("#b", "#strong")
+_ITALIC = ("#i", "#em")
+
+
+def _wholly(el: etree._Element, rends: tuple[str, ...]) -> bool:
+    """All the text of `el` is set in one style (bold or italic: trafilatura's <hi rend>)."""
+    styled = " ".join("".join(h.itertext()) for h in el.iter("hi")
+                      if (h.get("rend") or "") in rends)
+    if not styled:  # most paragraphs: no need to clean the whole text
         return False
     total = clean_line("".join(el.itertext()), PARA_MAX)
-    return bool(total) and clean_line(bold, PARA_MAX) == total
+    return bool(total) and clean_line(styled, PARA_MAX) == total
 
 
 def _main_text(doc: HtmlElement, base: str) -> etree._Element | None:
@@ -154,7 +159,8 @@ def extract_generic(
         elif tag in ("p", "code"):
             text = clean_line(iter_text(el), PARA_MAX)
             if text:
-                items.append(Item("p", text, links=_links(el, base), bold=_is_bold(el)))
+                items.append(Item("p", text, links=_links(el, base), bold=_wholly(el, _BOLD),
+                                  italic=_wholly(el, _ITALIC)))
         elif tag == "quote":
             quote = _quote(el, cites or [])
             if quote is not None:

@@ -166,9 +166,15 @@ def extract_meta(root: HtmlElement, url: str) -> PageMeta:
     page_title = _TITLE_SUFFIX.sub("", "".join(title_el.itertext())) if title_el is not None else ""
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
     meta.title = clean_line(headline or first("og:title", "twitter:title") or h1_text or page_title)
-    meta.description = clean_line(
-        (ld.get("description") if isinstance(ld.get("description"), str) else "")
-        or first("og:description", "description", "twitter:description"), 2000)
+    # A description that is only the site's name (RIA's og:description "РИА Новости") says
+    # nothing about the story: the next one is asked.
+    site = " ".join(first("og:site_name").casefold().split())
+    descriptions = [ld.get("description") if isinstance(ld.get("description"), str) else ""]
+    for key in ("og:description", "description", "twitter:description"):
+        descriptions += m.get(key, [])
+    meta.description = next(
+        (text for text in (clean_line(d, 2000) for d in descriptions)
+         if text and " ".join(text.casefold().split()) != site), "")
 
     time_el = root.find(".//time[@datetime]")
     meta.published = (iso_datetime(ld.get("datePublished"))
