@@ -136,12 +136,14 @@ def _body_items(
     fallback when trafilatura finds no text at all.
     """
     region = find_article_root(doc)
+    # One <article> is the story; of several (teasers, comments), the longest may not be.
+    article = region if region is not None and len(doc.findall(".//article")) <= 1 else None
     if region is None:
         region = find_text_region(doc)
     _drop_site_chrome(doc, region)
     order = _link_order(region, base)
     parts = lift_specials(region, base) if region is not None else ArticleParts()
-    items = extract_generic(doc, base, parts.attributions) if generic else []
+    items = extract_generic(doc, base, parts.attributions, article) if generic else []
     if len(items) > MAX_ITEMS:
         items, parts.truncated = items[:MAX_ITEMS], True
     if _has_text(items):
