@@ -13,7 +13,7 @@ from newsreader.models import Story
 from newsreader.parse.encoding import decode_bytes
 from newsreader.parse.fields import norm
 from newsreader.parse.generic import extract_generic
-from newsreader.parse.html_meta import extract_meta
+from newsreader.parse.html_meta import extract_meta, found_date
 from newsreader.parse.html_util import DROP_TAGS, parse_document_checked
 from newsreader.parse.news import Item, assemble
 from newsreader.parse.sanitize import clean_line
@@ -223,6 +223,8 @@ def parse_story(
     meta = extract_meta(doc, url)
     base = meta.base_url
     _clean_document(doc)
+    if meta.published is None:  # the page's markup says nothing: its text may
+        meta.published = found_date(doc, url)
     try:
         generic = content.count(b"<") <= GENERIC_MAX_TAGS
         items, parts, order = _body_items(doc, base, generic=generic)
