@@ -210,8 +210,9 @@ _LEAD = ("The city will open four new bridges across the river by the end of nex
     (f"<p><em>{_LEAD}</em></p>", ""),  # a wholly italic one (an interview's introduction)
     (f"<h2>{_LEAD}</h2>", ""),  # a sentence set as a subheading under the headline
     (f"<p>{_LEAD}</p>", _LEAD),  # the page's description is its first paragraph
+    # … or was cut from it (a longread's description is its first paragraph's last sentence)
     (f"<p>{_LEAD} Work starts in March and ends when the last of the four bridges opens.</p>",
-     "Work starts in March and ends when the last of the four bridges opens."),  # … or was cut from it
+     "Work starts in March and ends when the last of the four bridges opens."),
 ])
 def test_leads_by_meaning(lead_html: str, description: str) -> None:
     meta = f"<meta property='og:description' content='{description}'>" if description else ""
