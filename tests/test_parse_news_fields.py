@@ -240,3 +240,11 @@ def test_a_description_that_is_only_the_site_name_is_no_summary() -> None:
             f"<h1>Four new bridges for the city</h1><p>{_LEAD}</p>{PARA}</article>"
             "</body></html>").encode()
     assert parse_story(page, "https://agency.example/news/bridges").lead == _LEAD
+
+
+def test_a_date_only_the_text_shows_is_found_on_the_cleaned_page() -> None:
+    page = ("<html><head><title>Bridges</title><script>var cfg = {built: '2011-05-04'};</script>"
+            "</head><body><article><h1>Four new bridges for the city</h1>"
+            f"<p class='date'>Published 12 March 2024</p>{PARA}{PARA}</article></body></html>")
+    story = parse_story(page.encode(), "https://agency.example/news/bridges")
+    assert (story.published or "").startswith("2024-03-12")
