@@ -12,7 +12,14 @@ from rich.padding import Padding
 from rich.text import Text
 
 from newsreader.models import Story
-from newsreader.present import kind_label, meta_parts, quoted, recall_paragraphs, story_word
+from newsreader.present import (
+    kind_label,
+    meta_parts,
+    numbered_links,
+    quoted,
+    recall_paragraphs,
+    story_word,
+)
 
 if TYPE_CHECKING:
     from newsreader.services.refresh import RefreshProgress
@@ -60,6 +67,14 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
             if cached is not None:
                 line.append("  (cached)" if cached(link.url) else "", style="green")
             line.append(f"\n    {link.url}", style="dim")
+            parts.append(line)
+    body_links = numbered_links(story)[len(story.related):]
+    if body_links:  # numbered on after the related links, as the app numbers them
+        parts.append(Text("\nLinks in the text", style="bold underline"))
+        for body_link in body_links:
+            line = Text(f"[{body_link.number}] ", style="bold")
+            line.append(body_link.title)
+            line.append(f"\n    {body_link.url}", style="dim")
             parts.append(line)
     for warning in story.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))

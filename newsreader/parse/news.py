@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from newsreader.models import Block, Dateline, RelatedKind, RelatedLink
+from newsreader.models import Block, BodyLink, Dateline, RelatedKind, RelatedLink
 from newsreader.parse.fields import (
     DETAILS_LABELS,
     READ_ALSO_LABELS,
@@ -31,6 +31,8 @@ ItemKind = Literal["p", "h", "quote", "image", "list", "box"]
 _NOT_STORY_HOSTS = frozenset({"youtube.com", "youtu.be", "facebook.com", "t.me", "twitter.com",
                               "x.com", "instagram.com", "vk.com", "wa.me", "telegram.me"})
 _NOT_STORY_PATH = re.compile(r"(?:^|/)(?:tags?|category|categories|rubric|topics?|author)/")
+# A share button's target ("facebook.com/sharer.php?u=…", "twitter.com/intent/tweet"): chrome.
+_SHARE_LINK = re.compile(r"/(?:sharer?|shareArticle|intent/tweet)\b|[?&]share=", re.I)
 
 # Labels ("Нагадаємо", "Читайте також") are short: longer texts are never compared with them.
 _LONGEST_LABEL = "x" * 40
@@ -45,6 +47,7 @@ class Item:
     level: int = 2
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, absolute url)
     bold: bool = False  # the whole paragraph is <strong>/<b>: a lead or a label
+    italic: bool = False  # the whole paragraph is <em>/<i>: a standfirst set apart
     src: str | None = None
     alt: str | None = None
     caption: str | None = None
@@ -86,8 +89,9 @@ def _pick_lead(items: list[Item], description: str) -> int | None:
     """Index of the standfirst among the first items, if one is recognisable.
 
     A standfirst is a subtitle sentence right under the headline (an <h2> that reads as a
-    sentence, not a section name), a wholly bold first paragraph, or the first paragraph
-    when the page's description says it is.
+    sentence, not a section name), a first paragraph set apart in bold or italics (RIA sets
+    an interview's introduction in <em>), or the first paragraph when the page's own summary
+    (its description) is that paragraph, opens it, or was cut from it.
     """
     desc = norm(description)
     for i, item in enumerate(items[:6]):
@@ -102,11 +106,20 @@ def _pick_lead(items: list[Item], description: str) -> int | None:
         if item.kind != "p" or len(item.text) < 15:
             continue
         text = norm(item.text)
-        if (item.bold and not _is_label(text)) or (
-                len(item.text) >= 40 and desc and (text == desc or text.startswith(desc[:120]))):
+        if item.bold and not _is_label(text):
+            return i
+        if len(item.text) >= 40 and (item.italic or _is_summarised_by(text, desc)):
             return i
         return None  # the first real paragraph is body text
     return None
+
+
+def _is_summarised_by(text: str, desc: str) -> bool:
+    """The page's description (normed) is this paragraph (normed), opens it or is cut from it
+    (a longread's description is its first paragraph's third sentence)."""
+    if not desc:
+        return False
+    return text == desc or text.startswith(desc[:120]) or (len(desc) >= 60 and desc[:80] in text)
 
 
 def _is_label(text: str) -> bool:
@@ -121,6 +134,7 @@ class Assembled:
     blocks: list[Block]
     related: list[RelatedLink]
     dateline: Dateline | None
+    links: list[BodyLink] = field(default_factory=list)  # the body text's own links
 
 
 def _take_dateline(items: list[Item]) -> Dateline | None:
@@ -167,6 +181,7 @@ def assemble(
     lead_n = norm(lead)
     blocks: list[Block] = []
     related: list[RelatedLink] = []
+    body: list[tuple[int, list[tuple[str, str]]]] = []  # (block index, its links)
     i = 0
     while i < len(items):
         item = items[i]
@@ -208,6 +223,8 @@ def assemble(
                                            and not item.text.endswith((".", "!", "?"))):
                 blocks.append(Block("heading", clean_line(item.text.rstrip(": "), 200)))
                 continue
+        if item.kind in ("p", "list") and item.links:
+            body.append((len(blocks), item.links))  # the index the block below gets
         if item.kind == "h":
             blocks.append(Block("heading", clean_line(item.text, 300)))
         elif item.kind == "p":
@@ -220,7 +237,22 @@ def assemble(
             blocks.append(Block("image", src=item.src, alt=item.alt, caption=item.caption))
         elif item.kind == "list" and item.items:
             blocks.append(Block("list", items=list(item.items)))
-    return Assembled(lead, blocks, _unique(related), dateline)
+    related = _unique(related)
+    return Assembled(lead, blocks, related, dateline, _body_links(body, related))
+
+
+def _body_links(body: list[tuple[int, list[tuple[str, str]]]],
+                related: list[RelatedLink]) -> list[BodyLink]:
+    """The body's links in reading order, each target once; not the related links (they are
+    numbered already) nor share buttons."""
+    seen = {link.url for link in related}
+    out = []
+    for block, links in body:
+        for text, url in links:
+            if url not in seen and not _SHARE_LINK.search(url):
+                seen.add(url)
+                out.append(BodyLink(text, url, block))
+    return out
 
 
 def _unique(related: list[RelatedLink]) -> list[RelatedLink]:

@@ -13,7 +13,7 @@ from newsreader.models import Story
 from newsreader.parse.encoding import decode_bytes
 from newsreader.parse.fields import norm
 from newsreader.parse.generic import extract_generic
-from newsreader.parse.html_meta import extract_meta
+from newsreader.parse.html_meta import extract_meta, found_date
 from newsreader.parse.html_util import DROP_TAGS, parse_document_checked
 from newsreader.parse.news import Item, assemble
 from newsreader.parse.sanitize import clean_line
@@ -109,14 +109,19 @@ def _drop_site_chrome(doc: HtmlElement, article: HtmlElement | None) -> None:
 
 
 def _link_order(region: HtmlElement | None, base: str) -> dict[str, int]:
-    """Where each link first appears in the article, to list related links in page order."""
+    """Where each link first appears in the article, to list related links in page order.
+
+    Each link is made absolute here too: trafilatura resolves a relative href against the
+    site's root, not the page ("#notes" became the home page, "a/b" lost the page's folder).
+    """
     order: dict[str, int] = {}
     if region is None:
         return order
     for i, a in enumerate(region.iter("a")):
         url = safe_url(a.get("href"), base)
-        if url and url not in order:
-            order[url] = i
+        if url:
+            a.set("href", url)
+            order.setdefault(url, i)
     return order
 
 
@@ -136,12 +141,14 @@ def _body_items(
     fallback when trafilatura finds no text at all.
     """
     region = find_article_root(doc)
+    # One <article> is the story; of several (teasers, comments), the longest may not be.
+    article = region if region is not None and len(doc.findall(".//article")) <= 1 else None
     if region is None:
         region = find_text_region(doc)
     _drop_site_chrome(doc, region)
     order = _link_order(region, base)
     parts = lift_specials(region, base) if region is not None else ArticleParts()
-    items = extract_generic(doc, base, parts.attributions) if generic else []
+    items = extract_generic(doc, base, parts.attributions, article) if generic else []
     if len(items) > MAX_ITEMS:
         items, parts.truncated = items[:MAX_ITEMS], True
     if _has_text(items):
@@ -221,6 +228,8 @@ def parse_story(
     meta = extract_meta(doc, url)
     base = meta.base_url
     _clean_document(doc)
+    if meta.published is None:  # the page's markup says nothing: its text may
+        meta.published = found_date(doc, url)
     try:
         generic = content.count(b"<") <= GENERIC_MAX_TAGS
         items, parts, order = _body_items(doc, base, generic=generic)
@@ -240,6 +249,9 @@ def parse_story(
         warnings.append("article truncated")
 
     story_url = safe_url(url) or url
+    # A link to the page itself ("#comments", a footnote) leads nowhere new.
+    here = {story_url.split("#")[0], (meta.canonical_url or "").split("#")[0]}
+    links = [link for link in story.links if link.url.split("#")[0] not in here]
     return Story(
         url=story_url,
         canonical_url=meta.canonical_url,
@@ -257,4 +269,5 @@ def parse_story(
         language=meta.language,
         encoding=encoding,
         warnings=warnings,
+        links=links,
     )

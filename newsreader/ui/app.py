@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.screen import Screen
 
 from newsreader.actions import THEME_NAMES
@@ -29,7 +30,7 @@ from newsreader.ui.bindings import (
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.main_screen import MainScreen
-from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table
+from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table, replace_notices
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
 
 if TYPE_CHECKING:
@@ -72,24 +73,49 @@ class NewsreaderApp(CrashReportingApp):
         if reader.offline:
             self.sub_title = "offline"
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The main screen is the app's first screen, composed in Textual's own start-up.
+
+        Pushed from on_mount over Textual's default screen, it was laid out three times and its
+        first frame rendered inside the start-up batch, where Textual drops it (17-53 ms of a
+        1,000-story start); as the first screen it is laid out and rendered once. Made before
+        the app's on_mount, so the start-up warnings it says are gathered here.
+        """
+        return MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start,
+                          warnings=self._start_warnings())
+
+    def _start_theme(self) -> tuple[str | None, object]:
+        """(The theme to start with, or None; the one to call unknown, or None.)
+
+        The saved theme, else the config's; a config theme that is no theme name at all is
+        among the config's warnings already.
+        """
         saved = self.reader.get_setting("theme")
         theme = saved or self.reader.config.theme
         if isinstance(theme, str) and theme in self.available_themes:
+            return theme, None
+        if theme and (saved or theme in THEME_NAMES):
+            return None, theme
+        return None, None
+
+    def _start_warnings(self) -> list[str]:
+        """Said in one notice with the config's warnings (MainScreen): one replaces another."""
+        warnings: list[str] = []
+        _, unknown = self._start_theme()
+        if unknown:
+            warnings.append(f"Unknown theme {unknown!r}; using {self.theme}.")
+        if self._compat_notice:
+            warnings.append(self._compat_notice)
+        warnings += [clash_message(key, ids) for key, ids in self._key_clashes]
+        return warnings
+
+    def on_mount(self) -> None:
+        theme, _ = self._start_theme()
+        if theme:
             self.theme = theme
-        elif theme and (saved or theme in THEME_NAMES):  # else a config warning said it
-            self.notify(
-                f"Unknown theme {theme!r}; using {self.theme}.", severity="warning", markup=False
-            )
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if self._compat_notice:
-            self.notify(self._compat_notice, severity="warning", timeout=10, markup=False)
-        self._warn_about_keys()
         self._report_state_errors()
-        self.push_screen(
-            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
-        )
         self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
 
     def _report_state_errors(self) -> None:
@@ -112,15 +138,10 @@ class NewsreaderApp(CrashReportingApp):
 
         self.reader.report_state_errors(failed)
 
-    def _warn_about_keys(self) -> None:
-        """A [keys] mistake would otherwise only show as a key that does something else."""
-        if self._key_clashes:
-            self.notify(
-                "\n".join(clash_message(key, ids) for key, ids in self._key_clashes),
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
+    def on_notify(self, event: Notify) -> None:
+        """A new notice replaces the earlier ones of its kind (runs before App adds it): keys
+        pressed in a burst (m m m, s, A U) leave one toast, not a column over the story."""
+        replace_notices(self, event.notification)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
@@ -199,7 +220,7 @@ class NewsreaderApp(CrashReportingApp):
             group = "follow" if binding.id.startswith("follow_") else binding.id
             keys.setdefault(group, []).extend(live[binding.id])
             tips[group] = binding.tooltip or binding.description
-        tips["follow"] = "Follow related link N (Recall, Read also)"
+        tips["follow"] = "Follow link N (Recall, Read also, text)"
         if keys.get("follow") == [str(n) for n in range(1, 10)]:
             keys["follow"] = ["1 … 9"]  # as the README says it; any rebinding is listed whole
         # The action name is what [keys] in config.toml rebinds: show it with each row.

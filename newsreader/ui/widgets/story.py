@@ -24,7 +24,7 @@ from textual.style import Style
 from textual.widget import Widget
 
 from newsreader.models import Block, Story
-from newsreader.present import has_text, quoted, recall_paragraphs, story_word
+from newsreader.present import body_link_marks, has_text, quoted, recall_paragraphs, story_word
 from newsreader.ui.format import MUTED, meta_line, related_row
 from newsreader.ui.textual_compat.plain_lines import is_plain, plain_lines
 from newsreader.ui.textual_compat.widget import (
@@ -44,7 +44,10 @@ PLACEHOLDER = "Pick a headline and press Enter to read it."
 QUOTE_BAR = "▌"
 LEAD_BAR = "▌"
 RELATED_RULE = "▔"
+LINK_STYLE = "underline"
+MARK_STYLE = "bold $accent"
 _BLANK = Content("")
+Marks = list[tuple[str, int]]  # (a link's words, its number), in reading order
 _NO_PICTURES: Mapping[str, PictureLines] = {}
 
 
@@ -52,10 +55,49 @@ def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content
     return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
 
 
+def _marked(text: str, marks: Marks) -> tuple[Content, Marks]:
+    """`text` with each link's words underlined and "[N]" after them; the marks whose words
+    it does not hold come back (a list block tries its next entry)."""
+    parts: list[str | tuple[str, str]] = []
+    pos = 0
+    missing: Marks = []
+    for words, number in marks:
+        at = text.find(words, pos) if words else -1
+        if at < 0:
+            missing.append((words, number))
+            continue
+        end = at + len(words)
+        parts += [text[pos:at], (text[at:end], LINK_STYLE), (f"[{number}]", MARK_STYLE)]
+        pos = end
+    parts.append(text[pos:])
+    return Content.assemble(*parts), missing
+
+
+def _numbers(marks: Marks) -> Content:
+    """" [3][4]": links whose words the text did not hold, numbered at its end."""
+    return Content.styled(" " + "".join(f"[{n}]" for _, n in marks), MARK_STYLE)
+
+
+def _marked_lines(texts: list[str], width: int, marks: Marks) -> list[list[Content]]:
+    """Each text wrapped, the marks placed in order across them (a list's entries)."""
+    out = []
+    for i, text in enumerate(texts):
+        if not marks:
+            out.append(wrap_plain(text, width))
+            continue
+        line, marks = _marked(text, marks)
+        if i == len(texts) - 1 and marks:
+            line += _numbers(marks)
+        out.append(line.wrap(width))
+    return out
+
+
 def block_lines(
-    block: Block, width: int, pictures: Mapping[str, PictureLines] = _NO_PICTURES
+    block: Block, width: int, marks: Marks | None = None,
+    pictures: Mapping[str, PictureLines] = _NO_PICTURES,
 ) -> list[Content]:
-    """One body block as lines wrapped to `width` cells (fetched text stays literal)."""
+    """One body block as lines wrapped to `width` cells (fetched text stays literal); `marks`
+    number the links in a paragraph's or a list's text; `pictures` are the loaded pictures."""
     width = max(width, 8)
     if block.type == "heading":
         if not block.text:
@@ -76,20 +118,23 @@ def block_lines(
     if block.type == "list":
         items = [item for item in block.items if item.strip()] or [block.text]
         out: list[Content] = []
-        for item in items:
-            wrapped = wrap_plain(item, max(width - 4, 4))
+        for wrapped in _marked_lines(items, max(width - 4, 4), marks or []):
             out += _indent(wrapped, Content("  • "), Content("    "))
         return out
-    return wrap_plain(block.text, width) if block.text else []
+    if not block.text:
+        return []
+    return _marked_lines([block.text], width, marks)[0] if marks else wrap_plain(block.text, width)
 
 
 def body_lines(
-    blocks: Sequence[Block], width: int, pictures: Mapping[str, PictureLines] = _NO_PICTURES
+    blocks: Sequence[Block], width: int, marks: dict[int, Marks] | None = None,
+    pictures: Mapping[str, PictureLines] = _NO_PICTURES,
 ) -> list[Content]:
-    """All blocks, one blank line after each (what the per-block margins used to give)."""
+    """All blocks, one blank line after each (what the per-block margins used to give);
+    `marks` by block index (present.body_link_marks)."""
     out: list[Content] = []
-    for block in blocks:
-        lines = block_lines(block, width, pictures)
+    for index, block in enumerate(blocks):
+        lines = block_lines(block, width, marks.get(index) if marks else None, pictures)
         if lines:
             out += lines
             out.append(_BLANK)
@@ -114,7 +159,8 @@ def story_lines(
         bar = Content.assemble((LEAD_BAR, "$accent"), " ")
         lead = Content.styled(story.lead, "bold").wrap(max(width - 3, 4))
         lines += _blank_if(_indent(lead, bar, bar))
-    lines += body_lines(story.blocks, width, pictures)
+    link_marks = body_link_marks(story) if story.links else None
+    lines += body_lines(story.blocks, width, link_marks, pictures)
     if not has_text(story):
         lines += _blank_if(Content.styled(
             f"{story_word(story, 'no_text')}: the page had no article text newsreader could "
