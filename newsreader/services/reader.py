@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from newsreader.config import Config
-from newsreader.models import Headline, Source, Story
+from newsreader.models import Headline, Source, Story, ThreadEntry
 from newsreader.paths import Paths
 from newsreader.services.history import History
 from newsreader.services.library import Library
@@ -24,6 +24,7 @@ from newsreader.services.sources import (
     remove_source_async,
 )
 from newsreader.services.stories import Stories
+from newsreader.services.threads import Threads
 from newsreader.store.cache import Cache
 from newsreader.store.writer import CacheWriter
 
@@ -48,6 +49,7 @@ class Reader:
     library: Library
     stories: Stories
     refresher: Refresher
+    threads: Threads
     warnings: list[str] = field(default_factory=list)
 
     # -- headlines (Library) ------------------------------------------------------------------
@@ -114,6 +116,20 @@ class Reader:
     async def load_story(self, url: str) -> Story:
         return await self.stories.load_story(url)
 
+    # -- threads (Threads) ----------------------------------------------------------------------
+
+    async def load_thread_index(self) -> None:
+        await self.threads.load_index()
+
+    def thread_length(self, url: str) -> int:
+        return self.threads.length(url)
+
+    def cached_thread(self, url: str) -> list[ThreadEntry] | None:
+        return self.threads.cached_thread(url)
+
+    async def load_thread(self, url: str) -> list[ThreadEntry]:
+        return await self.threads.load_thread(url)
+
     # -- refresh (Refresher) ------------------------------------------------------------------
 
     @property
@@ -160,6 +176,8 @@ class Reader:
         try:
             self.reading.writer.close()  # the user's marks and history first: they matter most
             self.parser.close()
+            if self.threads.index.loaded:  # what this run added, behind the writes before it
+                self.cache_writer.submit(self.threads.index.save)
             self.cache_writer.close(last=self.cache.close)
             self.cache.close()
         finally:
