@@ -48,7 +48,7 @@ def shape(entries: list) -> list[tuple[str, str, int, bool]]:
 
 
 async def test_a_refresh_fetches_along_the_threads_to_thread_depth(sites) -> None:
-    a, b, urls = sites
+    a, b, _ = sites
     reader = open_reader(config_for(a))
     seen: list[tuple[int, int]] = []
     progress = await reader.refresh(lambda p: seen.append((p.threads_done, p.threads_total)))

@@ -35,8 +35,14 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def headline_row(headline: Headline, *, read: bool, saved: bool, now: datetime) -> Content:
-    """One list row: unread mark, saved mark, age, source, headline — literal text only."""
+THREAD_MARK = "↳"  # before a headline whose story has a thread: "↳4" (4 stories)
+
+
+def headline_row(
+    headline: Headline, *, read: bool, saved: bool, now: datetime, thread: int = 0
+) -> Content:
+    """One list row: unread mark, saved mark, age, source, the thread's length when the story
+    has one, headline — literal text only."""
     title = " ".join((headline.title or headline.url or "(untitled)").split())
     return Content.assemble(
         (READ_MARK if read else UNREAD_MARK, "$accent"),
@@ -47,6 +53,7 @@ def headline_row(headline: Headline, *, read: bool, saved: bool, now: datetime) 
         " ",
         (_fit(headline.source_name or "", SOURCE_WIDTH), "$text-secondary"),
         " ",
+        (f"{THREAD_MARK}{thread} " if thread > 1 else "", ROW_MUTED),
         (title, "" if read else "bold"),
     )
 

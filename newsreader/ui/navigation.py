@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError, NotInCache
-from newsreader.models import Headline, Story
+from newsreader.models import Headline, Story, ThreadEntry
 from newsreader.services.history import HistoryEntry
 from newsreader.services.ports import ReaderPort
 from newsreader.ui.links import BrowserError, is_openable_url, open_in_browser
@@ -229,6 +229,26 @@ class StoryNavigator:
             return
         link = story.related[number - 1]
         self.open_url(link.url, title=link.title or link.summary)
+
+    def show_thread(self) -> None:
+        """The thread of the highlighted headline (the list has focus) or of the open story;
+        an entry chosen there opens as a followed link does (Backspace comes back)."""
+        from newsreader.ui.threads import ThreadScreen  # the first `t` pays for it, not start-up
+
+        if self.headlines.has_focus or self.story_view.url is None:
+            headline = self.headlines.current
+            url, title = (headline.url, headline.title) if headline else (None, None)
+        else:
+            story = self.story_view.story
+            url, title = self.story_view.url, story.title if story else None
+        if not url:
+            self.notify("No story here to show the thread of.", timeout=2)
+            return
+        self.screen.app.push_screen(ThreadScreen(self.reader, url, title), self._open_entry)
+
+    def _open_entry(self, entry: ThreadEntry | None) -> None:
+        if entry is not None and entry.url != self.story_view.url:
+            self.open_url(entry.url, title=entry.title)
 
     def _go(self, forward: bool) -> None:
         history = self.reader.history

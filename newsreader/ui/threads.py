@@ -1,0 +1,153 @@
+"""The thread view (`t`): a story's thread as an oldest-first timeline; Enter opens an entry.
+
+Shown from the cache in the key's own frame when it can be; otherwise (the thread index not
+loaded yet, the story itself not cached) a worker loads it: offline that may end in "not
+available offline", online it fetches the story and the pages along its links.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsreader.errors import NewsreaderError, NotInCache
+from newsreader.models import ThreadEntry
+from newsreader.present import RELATION_LABELS, one_line, thread_when
+from newsreader.ui.dialogs import Dialog
+from newsreader.ui.format import ROW_MUTED
+from newsreader.ui.widgets.choices import ChoiceList
+
+if TYPE_CHECKING:
+    from newsreader.services.ports import ReaderPort
+
+CURRENT_MARK = "▶"
+LEAD_WIDTH = 96  # the first line under each title, cut to fit the dialog
+FOLLOWED_UP = "followed_by"
+
+
+def entry_row(entry: ThreadEntry) -> Content:
+    """Date, source and title, then the first line: plain Content, never markup."""
+    current = entry.relation == "self"
+    parts: list[str | tuple[str, str]] = [
+        (f"{CURRENT_MARK} " if current else "  ", "bold $accent"),
+        (f"{thread_when(entry):16}  ", ROW_MUTED),
+        (f"{entry.source}  " if entry.source else "", "$text-secondary"),
+        (one_line(entry.title, 200), "bold" if current else ""),
+    ]
+    if not entry.cached:
+        parts.append(("  ○ not cached", ROW_MUTED))
+    elif entry.relation != "self":
+        parts.append((f"  {RELATION_LABELS[entry.relation]}", ROW_MUTED))
+    if entry.lead:
+        parts += ["\n", ("    " + one_line(entry.lead, LEAD_WIDTH), ROW_MUTED)]
+    return Content.assemble(*parts)
+
+
+def timeline_rows(entries: list[ThreadEntry]) -> tuple[list[Option], list[ThreadEntry]]:
+    """The options to show and the entry of each selectable one, in order: the story and what
+    it recalls, oldest first, then a "Followed up by" heading and the stories that recall it."""
+    before = [e for e in entries if e.relation != FOLLOWED_UP]
+    after = [e for e in entries if e.relation == FOLLOWED_UP]
+    options = [Option(entry_row(e)) for e in before]
+    if after:
+        options.append(Option(Content.styled("Followed up by", "bold underline"),
+                              disabled=True))
+        options += [Option(entry_row(e)) for e in after]
+    return options, before + after
+
+
+class ThreadScreen(Dialog[ThreadEntry | None]):
+    """Dismisses with the chosen entry (Enter), or None (Esc)."""
+
+    DEFAULT_CSS = """
+    ThreadScreen > .dialog {
+        width: 110;
+        height: auto;
+        max-height: 90%;
+    }
+    ThreadScreen #thread-entries {
+        height: auto;
+        max-height: 30;
+    }
+    """
+
+    def __init__(self, reader: ReaderPort, url: str, title: str | None = None) -> None:
+        super().__init__(id="thread")
+        self.reader = reader
+        self.url = url
+        self.title_hint = title
+        self.entries: list[ThreadEntry] = []
+        self._shown: list[ThreadEntry] = []  # the selectable rows' entries, in list order
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Thread — Enter opens a story, Esc closes"
+            yield ChoiceList(id="thread-entries", markup=False)
+            yield Static(Content(""), classes="status", markup=False)
+
+    @property
+    def choices(self) -> OptionList:
+        return self.query_one("#thread-entries", OptionList)
+
+    def on_mount(self) -> None:
+        # Enter acts at once (not by a posted message): "Enter Backspace" sent together opens
+        # the entry and comes back, in that order.
+        self.query_one("#thread-entries", ChoiceList).on_select = self._select
+        self.choices.focus()
+        entries = self.reader.cached_thread(self.url)
+        if entries is not None:
+            self.show_entries(entries)
+        else:
+            self.show_status("Loading the thread…")
+            self._load()
+
+    @work(exclusive=True, group="thread")
+    async def _load(self) -> None:
+        try:
+            await self.reader.load_thread_index()
+            entries = self.reader.cached_thread(self.url)
+            if entries is None:
+                entries = await self.reader.load_thread(self.url)
+        except NotInCache:
+            self.show_status("Not available offline: this story was never downloaded.",
+                             error=True)
+            return
+        except NewsreaderError as exc:
+            self.show_status(f"Could not load the thread: {exc}", error=True)
+            return
+        self.show_entries(entries)
+
+    def show_entries(self, entries: list[ThreadEntry]) -> None:
+        self.entries = entries
+        options, self._shown = timeline_rows(entries)
+        self.choices.set_options(options)
+        # The story itself is never a follow-up: its row is before the "Followed up by" heading.
+        self.choices.highlighted = next(
+            (i for i, e in enumerate(self._shown) if e.relation == "self"), 0)
+        count = len(entries)
+        if count <= 1:
+            self.show_status("This story recalls no other, and none recalls it yet.")
+        else:
+            missing = sum(1 for e in entries if not e.cached)
+            note = f"; {missing} not cached" if missing else ""
+            self.show_status(f"{count} stories in this thread{note}.")
+
+    def _select(self, index: int) -> None:
+        entry = self.entry_at(index)
+        if entry is not None:
+            self.dismiss(entry)
+
+    def entry_at(self, index: int) -> ThreadEntry | None:
+        """The entry of list row `index` (None for the "Followed up by" heading)."""
+        before = sum(1 for e in self._shown if e.relation != FOLLOWED_UP)
+        if index < before:
+            return self._shown[index]
+        if index == before or index - 1 >= len(self._shown):
+            return None
+        return self._shown[index - 1]
