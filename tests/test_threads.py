@@ -125,8 +125,9 @@ async def test_cycles_self_links_broken_links_and_fan_outs(sites) -> None:
     fan = await offline.load_thread(urls[FAN])
     assert shape(fan) == [("fan", "self", 0, True)] + [
         (path.rsplit("/", 1)[-1], "read_also", 1, True) for path in FAN_OUT]
-    # The list's mark: the thread's size within thread_depth links either way.
-    assert offline.thread_length(urls[CHAIN[5]]) == 4
+    # The list's mark: as many stories as the thread view lists (uncached ones too).
+    assert offline.thread_length(urls[CHAIN[5]]) == 5
+    assert offline.thread_length(urls[CHAIN[3]]) == 5  # chain-5, -6 follow; -3, -2 before
     assert offline.thread_length(urls[FAN]) == 4
     assert offline.thread_length(urls[CYCLE[0]]) == 2
     await offline.aclose()

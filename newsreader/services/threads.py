@@ -35,11 +35,11 @@ class Threads:
             await asyncio.to_thread(self.index.ensure_loaded)
 
     def length(self, url: str) -> int:
-        """How many stories `url`'s thread has (within thread_depth links), 0 before the index
-        is loaded: the list's mark, cheap enough for every row."""
+        """How many stories `url`'s thread has, 0 before the index is loaded: the list's mark,
+        from the index alone (no story is read), cheap enough for every row."""
         if not self.index.loaded or not url:
             return 0
-        return self.index.size(url, max(1, self.depth))
+        return self.index.size(url, MAX_ENTRIES)
 
     def cached_thread(self, url: str) -> list[ThreadEntry] | None:
         """The thread from the cache alone, or None when the story itself is not cached or

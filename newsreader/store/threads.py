@@ -95,24 +95,25 @@ class ThreadIndex:
         with self._lock:
             return sorted(self._back.get(url, ()))
 
-    def size(self, url: str, depth: int) -> int:
-        """How many stories `url`'s thread holds within `depth` links either way (1 = alone)."""
+    def size(self, url: str, limit: int = 200) -> int:
+        """How many stories `url`'s thread holds (1 = alone): what it recalls, and what those
+        recall; what recalls it, and what recalls those. As the thread view walks it: a
+        story's other follow-ups (stories recalling the same old one) are not its thread."""
         with self._lock:
             seen = {url}
-            frontier = [url]
-            for _ in range(depth):
-                step: list[str] = []
-                for node in frontier:
-                    for _, target in self._links.get(node, ()):
-                        if target not in seen:
-                            seen.add(target)
-                            step.append(target)
-                    for source in self._back.get(node, ()):
-                        if source not in seen:
-                            seen.add(source)
-                            step.append(source)
-                frontier = step
-            return len(seen)
+            for step in (self._forward, self._backward):
+                frontier = [url]
+                while frontier and len(seen) < limit:
+                    following = [n for node in frontier for n in step(node) if n not in seen]
+                    seen.update(following)
+                    frontier = following
+            return min(len(seen), limit)
+
+    def _forward(self, url: str) -> list[str]:
+        return [target for _, target in self._links.get(url, ())]
+
+    def _backward(self, url: str) -> list[str]:
+        return list(self._back.get(url, ()))
 
     def save(self, write: Callable[[str, Any], None] | None = None) -> None:
         """Write what was added since the last save, merged into the stored index (the

@@ -27,25 +27,32 @@ if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
 
 CURRENT_MARK = "▶"
-LEAD_WIDTH = 96  # the first line under each title, cut to fit the dialog
+ROW_WIDTH = 100  # each line of an entry, cut to fit the dialog (110 wide, borders, padding)
 FOLLOWED_UP = "followed_by"
 
 
-def entry_row(entry: ThreadEntry) -> Content:
-    """Date, source and title, then the first line: plain Content, never markup."""
+def entry_row(entry: ThreadEntry, width: int = ROW_WIDTH) -> Content:
+    """Date, source, title and how it is related on one line of `width`, then the first line:
+    plain Content, never markup."""
     current = entry.relation == "self"
+    when = f"{thread_when(entry):16}  "
+    source = f"{entry.source}  " if entry.source else ""
+    if not entry.cached:
+        note = "  ○ not cached"
+    elif entry.relation != "self":
+        note = f"  {RELATION_LABELS[entry.relation]}"
+    else:
+        note = ""
+    room = width - 2 - len(when) - len(source) - len(note)
     parts: list[str | tuple[str, str]] = [
         (f"{CURRENT_MARK} " if current else "  ", "bold $accent"),
-        (f"{thread_when(entry):16}  ", ROW_MUTED),
-        (f"{entry.source}  " if entry.source else "", "$text-secondary"),
-        (one_line(entry.title, 200), "bold" if current else ""),
+        (when, ROW_MUTED),
+        (source, "$text-secondary"),
+        (one_line(entry.title, max(20, room)), "bold" if current else ""),
+        (note, ROW_MUTED),
     ]
-    if not entry.cached:
-        parts.append(("  ○ not cached", ROW_MUTED))
-    elif entry.relation != "self":
-        parts.append((f"  {RELATION_LABELS[entry.relation]}", ROW_MUTED))
     if entry.lead:
-        parts += ["\n", ("    " + one_line(entry.lead, LEAD_WIDTH), ROW_MUTED)]
+        parts += ["\n", ("    " + one_line(entry.lead, width - 4), ROW_MUTED)]
     return Content.assemble(*parts)
 
 
