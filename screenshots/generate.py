@@ -3,7 +3,7 @@
     python screenshots/generate.py [OUTDIR]
 
 Writes, for the headline list with a story, a Recall story reached by following a related link,
-the help screen and the narrow layout, the app's own SVG export and a PNG of it drawn by headless
+the thread view (`t`), the help screen and the narrow layout, the app's own SVG export and a PNG of it drawn by headless
 Chromium at 2x; and recall-walk.png, an animated PNG of a Recall walk (open a story, follow its
 Recall link, Backspace back). Needs Debian's `chromium fonts-firacode fonts-symbola` (Fira Code
 is the SVG's font; Symbola has the header's ⭘). Uses throw-away XDG dirs, so the user's own
@@ -110,6 +110,11 @@ async def _help(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("question_mark")
 
 
+async def _thread(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _open_start(pilot)
+    await pilot.press("t")  # the story's thread: its Recall chain, oldest first
+
+
 async def _back(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("backspace")
 
@@ -117,6 +122,7 @@ async def _back(pilot) -> None:  # type: ignore[no-untyped-def]
 SHOTS: list[tuple[str, Step, tuple[int, int]]] = [
     ("list-and-story", _open_start, (120, 40)),
     ("recall-story", _recall, (120, 40)),
+    ("thread", _thread, (120, 40)),
     ("help", _help, (120, 40)),
     ("narrow", _open_start, (80, 40)),
 ]

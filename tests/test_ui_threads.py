@@ -8,9 +8,11 @@ from tests.ui_fakes import (
     SIZE,
     FakeReader,
     burst,
+    headline,
     main,
     make_app,
     make_story,
+    sample_headlines,
     sample_stories,
     settle,
     shown_text,
@@ -128,3 +130,26 @@ async def test_a_story_not_cached_offline_says_so_in_the_thread_view() -> None:
         await burst(pilot, "j", "j", "j", "t")
         status = str(thread_screen(app).query_one(".status").render())
         assert "Not available offline" in status
+
+
+async def test_a_story_opened_from_the_network_brings_its_recall_chain_with_it() -> None:
+    remote = {
+        url("q"): make_story(url("q"), "Quebec story", [("recall", "Romeo", url("r"))]),
+        url("r"): make_story(url("r"), "Romeo story", [("recall", "Sierra", url("s"))]),
+        url("s"): make_story(url("s"), "Sierra story"),
+    }
+    reader = FakeReader([headline("q", "Quebec story", 0.5), *sample_headlines()],
+                        remote=remote)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "enter")  # Quebec: fetched, then Romeo and Sierra behind it
+        assert main(app).story_view.url == url("q")
+        assert reader.is_cached(url("r")) and reader.is_cached(url("s"))
+        assert "✓ cached" in str(main(app).story_view.related.get_option_at_index(0).prompt)
+    offline = make_app(FakeReader([headline("q", "Quebec story", 0.5)], remote=remote,
+                                  offline=True))
+    async with offline.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "enter")
+        assert OFFLINE_TITLE in shown_text(main(offline))

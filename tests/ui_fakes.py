@@ -228,6 +228,9 @@ class FakeReader:
     async def load_thread(self, url: str) -> list[ThreadEntry]:
         return await self.threads.load_thread(url)
 
+    async def prefetch_thread(self, url: str) -> None:
+        await self.threads.prefetch(url)
+
     async def refresh(
         self, on_progress: Callable[[Any], None] | None = None, *, force: bool = True
     ) -> Any:

@@ -130,6 +130,9 @@ class Reader:
     async def load_thread(self, url: str) -> list[ThreadEntry]:
         return await self.threads.load_thread(url)
 
+    async def prefetch_thread(self, url: str) -> None:
+        await self.threads.prefetch(url)
+
     # -- refresh (Refresher) ------------------------------------------------------------------
 
     @property

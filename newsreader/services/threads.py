@@ -60,6 +60,14 @@ class Threads:
             await self.fetch_along(url, story)
         return self._walk(url, self.stories.cached_story(url) or story)
 
+    async def prefetch(self, url: str) -> None:
+        """A story was just opened from the network or the cached page: fetch along its links
+        to thread_depth in the background, as a refresh does for listed stories."""
+        story = self.stories.cached_story(url)
+        if self.offline or not self.depth or story is None:
+            return
+        await self.fetch_along(url, story)
+
     async def fetch_along(self, url: str, story: Story) -> None:
         """Fetch what `story` links to, level by level to thread_depth, one page at a time
         per level's turn (the prefetch of a refresh does the same in bulk)."""

@@ -139,6 +139,18 @@ class StoryNavigator:
         if get_current_worker().is_cancelled:
             return
         self._show(url, story, scroll_y)
+        if not self.reader.offline:
+            # Not cached before: what it recalls is likely not either. Fetched behind the story
+            # (never a page twice), so its Recall links open offline too.
+            self.screen.run_worker(self._prefetch_thread(url), group="thread-prefetch")
+
+    async def _prefetch_thread(self, url: str) -> None:
+        try:
+            await self.reader.prefetch_thread(url)
+        except Exception:  # each page says why when it is opened; a bug must not end the app
+            return
+        if self.story_view.url == url:
+            self.refresh_related_marks()
 
     def _show(self, url: str, story: Story, scroll_y: float) -> None:
         cached = [self.reader.is_cached(link.url) for link in story.related]
