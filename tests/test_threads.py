@@ -190,3 +190,30 @@ def test_the_thread_command_prints_json_text_and_fails_offline_when_not_cached(s
     assert missing.stderr.strip().splitlines() == [f"newsreader: {urls[CHAIN[0]]}: not in cache"]
     bad = run("thread", "javascript:alert(1)")
     assert bad.returncode == 1 and "not an http(s) URL" in bad.stderr
+
+
+def test_two_processes_saving_the_index_keep_each_others_stories() -> None:
+    from newsreader.models import RelatedLink
+    from newsreader.store.cache import memory_cache
+    from newsreader.store.threads import ThreadIndex
+
+    cache = memory_cache()
+    app, child = ThreadIndex(cache), ThreadIndex(cache)
+    app.ensure_loaded()
+    child.ensure_loaded()
+    app.add("https://a.test/2", [RelatedLink("recall", "one", "https://a.test/1")])
+    child.add("https://b.test/9", [RelatedLink("read_also", "eight", "https://b.test/8"),
+                                   RelatedLink("related", "not a thread", "https://b.test/7"),
+                                   RelatedLink("recall", "itself", "https://b.test/9")])
+    child.save()
+    app.save()  # merged into what the child stored, not over it
+    fresh = ThreadIndex(cache)
+    fresh.ensure_loaded()
+    assert fresh.links("https://a.test/2") == (("recall", "https://a.test/1"),)
+    assert fresh.links("https://b.test/9") == (("read_also", "https://b.test/8"),)
+    assert fresh.backlinks("https://b.test/8") == ["https://b.test/9"]
+    # A story stored again with other links: its old backlinks go.
+    fresh.add("https://a.test/2", [RelatedLink("recall", "zero", "https://a.test/0")])
+    assert fresh.backlinks("https://a.test/1") == []
+    assert fresh.backlinks("https://a.test/0") == ["https://a.test/2"]
+    assert fresh.size("https://a.test/2") == 2
