@@ -4,6 +4,7 @@ thread index, the timeline both ways, and `newsreader thread` (JSON and text, of
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from newsreader.config import Config
 from newsreader.errors import NotInCache
 from newsreader.models import THREAD_ENTRY_KEYS, Source
 from newsreader.paths import default_paths
+from newsreader.services.refresh import THREAD_RETRY_SECONDS
 from newsreader.services.wiring import open_reader
 from newsreader.store.threads import INDEX_KEY
 from tests.http_server import TestServer
@@ -67,8 +69,12 @@ async def test_a_refresh_fetches_along_the_threads_to_thread_depth(sites) -> Non
     again = open_reader(config_for(a))
     second = await again.refresh()
     await again.aclose()
-    assert second.threads_total == 1  # only the broken link is tried again
-    assert [p for p in a.paths() + b.paths() if p != FEED] == [GONE]
+    assert second.threads_total == 0  # the broken link is not tried again for a day
+    assert [p for p in a.paths() + b.paths() if p != FEED] == []
+    later = open_reader(config_for(a), clock=lambda: time.time() + THREAD_RETRY_SECONDS + 60)
+    third = await later.refresh()
+    await later.aclose()
+    assert third.threads_total == 1 and a.paths()[-1] == GONE  # a day later it is
 
 
 async def test_the_whole_chain_opens_offline_with_the_servers_gone(sites) -> None:

@@ -33,6 +33,10 @@ FEED_ACCEPT = (
 )
 MAX_HEADLINES_PER_SOURCE = 1000
 PREFETCH_MARK = "prefetch-unfinished"  # a cache JSON key, set while a prefetch runs
+# Pages along threads that failed ({url: when}, a cache JSON key): a broken Recall link is
+# tried again only after THREAD_RETRY_SECONDS, not by every refresh.
+THREAD_FAILURES_KEY = "thread-failures"
+THREAD_RETRY_SECONDS = 24 * 3600
 PREFETCH_RESERVE = 64 * 1024 * 1024  # free bytes the prefetch leaves (5% of a small disk)
 FEW_SOURCES = 10  # up to this many feeds parse in threads: starting worker processes costs more
 # Prefetch as many stories at once as the client has connections (fetch() still caps each host).
@@ -451,7 +455,13 @@ class Refresher:
             return
         await asyncio.to_thread(self.thread_index.ensure_loaded)
         progress, pages, index = self.progress, self.stories, self.thread_index
-        seen = set(listed)
+        now = self.clock()
+        stored = self.cache.get_json(THREAD_FAILURES_KEY)
+        failures: dict[str, float] = {
+            url: when for url, when in (stored.items() if isinstance(stored, dict) else ())
+            if isinstance(when, int | float) and now - when < THREAD_RETRY_SECONDS
+        }
+        seen = set(listed) | set(failures)
         frontier = list(dict.fromkeys(listed))
         for _ in range(depth):
             wanted: list[str] = []
@@ -467,9 +477,15 @@ class Refresher:
             progress.threads_total += len(wanted)
             _notify(on_progress, progress)
             await asyncio.gather(*(fetch(url) for url in wanted))
-            frontier = following + [url for url in wanted if pages.is_cached(url)]
+            fetched = [url for url in wanted if pages.is_cached(url)]
+            if not progress.paused:
+                failures.update((url, now) for url in set(wanted) - set(fetched))
+            frontier = following + fetched
             if not frontier or progress.paused:
                 break
+        if failures != stored:
+            with contextlib.suppress(NewsreaderError):
+                await self.cache_writer.run(self.cache.put_json, THREAD_FAILURES_KEY, failures)
 
     def _low_on_space(self) -> bool:
         """Under the reserve the prefetch leaves free: the state store, the next start and the
