@@ -83,8 +83,23 @@ def seed_cache(root: Path) -> list[Headline]:
     return pressed
 
 
-async def open_threads(root: Path, pressed: list[Headline]) -> tuple[list[float], list[str]]:
+async def key_to_frame(app: object, clock: FrameClock, shown: list[float]) -> float:
+    """Post `t`; ms from then to the first frame after the view said it was shown (`shown`
+    gets that instant appended), NaN when it never was within 0.8 s."""
     from textual import events
+
+    shown.clear()
+    start = time.perf_counter()
+    app.post_message(events.Key("t", "t"))  # type: ignore[attr-defined]
+    for _ in range(400):
+        await asyncio.sleep(0.002)
+        frame = clock.first_after(shown[0]) if shown else None
+        if frame is not None:
+            return (frame - start) * 1000
+    return float("nan")
+
+
+async def open_threads(root: Path, pressed: list[Headline]) -> tuple[list[float], list[str]]:
 
     from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
@@ -116,16 +131,7 @@ async def open_threads(root: Path, pressed: list[Headline]) -> tuple[list[float]
                 screen.headlines.focus()  # type: ignore[attr-defined]
                 screen.headlines.move_to(index)  # type: ignore[attr-defined]
                 await pilot.pause()
-                shown.clear()
-                start = time.perf_counter()
-                app.post_message(events.Key("t", "t"))
-                for _ in range(400):
-                    await asyncio.sleep(0.002)
-                    if shown and clock.first_after(shown[0]) is not None:
-                        out.append((clock.first_after(shown[0]) - start) * 1000)  # type: ignore[operator]
-                        break
-                else:
-                    out.append(float("nan"))
+                out.append(await key_to_frame(app, clock, shown))
                 await pilot.press("escape")
                 await pilot.pause()
     finally:
@@ -135,7 +141,6 @@ async def open_threads(root: Path, pressed: list[Headline]) -> tuple[list[float]
 
 async def open_floor(texts: list[str], times: int) -> list[float]:
     """Key -> frame of a stock-Textual modal listing the same rows (see the module docstring)."""
-    from textual import events
     from textual.app import App, ComposeResult
     from textual.screen import ModalScreen
     from textual.widgets import OptionList, Static
@@ -169,22 +174,15 @@ async def open_floor(texts: list[str], times: int) -> list[float]:
         clock = FrameClock(app)
         for _ in range(times):
             await pilot.pause()
-            stamps.clear()
-            start = time.perf_counter()
-            app.post_message(events.Key("t", "t"))
-            for _ in range(400):
-                await asyncio.sleep(0.002)
-                if stamps and clock.first_after(stamps[0]) is not None:
-                    out.append((clock.first_after(stamps[0]) - start) * 1000)  # type: ignore[operator]
-                    break
-            else:
-                out.append(float("nan"))
+            out.append(await key_to_frame(app, clock, stamps))
             await pilot.press("escape")
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="accepted for run_all.py: the "
+                        "bench is quick already (30 opens)")
     parser.add_argument("--json", action="store_true", help="one JSON line for run_all.py")
     args = parser.parse_args()
     print(f"machine: {machine()}", file=sys.stderr)

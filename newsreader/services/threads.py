@@ -69,14 +69,14 @@ class Threads:
         await self.fetch_along(url, story)
 
     async def fetch_along(self, url: str, story: Story) -> None:
-        """Fetch what `story` links to, level by level to thread_depth, one page at a time
-        per level's turn (the prefetch of a refresh does the same in bulk)."""
+        """Open what `story` recalls or "reads also", then what those do, to thread_depth:
+        each level's pages at once (fetch() keeps to the per-host limits), a cached page
+        never fetched again, a broken link the end of its branch."""
         seen = {url}
-        frontier: list[tuple[str, Story]] = [(url, story)]
+        frontier = [story]
         for _ in range(self.depth):
-            following: list[tuple[str, Story]] = []
-            wanted: list[str] = []
-            for _, node in frontier:
+            wanted = []
+            for node in frontier:
                 for link in node.related:
                     if link.kind in THREAD_KINDS and link.url not in seen:
                         seen.add(link.url)
@@ -84,12 +84,12 @@ class Threads:
             results = await asyncio.gather(
                 *(self.stories.open_story(target) for target in wanted), return_exceptions=True
             )
-            for target, result in zip(wanted, results, strict=True):
+            frontier = []
+            for result in results:
                 if isinstance(result, Story):
-                    following.append((target, result))
+                    frontier.append(result)
                 elif not isinstance(result, NewsreaderError):
                     raise result  # a bug, not a broken link
-            frontier = following
 
     def _walk(self, url: str, story: Story) -> list[ThreadEntry]:
         found: dict[str, ThreadEntry] = {url: _entry(url, story, "self", 0)}
