@@ -91,27 +91,30 @@ class ThreadScreen(Dialog[ThreadEntry | None]):
         self.title_hint = title
         self.entries: list[ThreadEntry] = []
         self._shown: list[ThreadEntry] = []  # the selectable rows' entries, in list order
+        # Enter acts at once (not by a posted message): "Enter Backspace" sent together opens
+        # the entry and comes back, in that order.
+        self._choices = ChoiceList(id="thread-entries", markup=False)
+        self._choices.on_select = self._select
 
     def compose(self) -> ComposeResult:
+        # From the cache, the rows are there from the first layout: one layout, one frame
+        # (options set after mounting cost a second layout of the dialog).
+        cached = self.reader.cached_thread(self.url)
+        if cached is not None:
+            self._list(cached)
         with Vertical(classes="dialog") as box:
             box.border_title = "Thread — Enter opens a story, Esc closes"
-            yield ChoiceList(id="thread-entries", markup=False)
-            yield Static(Content(""), classes="status", markup=False)
+            yield self._choices
+            yield Static(Content(self._summary() if cached is not None else
+                                 "Loading the thread…"), classes="status", markup=False)
 
     @property
     def choices(self) -> OptionList:
-        return self.query_one("#thread-entries", OptionList)
+        return self._choices
 
     def on_mount(self) -> None:
-        # Enter acts at once (not by a posted message): "Enter Backspace" sent together opens
-        # the entry and comes back, in that order.
-        self.query_one("#thread-entries", ChoiceList).on_select = self._select
-        self.choices.focus()
-        entries = self.reader.cached_thread(self.url)
-        if entries is not None:
-            self.show_entries(entries)
-        else:
-            self.show_status("Loading the thread…")
+        self.set_focus(self._choices)
+        if not self.entries:
             self._load()
 
     @work(exclusive=True, group="thread")
@@ -131,19 +134,25 @@ class ThreadScreen(Dialog[ThreadEntry | None]):
         self.show_entries(entries)
 
     def show_entries(self, entries: list[ThreadEntry]) -> None:
+        self._list(entries)
+        self.show_status(self._summary())
+
+    def _list(self, entries: list[ThreadEntry]) -> None:
+        """Fill the list; the story itself highlighted (it is never a follow-up, so its row is
+        before the "Followed up by" heading: its index among the entries)."""
         self.entries = entries
         options, self._shown = timeline_rows(entries)
-        self.choices.set_options(options)
-        # The story itself is never a follow-up: its row is before the "Followed up by" heading.
-        self.choices.highlighted = next(
+        self._choices.set_options(options)
+        self._choices.highlighted = next(
             (i for i, e in enumerate(self._shown) if e.relation == "self"), 0)
-        count = len(entries)
+
+    def _summary(self) -> str:
+        count = len(self.entries)
         if count <= 1:
-            self.show_status("This story recalls no other, and none recalls it yet.")
-        else:
-            missing = sum(1 for e in entries if not e.cached)
-            note = f"; {missing} not cached" if missing else ""
-            self.show_status(f"{count} stories in this thread{note}.")
+            return "This story recalls no other, and none recalls it yet."
+        missing = sum(1 for e in self.entries if not e.cached)
+        note = f"; {missing} not cached" if missing else ""
+        return f"{count} stories in this thread{note}."
 
     def _select(self, index: int) -> None:
         entry = self.entry_at(index)
