@@ -223,3 +223,19 @@ def test_two_processes_saving_the_index_keep_each_others_stories() -> None:
     assert fresh.backlinks("https://a.test/1") == []
     assert fresh.backlinks("https://a.test/0") == ["https://a.test/2"]
     assert fresh.size("https://a.test/2") == 2
+
+
+async def test_a_story_read_before_the_index_was_ever_built_is_in_it(sites) -> None:
+    a, _, urls = sites
+    online = open_reader(config_for(a))
+    for path in (CHAIN[4], CHAIN[5]):  # `newsreader read`: the index is never loaded
+        await online.open_story(urls[path])
+    await online.aclose()
+    offline = open_reader(config_for(a), offline=True)
+    assert offline.cache.get_json(INDEX_KEY) is None  # nothing half-built was stored...
+    entries = await offline.load_thread(urls[CHAIN[4]])  # ...the first load rebuilds it
+    assert ("chain-6", "followed_by", 1, True) in shape(entries)
+    await offline.aclose()
+    again = open_reader(config_for(a), offline=True)
+    assert urls[CHAIN[5]] in again.cache.get_json(INDEX_KEY)["links"]  # and saved it
+    await again.aclose()

@@ -179,8 +179,8 @@ class Reader:
         try:
             self.reading.writer.close()  # the user's marks and history first: they matter most
             self.parser.close()
-            if self.threads.index.loaded:  # what this run added, behind the writes before it
-                self.cache_writer.submit(self.threads.index.save)
+            # The thread links of the stories this run stored, behind the writes before them.
+            self.cache_writer.submit(self.threads.index.save)
             self.cache_writer.close(last=self.cache.close)
             self.cache.close()
         finally:

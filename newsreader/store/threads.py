@@ -117,12 +117,21 @@ class ThreadIndex:
 
     def save(self, write: Callable[[str, Any], None] | None = None) -> None:
         """Write what was added since the last save, merged into the stored index (the
-        refresh child and the app both add to it: neither may drop the other's entries)."""
+        refresh child and the app both add to it: neither may drop the other's entries).
+
+        With no stored index to merge into, a loaded one is written whole; one never loaded
+        writes nothing: a first load rebuilds it from the cache, these stories included.
+        """
         with self._lock:
             if not self._added:
                 return
             added, self._added = self._added, {}
-        stored = _decode(self.cache.get_json(INDEX_KEY)) or {}
+            whole = dict(self._links) if self._loaded else None
+        stored = _decode(self.cache.get_json(INDEX_KEY))
+        if stored is None:
+            if whole is None:
+                return
+            stored = whole
         stored.update(added)
         value = {"version": INDEX_VERSION,
                  "links": {url: [list(link) for link in links] for url, links in stored.items()}}
