@@ -54,9 +54,14 @@ class ThreadIndex:
             self._loaded = True
 
     def rebuild(self) -> dict[str, tuple[Link, ...]]:
-        """The links of every cached story, read from the stories themselves."""
+        """The links of every cached story, read from the stories themselves; those this
+        process stored (the first refresh's thousands) are known already and not read again."""
         links: dict[str, tuple[Link, ...]] = {}
+        with self._lock:
+            known = set(self._added)
         for url in self.cache.story_urls():
+            if url in known:
+                continue
             wrapped = self.cache.get_story(url)
             story = wrapped.get("story") if isinstance(wrapped, dict) else None
             related = story.get("related") if isinstance(story, dict) else None
