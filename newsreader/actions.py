@@ -39,6 +39,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("backspace,h", "back", "Back", "Back to the previous story, as it was", show=True),
     KeySpec("L,alt+right", "forward", "Forward", "Forward again in the story history"),
     KeySpec("o", "open_browser", "Browser", "Open the story in the web browser"),
+    KeySpec("u", "show_links", "Links", "List the story's links (o: in the browser)"),
     KeySpec("y", "copy_link", "Copy link", "Copy the story's link"),
     KeySpec("s", "toggle_saved", "Save", "Save or unsave the story", show=True),
     KeySpec("m", "toggle_read", "Read/unread", "Mark the story read or unread"),
@@ -58,7 +59,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("S", "search_stories", "Search stories…", "Search the full text of cached stories"),
     KeySpec("a", "add_source", "Add source…", "Add a source: a feed or a site's home page"),
     KeySpec("D", "remove_source", "Remove source…", "Remove a source (asks first)"),
-    *(KeySpec(str(n), f"follow({n})", f"Link {n}", f"Follow related link {n}")
+    *(KeySpec(str(n), f"follow({n})", f"Link {n}", f"Follow link {n} (Recall, Read also, text)")
       for n in range(1, 10)),
 ]
 

@@ -16,6 +16,7 @@ from newsreader.present import (
     RELATION_LABELS,
     kind_label,
     meta_parts,
+    numbered_links,
     one_line,
     quoted,
     recall_paragraphs,
@@ -69,6 +70,14 @@ def story_renderable(story: Story, cached: Callable[[str], bool] | None = None) 
             if cached is not None:
                 line.append("  (cached)" if cached(link.url) else "", style="green")
             line.append(f"\n    {link.url}", style="dim")
+            parts.append(line)
+    body_links = numbered_links(story)[len(story.related):]
+    if body_links:  # numbered on after the related links, as the app numbers them
+        parts.append(Text("\nLinks in the text", style="bold underline"))
+        for body_link in body_links:
+            line = Text(f"[{body_link.number}] ", style="bold")
+            line.append(body_link.title)
+            line.append(f"\n    {body_link.url}", style="dim")
             parts.append(line)
     for warning in story.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))

@@ -14,7 +14,7 @@ THREAD_ENTRY_KEYS = ("url", "title", "published", "source", "lead", "relation", 
 # The exact key order of a story's JSON form (the `read --format json` contract).
 STORY_KEYS = (
     "url", "canonical_url", "title", "published", "updated", "authors", "source", "dateline",
-    "views", "lead", "blocks", "related", "tags", "language", "encoding", "warnings",
+    "views", "lead", "blocks", "related", "tags", "language", "encoding", "warnings", "links",
 )
 
 
@@ -108,6 +108,19 @@ class RelatedLink:
 
 
 @dataclass(slots=True)
+class BodyLink:
+    """A link in the story's own text (not a Recall / Read-also link): its words, its target
+    and the index of the block whose text holds them."""
+
+    text: str
+    url: str  # absolute http(s)
+    block: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "url": self.url, "block": self.block}
+
+
+@dataclass(slots=True)
 class Story:
     """A parsed story: structured, sanitised, ready to show or to dump as JSON."""
 
@@ -127,6 +140,8 @@ class Story:
     language: str | None = None
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Last in the JSON: added after the rest, and stories cached before it load without it.
+    links: list[BodyLink] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -150,6 +165,7 @@ class Story:
             "language": self.language,
             "encoding": self.encoding,
             "warnings": list(self.warnings),
+            "links": [link.to_dict() for link in self.links],
         }
         return {key: values[key] for key in STORY_KEYS}
 
@@ -176,6 +192,10 @@ class Story:
             language=data.get("language"),
             encoding=data.get("encoding"),
             warnings=list(data.get("warnings") or []),
+            links=[
+                BodyLink(link.get("text") or "", link["url"], int(link.get("block") or 0))
+                for link in data.get("links") or []
+            ],
         )
 
 

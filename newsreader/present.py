@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from newsreader.dates import parse_time
 from newsreader.models import Story, ThreadEntry
@@ -42,6 +43,35 @@ def recall_paragraphs(story: Story) -> list[tuple[list[int], str]]:
         else:
             out.append(([number], summary))
     return out
+
+
+class NumberedLink(NamedTuple):
+    """A link of the story as the reader sees it numbered: "[3] Link: the central bank"."""
+
+    number: int
+    label: str  # "Recall", "Read also", "Related" or "Link" (in the body text)
+    title: str
+    url: str
+
+
+def numbered_links(story: Story) -> list[NumberedLink]:
+    """Every link of the story under the one numbering the digit keys follow: the related
+    links first (1, 2, … as they always were), then the body text's links in reading order."""
+    out = [NumberedLink(n, kind_label(link.kind), link.title or link.summary or link.url,
+                        link.url)
+           for n, link in enumerate(story.related, 1)]
+    first = len(out) + 1
+    out += [NumberedLink(n, "Link", link.text or link.url, link.url)
+            for n, link in enumerate(story.links, first)]
+    return out
+
+
+def body_link_marks(story: Story) -> dict[int, list[tuple[str, int]]]:
+    """Block index -> [(link text, number), ...]: where the body's "text[N]" marks go."""
+    marks: dict[int, list[tuple[str, int]]] = {}
+    for number, link in enumerate(story.links, len(story.related) + 1):
+        marks.setdefault(link.block, []).append((link.text, number))
+    return marks
 
 
 # Opening quotation marks and the marks that may close them ("„…“" in German, "„…”" in Ukrainian).

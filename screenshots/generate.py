@@ -3,7 +3,7 @@
     python screenshots/generate.py [OUTDIR]
 
 Writes, for the headline list with a story, a Recall story reached by following a related link,
-the thread view (`t`), the help screen and the narrow layout, the app's own SVG export and a PNG of it drawn by headless
+the thread view (`t`), the help screen, the narrow layout and a story's links view, the app's own SVG export and a PNG of it drawn by headless
 Chromium at 2x; and recall-walk.png, an animated PNG of a Recall walk (open a story, follow its
 Recall link, Backspace back). Needs Debian's `chromium fonts-firacode fonts-symbola` (Fira Code
 is the SVG's font; Symbola has the header's ⭘). Uses throw-away XDG dirs, so the user's own
@@ -115,6 +115,19 @@ async def _thread(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("t")  # the story's thread: its Recall chain, oldest first
 
 
+async def _links(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The central bank story, its text's link marked [2], and the links view (u) over it."""
+    screen = pilot.app.screen
+    index = next(i for i, h in enumerate(screen.headlines.shown)
+                 if h.url.endswith("central-bank-holds-key-rate"))
+    screen.headlines.move_to(index)
+    await pilot.press("enter")
+    await _settle(pilot)
+    await pilot.press("tab", *"jjjjjjjjjj")  # the marked paragraph above the links view
+    await pilot.press("u", "j")
+    await _settle(pilot)
+
+
 async def _back(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("backspace")
 
@@ -125,6 +138,7 @@ SHOTS: list[tuple[str, Step, tuple[int, int]]] = [
     ("thread", _thread, (120, 40)),
     ("help", _help, (120, 40)),
     ("narrow", _open_start, (80, 40)),
+    ("links", _links, (120, 40)),
 ]
 
 # The animation: (step, window title naming the key just pressed, seconds shown).

@@ -38,6 +38,7 @@ class _Story:
     published: str
     body: list[tuple]  # ("p", text) | ("quote", text, attribution line) | ("details", label)
     # | ("read_also", label, target path) | ("h", text)
+    # | ("p_link", before, link text, after, target path): a link in the body text
     recall: tuple[str, str, str, str, str]  # label, before, link text, after, target path
     author: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -140,6 +141,7 @@ def _render_story(s: _Story, base: str, titles: dict[str, str]) -> FixturePage:
 
     blocks: list[dict[str, Any]] = []
     related: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
     if s.image is not None:
         blocks.append({"type": "image", "text": "",
                        "src": None if s.image.startswith("data:") else base + s.image,
@@ -149,6 +151,12 @@ def _render_story(s: _Story, base: str, titles: dict[str, str]) -> FixturePage:
         if kind == "p":
             html.append(f'<p onclick="alert(1)">{_e(entry[1])}</p>')
             blocks.append({"type": "paragraph", "text": entry[1]})
+        elif kind == "p_link":
+            _, before, words, after, target = entry
+            html.append(f'<p>{_e(before)}<a href="{_a(base + target)}">{_e(words)}</a>'
+                        f"{_e(after)}</p>")
+            links.append({"text": words, "url": base + target, "block": len(blocks)})
+            blocks.append({"type": "paragraph", "text": before + words + after})
         elif kind == "h":
             html.append(f"<h2>{_e(entry[1])}</h2>")
             blocks.append({"type": "heading", "text": entry[1]})
@@ -202,7 +210,7 @@ def _render_story(s: _Story, base: str, titles: dict[str, str]) -> FixturePage:
         "updated": None, "authors": [s.author] if s.author else [], "source": s.site,
         "dateline": {"place": s.place, "agency": s.agency}, "views": s.views, "lead": s.lead,
         "blocks": blocks, "related": related, "tags": list(s.tags), "language": s.lang,
-        "encoding": s.encoding, "warnings": [],
+        "encoding": s.encoding, "warnings": [], "links": links,
     }
     return FixturePage(body, ctype, truth)
 
@@ -278,7 +286,9 @@ def _stories() -> list[_Story]:
                 ("quote", "Our priority is that people can get home safely",
                  "— the head of the city administration said."),
                 ("details", "Details"),
-                ("p", "The new schedule starts on Monday and will be reviewed in a month."),
+                ("p_link", "The new schedule starts on Monday, after ", "the government "
+                 "simplified aid for displaced people", ", and will be reviewed in a month.",
+                 _UK1),
                 ("read_also", "See also", _STORY2),
                 ("p", "Passengers are asked to follow announcements at the stations."),
             ],
@@ -411,7 +421,7 @@ def _blog(base: str) -> FixturePage:
         "published": "2026-03-12T09:30:00+01:00", "updated": None, "authors": ["Maria Kowalenko"],
         "source": "Green Notes", "dateline": None, "views": None, "lead": None, "blocks": blocks,
         "related": [], "tags": ["gardening", "indoor plants"], "language": "en",
-        "encoding": "utf-8", "warnings": [],
+        "encoding": "utf-8", "warnings": [], "links": [],
     }
     return FixturePage(html.encode("utf-8"), "text/html; charset=utf-8", truth)
 

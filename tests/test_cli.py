@@ -69,6 +69,21 @@ def test_read_text_prints_story_without_markup_or_escapes(site: TestServer) -> N
     assert "\x1b" not in result.stdout  # not a tty: no styling, and never fetched escapes
 
 
+def test_read_lists_the_links_of_the_text_after_the_related_ones_in_text_and_json(
+    site: TestServer,
+) -> None:
+    metro = site.url(STORY_PATHS[2])  # Read also [1], Recall [2], a link in its text [3]
+    target = site.url("/uk/news/uriad-sproshchuie-dopomohu-pereselentsiam")
+    text = run("read", metro)
+    assert text.returncode == 0, text.stderr
+    after = text.stdout.split("Links in the text", 1)[1]
+    assert after.split() == ["[3]", "the", "government", "simplified", "aid", "for",
+                             "displaced", "people", target]
+    data = json.loads(run("read", "--offline", "--format", "json", metro).stdout)
+    assert data["links"] == [{"text": "the government simplified aid for displaced people",
+                              "url": target, "block": 4}]  # image, p, quote, heading, it
+
+
 def test_each_error_is_one_line_and_others_still_print(site: TestServer) -> None:
     site.route("/binary", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, content_type="image/png")
     good = site.url(STORY_PATHS[0])

@@ -1,4 +1,5 @@
-"""The installed `newsreader --demo` console script, driven in tmux like a person would."""
+"""The installed `newsreader` console script (on the demo edition, or on the fixture site), driven
+in tmux like a person would."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +48,16 @@ class Tmux:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def wait_gone(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never went; the screen was:\n{screen}")
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "main", *keys)
@@ -159,3 +171,88 @@ def test_t_shows_the_thread_enter_opens_an_entry_and_backspace_comes_back(tmux: 
     tmux.keys("BSpace")
     screen = tmux.wait_for("Central bank keeps key rate unchanged, hryvnia steady")
     assert "Kyiv • RNA" in screen
+
+
+@pytest.fixture
+def tmux_site(isolated_dirs: dict[str, Path], http_server: Any) -> Iterator[tuple[Tmux, Any]]:
+    """`newsreader` (not the demo) on the fixture news site served from 127.0.0.1."""
+    import os
+
+    from newsreader.paths import default_paths
+    from tests.site_helpers import serve_fixture_site
+
+    serve_fixture_site(http_server)
+    config = default_paths().config_file  # one feed: each story listed once
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[[sources]]\nname = "Fixture News"\n'
+                      f'url = "{http_server.url("/feeds/politics.rss")}"\n', encoding="utf-8")
+    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    session = Tmux(env)
+    session.run("new-session", "-d", "-s", "main", "-x", "120", "-y", "40",
+                f"{_console_script()}; sleep 30")
+    try:
+        yield session, http_server
+    finally:
+        session.run("kill-server")
+
+
+def test_daily_reading_main_path(tmux_site: tuple[Tmux, Any]) -> None:
+    """Issue 21's main path as a person types it: mark all read and undo; a link in the story
+    text followed and Backspace back; the links view; O with a URL; z, G, g and n in a story;
+    notices that replace each other."""
+    from tests.fixture_site import BLOG_PATH
+
+    tmux, server = tmux_site
+    tmux.wait_for("1/1 sources")
+    screen = tmux.wait_for("7 unread")
+    assert "Fixture News" not in screen.split("▎")[0]  # one source: no source column
+    tmux.keys("A")
+    tmux.wait_for("Marked 7 read (U undoes).")
+    tmux.wait_for("0 unread")
+    tmux.keys("U")
+    screen = tmux.wait_for("Marked 7 unread again.")
+    assert "Marked 7 read" not in screen  # the new notice replaced the other
+    tmux.wait_for("7 unread")
+
+    tmux.keys("g", "j", "j", "j", "Enter")  # the fourth headline, in one burst
+    screen = tmux.wait_for("people[3]")  # the link in its text, after Read also [1], Recall [2]
+    assert "Kyiv metro extends night service" in screen
+    tmux.keys("3")
+    tmux.wait_for("Уряд спростив оформлення")
+    tmux.keys("BSpace")
+    tmux.wait_for("people[3]")
+
+    tmux.keys("u")  # the links view: every link, numbered as in the story
+    screen = tmux.wait_for("Links of this story")
+    assert "[3] Link: the government simplified aid" in screen
+    tmux.keys("Escape")
+    # Before the next key: an ESC with a key right behind it reads as one Alt+key sequence.
+    tmux.wait_gone("Links of this story")
+
+    tmux.keys("O")
+    tmux.wait_for("Open a story by its URL")
+    tmux.keys("-l", server.url(BLOG_PATH))
+    tmux.keys("Enter")
+    tmux.wait_for("Why I moved my garden indoors")
+    tmux.keys("BSpace")
+    tmux.wait_for("people[3]")
+
+    tmux.keys("z")  # the story alone: the list and its title are gone
+    tmux.wait_gone("7 headlines")
+    before = tmux.screen()
+    tmux.run("resize-window", "-t", "main", "-y", "20")  # a story longer than its pane
+    screen = settled(tmux, before)  # laid out again for the new size before the next key
+    assert "Kyiv • Ukrinform" in screen
+    assert "Related stories" not in screen
+    tmux.keys("G")
+    screen = tmux.wait_for("Related stories")
+    assert "Kyiv • Ukrinform" not in screen
+    tmux.keys("g")
+    screen = tmux.wait_for("Kyiv • Ukrinform")
+    assert "Related stories" not in screen
+    tmux.keys("n")  # the next story of the list, counted from the story on screen
+    tmux.wait_for("Уряд спростив оформлення")
+    tmux.keys("z")
+    tmux.wait_for("7 headlines")
+    tmux.keys("q")
+    assert "Traceback" not in tmux.screen()

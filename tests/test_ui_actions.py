@@ -124,10 +124,13 @@ async def test_m_toggles_read() -> None:
         assert reader.is_read("b")
         assert not rows(main(app).headlines)[1].startswith("●")
         assert "4 unread" in status_text(main(app))
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Marked read."]
         await pilot.press("m")
         assert not reader.is_read("b")
-        toasts = [n.message for n in app._notifications]
-        assert toasts[-2:] == ["Marked read.", "Marked unread."]
+        await pilot.pause()
+        # The second notice replaces the first: they never stack over the story.
+        assert [n.message for n in app._notifications] == ["Marked unread."]
 
 
 async def test_refresh_runs_behind_the_ui_and_keys_keep_working() -> None:
@@ -229,8 +232,8 @@ async def test_every_help_row_has_its_keys_apart_from_its_description_and_fits()
         width = help_text.content_size.width
         assert width and all(cell_len(line) <= width for line in lines), "no row wraps"
         rows = {line.strip(): line for line in lines}
-        follow = next(line for line in lines if "Follow related link N" in line)
-        assert follow.startswith("  1 … 9" + " " * 9 + "Follow related link N")
+        follow = next(line for line in lines if "Follow link N" in line)
+        assert follow.startswith("  1 … 9" + " " * 9 + "Follow link N")
         # Keys too long for the column: on a line of their own, the description under them.
         long_keys = {"tab / shift+tab": "Move focus",
                      "↓ ↑ pgdn pgup home end": "Move in the focused list"}
@@ -253,7 +256,8 @@ async def test_config_keys_override_bindings_and_the_help_shows_them(tmp_path: P
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         # Each said once, by the config's warnings (which every command prints too).
-        messages = [n.message for n in app._notifications]
+        # One notice, a line each (a second notice would replace the first).
+        messages = [line for n in app._notifications for line in n.message.splitlines()]
         assert [m for m in messages if "nonsense" in m] == [
             f"{path}:4: [keys.nonsense] unknown action ignored (help, ?, names them all)"
         ]
@@ -424,10 +428,12 @@ async def test_a_refresh_that_raises_does_not_take_the_app_down() -> None:
         await pilot.press("r")
         await settle(pilot)
         assert app.is_running
-        assert any("Refresh failed" in n.message for n in app._notifications)
+        first = [n for n in app._notifications if "Refresh failed" in n.message]
+        assert len(first) == 1
         await pilot.press("r")  # and another one can start
         await settle(pilot)
-        assert sum("Refresh failed" in n.message for n in app._notifications) == 2
+        again = [n for n in app._notifications if "Refresh failed" in n.message]
+        assert len(again) == 1 and again[0] is not first[0]  # said again, in place of the first
 
 
 async def test_a_refresh_process_that_dies_says_so_in_one_line_and_keeps_what_it_stored() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from newsreader.models import Block, Dateline, RelatedKind, RelatedLink
+from newsreader.models import Block, BodyLink, Dateline, RelatedKind, RelatedLink
 from newsreader.parse.fields import (
     DETAILS_LABELS,
     READ_ALSO_LABELS,
@@ -31,6 +31,8 @@ ItemKind = Literal["p", "h", "quote", "image", "list", "box"]
 _NOT_STORY_HOSTS = frozenset({"youtube.com", "youtu.be", "facebook.com", "t.me", "twitter.com",
                               "x.com", "instagram.com", "vk.com", "wa.me", "telegram.me"})
 _NOT_STORY_PATH = re.compile(r"(?:^|/)(?:tags?|category|categories|rubric|topics?|author)/")
+# A share button's target ("facebook.com/sharer.php?u=…", "twitter.com/intent/tweet"): chrome.
+_SHARE_LINK = re.compile(r"/(?:sharer?|shareArticle|intent/tweet)\b|[?&]share=", re.I)
 
 # Labels ("Нагадаємо", "Читайте також") are short: longer texts are never compared with them.
 _LONGEST_LABEL = "x" * 40
@@ -121,6 +123,7 @@ class Assembled:
     blocks: list[Block]
     related: list[RelatedLink]
     dateline: Dateline | None
+    links: list[BodyLink] = field(default_factory=list)  # the body text's own links
 
 
 def _take_dateline(items: list[Item]) -> Dateline | None:
@@ -167,6 +170,7 @@ def assemble(
     lead_n = norm(lead)
     blocks: list[Block] = []
     related: list[RelatedLink] = []
+    body: list[tuple[int, list[tuple[str, str]]]] = []  # (block index, its links)
     i = 0
     while i < len(items):
         item = items[i]
@@ -208,6 +212,8 @@ def assemble(
                                            and not item.text.endswith((".", "!", "?"))):
                 blocks.append(Block("heading", clean_line(item.text.rstrip(": "), 200)))
                 continue
+        if item.kind in ("p", "list") and item.links:
+            body.append((len(blocks), item.links))  # the index the block below gets
         if item.kind == "h":
             blocks.append(Block("heading", clean_line(item.text, 300)))
         elif item.kind == "p":
@@ -220,7 +226,22 @@ def assemble(
             blocks.append(Block("image", src=item.src, alt=item.alt, caption=item.caption))
         elif item.kind == "list" and item.items:
             blocks.append(Block("list", items=list(item.items)))
-    return Assembled(lead, blocks, _unique(related), dateline)
+    related = _unique(related)
+    return Assembled(lead, blocks, related, dateline, _body_links(body, related))
+
+
+def _body_links(body: list[tuple[int, list[tuple[str, str]]]],
+                related: list[RelatedLink]) -> list[BodyLink]:
+    """The body's links in reading order, each target once; not the related links (they are
+    numbered already) nor share buttons."""
+    seen = {link.url for link in related}
+    out = []
+    for block, links in body:
+        for text, url in links:
+            if url not in seen and not _SHARE_LINK.search(url):
+                seen.add(url)
+                out.append(BodyLink(text, url, block))
+    return out
 
 
 def _unique(related: list[RelatedLink]) -> list[RelatedLink]:

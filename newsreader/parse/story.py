@@ -109,14 +109,19 @@ def _drop_site_chrome(doc: HtmlElement, article: HtmlElement | None) -> None:
 
 
 def _link_order(region: HtmlElement | None, base: str) -> dict[str, int]:
-    """Where each link first appears in the article, to list related links in page order."""
+    """Where each link first appears in the article, to list related links in page order.
+
+    Each link is made absolute here too: trafilatura resolves a relative href against the
+    site's root, not the page ("#notes" became the home page, "a/b" lost the page's folder).
+    """
     order: dict[str, int] = {}
     if region is None:
         return order
     for i, a in enumerate(region.iter("a")):
         url = safe_url(a.get("href"), base)
-        if url and url not in order:
-            order[url] = i
+        if url:
+            a.set("href", url)
+            order.setdefault(url, i)
     return order
 
 
@@ -240,6 +245,9 @@ def parse_story(
         warnings.append("article truncated")
 
     story_url = safe_url(url) or url
+    # A link to the page itself ("#comments", a footnote) leads nowhere new.
+    here = {story_url.split("#")[0], (meta.canonical_url or "").split("#")[0]}
+    links = [link for link in story.links if link.url.split("#")[0] not in here]
     return Story(
         url=story_url,
         canonical_url=meta.canonical_url,
@@ -257,4 +265,5 @@ def parse_story(
         language=meta.language,
         encoding=encoding,
         warnings=warnings,
+        links=links,
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.screen import Screen
 
 from newsreader.actions import THEME_NAMES
@@ -29,7 +30,7 @@ from newsreader.ui.bindings import (
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.main_screen import MainScreen
-from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table
+from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table, replace_notices
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
 
 if TYPE_CHECKING:
@@ -75,21 +76,20 @@ class NewsreaderApp(CrashReportingApp):
     def on_mount(self) -> None:
         saved = self.reader.get_setting("theme")
         theme = saved or self.reader.config.theme
+        # Said in one notice with the config's warnings (MainScreen): one replaces another.
+        warnings: list[str] = []
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         elif theme and (saved or theme in THEME_NAMES):  # else a config warning said it
-            self.notify(
-                f"Unknown theme {theme!r}; using {self.theme}.", severity="warning", markup=False
-            )
+            warnings.append(f"Unknown theme {theme!r}; using {self.theme}.")
         # Watched only after the saved theme is applied, so start-up never writes it back.
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self._compat_notice:
-            self.notify(self._compat_notice, severity="warning", timeout=10, markup=False)
-        self._warn_about_keys()
+            warnings.append(self._compat_notice)
+        warnings += [clash_message(key, ids) for key, ids in self._key_clashes]
         self._report_state_errors()
-        self.push_screen(
-            MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start)
-        )
+        self.push_screen(MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start,
+                                    warnings=warnings))
         self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
 
     def _report_state_errors(self) -> None:
@@ -112,15 +112,10 @@ class NewsreaderApp(CrashReportingApp):
 
         self.reader.report_state_errors(failed)
 
-    def _warn_about_keys(self) -> None:
-        """A [keys] mistake would otherwise only show as a key that does something else."""
-        if self._key_clashes:
-            self.notify(
-                "\n".join(clash_message(key, ids) for key, ids in self._key_clashes),
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
+    def on_notify(self, event: Notify) -> None:
+        """A new notice replaces the earlier ones of its kind (runs before App adds it): keys
+        pressed in a burst (m m m, s, A U) leave one toast, not a column over the story."""
+        replace_notices(self, event.notification)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
@@ -199,7 +194,7 @@ class NewsreaderApp(CrashReportingApp):
             group = "follow" if binding.id.startswith("follow_") else binding.id
             keys.setdefault(group, []).extend(live[binding.id])
             tips[group] = binding.tooltip or binding.description
-        tips["follow"] = "Follow related link N (Recall, Read also)"
+        tips["follow"] = "Follow link N (Recall, Read also, text)"
         if keys.get("follow") == [str(n) for n in range(1, 10)]:
             keys["follow"] = ["1 … 9"]  # as the README says it; any rebinding is listed whole
         # The action name is what [keys] in config.toml rebinds: show it with each row.

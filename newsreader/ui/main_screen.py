@@ -41,9 +41,13 @@ class MainScreen(Screen[None]):
 
     BINDINGS = MAIN_BINDINGS  # type: ignore[assignment]  # list is invariant: Binding vs BindingType
 
-    def __init__(self, reader: ReaderPort, clock: Clock, *, refresh_on_start: bool = True) -> None:
+    def __init__(
+        self, reader: ReaderPort, clock: Clock, *, refresh_on_start: bool = True,
+        warnings: list[str] | None = None,
+    ) -> None:
         super().__init__(id="main")
         self.reader = reader
+        self.start_warnings = list(warnings or [])  # the app's, said with the config's
         self.clock = clock
         self.refresh_on_start = refresh_on_start
         self._refreshing = False
@@ -92,8 +96,10 @@ class MainScreen(Screen[None]):
         self.reload_headlines()  # from the cache, at once: no network before the first paint
         self._show_placeholder()
         self.headlines.focus()
-        for warning in self.reader.warnings:
-            self.notify(warning, title="newsreader", severity="warning", timeout=10, markup=False)
+        warnings = [*self.start_warnings, *self.reader.warnings]
+        if warnings:  # one notice: each would replace the one before (NewsreaderApp.on_notify)
+            self.notify("\n".join(warnings), title="newsreader", severity="warning", timeout=10,
+                        markup=False)
         self.navigator.restore_last_story()
         self.set_interval(AGE_TICK_SECONDS, self.headlines.refresh_all_rows)
         if not self.reader.offline:
@@ -128,6 +134,8 @@ class MainScreen(Screen[None]):
             read=self.reader.is_read(headline.id),
             saved=self.reader.is_saved(headline.id),
             now=self.clock(),
+            source_width=self.headlines.source_width,
+            source_prefix=self.headlines.source_prefix,
             thread=self.reader.thread_length(headline.url),
         )
 
@@ -280,6 +288,9 @@ class MainScreen(Screen[None]):
     def action_open_browser(self) -> None:
         self.navigator.open_browser()
 
+    def action_show_links(self) -> None:
+        self.navigator.show_links()
+
     def action_copy_link(self) -> None:
         self.navigator.copy_link()
 
@@ -368,8 +379,10 @@ class MainScreen(Screen[None]):
             )
             return
         self._refreshing = False
-        for notice in getattr(progress, "notices", None) or []:  # e.g. the cache was damaged
-            self.notify(notice, title="newsreader", severity="warning", timeout=10, markup=False)
+        notices = getattr(progress, "notices", None) or []  # e.g. the cache was damaged
+        if notices:  # one notice: each would replace the one before
+            self.notify("\n".join(notices), title="newsreader", severity="warning", timeout=10,
+                        markup=False)
         # The reader's last progress tick (not running) has reloaded the list already; the
         # thread index was re-read after it, so the marks are redrawn when threads grew.
         if getattr(progress, "threads_total", 0) or progress.new_headlines:

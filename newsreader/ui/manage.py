@@ -162,10 +162,12 @@ class SourceManager:
 
         if not isinstance(summary, ImportSummary):
             return
-        self.notify(summary.line(), title="Import OPML", markup=False)
+        lines = [summary.line()]  # one notice: a second would replace the first
         if summary.duplicates:
             names = _names([s.name for s in summary.duplicates])
-            self.notify(f"Already sources (skipped): {names}", timeout=8, markup=False)
+            lines.append(f"Already sources (skipped): {names}")
+        self.notify("\n".join(lines), title="Import OPML", timeout=8 if summary.duplicates else 5,
+                    markup=False)
         if summary.refused:
             self.notify(f"Refused: {_names(summary.refused)}", severity="warning", timeout=12,
                         markup=False)

@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError, NotInCache
 from newsreader.models import Headline, Story, ThreadEntry
+from newsreader.present import numbered_links
 from newsreader.services.history import HistoryEntry
 from newsreader.services.ports import ReaderPort
 from newsreader.ui.links import BrowserError, is_openable_url, open_in_browser
@@ -235,12 +236,36 @@ class StoryNavigator:
     # -- related links and history ------------------------------------------------------------
 
     def follow(self, number: int) -> None:
+        """Open link `number` of the story (its related links, then its text's) as a new page
+        of history, as Enter on a headline would."""
         story = self.story_view.story
-        if story is None or not 1 <= number <= len(story.related):
-            self.notify(f"No related link {number}.", timeout=2)
+        links = numbered_links(story) if story is not None else []
+        if not 1 <= number <= len(links):
+            self.notify(f"No link {number}.", timeout=2)
             return
-        link = story.related[number - 1]
-        self.open_url(link.url, title=link.title or link.summary)
+        link = links[number - 1]
+        self.open_url(link.url, title=link.title)
+
+    def show_links(self) -> None:
+        """Every link of the story in a list: Enter follows one, o opens it in the browser."""
+        from newsreader.ui.story_links import LinksScreen  # not needed before the first `u`
+
+        story = self.story_view.story
+        links = numbered_links(story) if story is not None else []
+        if not links:
+            self.notify("This story has no links.", timeout=2)
+            return
+        self.screen.app.push_screen(LinksScreen(links), self._link_chosen)
+
+    def _link_chosen(self, choice: tuple[str, int] | None) -> None:
+        story = self.story_view.story
+        if choice is None or story is None:
+            return
+        action, number = choice
+        if action == "follow":
+            self.follow(number)
+        else:
+            self._open_browser_worker(numbered_links(story)[number - 1].url)
 
     def show_thread(self) -> None:
         """The thread of the highlighted headline (the list has focus) or of the open story;
@@ -342,9 +367,15 @@ class StoryNavigator:
     def open_browser(self) -> None:
         url = self._story_link()
         if url:
-            self.screen.run_worker(
-                partial(self._open_browser, url), thread=True, exclusive=True, group="browser"
-            )
+            self._open_browser_worker(url)
+
+    def _open_browser_worker(self, url: str) -> None:
+        if not is_openable_url(url):  # open_in_browser checks again: no caller can forget
+            self.notify("Only http(s) links are opened.", severity="warning")
+            return
+        self.screen.run_worker(
+            partial(self._open_browser, url), thread=True, exclusive=True, group="browser"
+        )
 
     def _open_browser(self, url: str) -> None:
         """webbrowser / subprocess can block for a while: never on the event loop."""

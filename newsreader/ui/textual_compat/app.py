@@ -1,4 +1,5 @@
-"""App internals (Textual 8.2.8): the unhandled-error exit, the bindings and keymap in force."""
+"""App internals (Textual 8.2.8): the unhandled-error exit, the bindings and keymap in force,
+the notices on screen."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.app import App
 from textual.binding import Binding, BindingsMap, Keymap
 from textual.dom import DOMNode
 from textual.driver import Driver
+from textual.notifications import Notification
 
 from newsreader.ui.textual_compat.versions import verified
 
@@ -63,3 +65,21 @@ def keymap(app: App, configured: Keymap) -> Keymap:
     `configured` is what the app gave set_keymap: the answer when not verified.
     """
     return app._keymap if verified() else configured
+
+
+def replace_notices(app: App, new: Notification) -> None:
+    """Before `new` is shown: drop the notices it replaces, those of its kind (information, or
+    a warning / an error), so a burst of them never stacks toasts over the story.
+
+    Called from the app's Notify handler, which runs before App's own adds `new`. Not verified,
+    every notice goes (the public clear_notifications): one at a time, whatever its kind.
+    """
+    if not verified():
+        app.clear_notifications()
+        return
+    alert = new.severity != "information"
+    stale = [n for n in app._notifications if (n.severity != "information") == alert]
+    for notification in stale:
+        app._unnotify(notification, refresh=False)
+    if stale:
+        app._refresh_notifications()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual.content import Content
+from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from newsreader.folders import in_folder
 from newsreader.models import Headline
+from newsreader.ui.format import SOURCE_WIDTH, shared_prefix, source_column
 from newsreader.ui.textual_compat.option_list import (
     OneLineOptionList,
     fill_option_prompt,
@@ -62,6 +64,11 @@ class HeadlineList(OneLineOptionList):
         self.is_saved: Callable[[str], bool] = lambda headline_id: False
         # Which arrived since the previous session (the "new" scope); the screen decides.
         self.is_new: Callable[[Headline], bool] = lambda headline: False
+        # The source column's width in the rows (format.source_column): 0 when the list shows
+        # one source. The row renderer reads it; a change re-renders the rows as painted.
+        self.source_width = SOURCE_WIDTH
+        self._longest_source = 0  # the longest source name of all headlines, less the prefix
+        self.source_prefix = ""  # what every source name starts with (format.shared_prefix)
 
     def action_select(self) -> None:
         """Open the row now: a posted OptionSelected is read after the keys already queued
@@ -121,6 +128,12 @@ class HeadlineList(OneLineOptionList):
             self._rows[headline.id] = row
             self._key_of[headline.id] = key
             self._keys.append(key)
+        names = {h.source_name for h in self._all}
+        prefix = shared_prefix(names)
+        if prefix != self.source_prefix:
+            self.source_prefix = prefix
+            self.refresh_all_rows()  # rows already built name their source in full
+        self._longest_source = max((len(name) - len(prefix) for name in names), default=0)
         self._apply(keep.id if keep else None)
 
     def set_filter(self, text: str) -> None:
@@ -164,6 +177,21 @@ class HeadlineList(OneLineOptionList):
             index = self._index_of.get(keep_id, 0) if keep_id else 0
             self.highlighted = index
         self._update_title()
+        self._fit_source_column()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit_source_column()
+
+    def _fit_source_column(self) -> None:
+        """Size the source column for the list's width and what it shows (one source: none)."""
+        sources = 0 if self.scope is not None and self.scope[0] == "source" else 2
+        if sources and self._shown:
+            first = self._shown[0].source_name
+            sources = 2 if any(h.source_name != first for h in self._shown) else 1
+        width = source_column(self.size.width or 80, self._longest_source, sources)
+        if width != self.source_width:
+            self.source_width = width
+            self.refresh_all_rows()
 
     def _update_title(self) -> None:
         parts = [

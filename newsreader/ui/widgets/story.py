@@ -23,7 +23,7 @@ from textual.style import Style
 from textual.widget import Widget
 
 from newsreader.models import Block, Story
-from newsreader.present import has_text, quoted, recall_paragraphs, story_word
+from newsreader.present import body_link_marks, has_text, quoted, recall_paragraphs, story_word
 from newsreader.ui.format import MUTED, meta_line, related_row
 from newsreader.ui.textual_compat.plain_lines import is_plain, plain_lines
 from newsreader.ui.textual_compat.widget import (
@@ -40,15 +40,56 @@ PLACEHOLDER = "Pick a headline and press Enter to read it."
 QUOTE_BAR = "▌"
 LEAD_BAR = "▌"
 RELATED_RULE = "▔"
+LINK_STYLE = "underline"
+MARK_STYLE = "bold $accent"
 _BLANK = Content("")
+Marks = list[tuple[str, int]]  # (a link's words, its number), in reading order
 
 
 def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
     return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
 
 
-def block_lines(block: Block, width: int) -> list[Content]:
-    """One body block as lines wrapped to `width` cells (fetched text stays literal)."""
+def _marked(text: str, marks: Marks) -> tuple[Content, Marks]:
+    """`text` with each link's words underlined and "[N]" after them; the marks whose words
+    it does not hold come back (a list block tries its next entry)."""
+    parts: list[str | tuple[str, str]] = []
+    pos = 0
+    missing: Marks = []
+    for words, number in marks:
+        at = text.find(words, pos) if words else -1
+        if at < 0:
+            missing.append((words, number))
+            continue
+        end = at + len(words)
+        parts += [text[pos:at], (text[at:end], LINK_STYLE), (f"[{number}]", MARK_STYLE)]
+        pos = end
+    parts.append(text[pos:])
+    return Content.assemble(*parts), missing
+
+
+def _numbers(marks: Marks) -> Content:
+    """" [3][4]": links whose words the text did not hold, numbered at its end."""
+    return Content.styled(" " + "".join(f"[{n}]" for _, n in marks), MARK_STYLE)
+
+
+def _marked_lines(texts: list[str], width: int, marks: Marks) -> list[list[Content]]:
+    """Each text wrapped, the marks placed in order across them (a list's entries)."""
+    out = []
+    for i, text in enumerate(texts):
+        if not marks:
+            out.append(wrap_plain(text, width))
+            continue
+        line, marks = _marked(text, marks)
+        if i == len(texts) - 1 and marks:
+            line += _numbers(marks)
+        out.append(line.wrap(width))
+    return out
+
+
+def block_lines(block: Block, width: int, marks: Marks | None = None) -> list[Content]:
+    """One body block as lines wrapped to `width` cells (fetched text stays literal); `marks`
+    number the links in a paragraph's or a list's text."""
     width = max(width, 8)
     if block.type == "heading":
         if not block.text:
@@ -71,18 +112,22 @@ def block_lines(block: Block, width: int) -> list[Content]:
     if block.type == "list":
         items = [item for item in block.items if item.strip()] or [block.text]
         out: list[Content] = []
-        for item in items:
-            wrapped = wrap_plain(item, max(width - 4, 4))
+        for wrapped in _marked_lines(items, max(width - 4, 4), marks or []):
             out += _indent(wrapped, Content("  • "), Content("    "))
         return out
-    return wrap_plain(block.text, width) if block.text else []
+    if not block.text:
+        return []
+    return _marked_lines([block.text], width, marks)[0] if marks else wrap_plain(block.text, width)
 
 
-def body_lines(blocks: Sequence[Block], width: int) -> list[Content]:
-    """All blocks, one blank line after each (what the per-block margins used to give)."""
+def body_lines(
+    blocks: Sequence[Block], width: int, marks: dict[int, Marks] | None = None
+) -> list[Content]:
+    """All blocks, one blank line after each (what the per-block margins used to give);
+    `marks` by block index (present.body_link_marks)."""
     out: list[Content] = []
-    for block in blocks:
-        lines = block_lines(block, width)
+    for index, block in enumerate(blocks):
+        lines = block_lines(block, width, marks.get(index) if marks else None)
         if lines:
             out += lines
             out.append(_BLANK)
@@ -104,7 +149,7 @@ def story_lines(story: Story, width: int) -> list[Content]:
         bar = Content.assemble((LEAD_BAR, "$accent"), " ")
         lead = Content.styled(story.lead, "bold").wrap(max(width - 3, 4))
         lines += _blank_if(_indent(lead, bar, bar))
-    lines += body_lines(story.blocks, width)
+    lines += body_lines(story.blocks, width, body_link_marks(story) if story.links else None)
     if not has_text(story):
         lines += _blank_if(Content.styled(
             f"{story_word(story, 'no_text')}: the page had no article text newsreader could "

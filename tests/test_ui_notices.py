@@ -1,0 +1,53 @@
+"""Notifications never stack over the story: a new notice replaces the earlier ones of its kind
+(issue 21.8)."""
+
+from __future__ import annotations
+
+from textual.widgets._toast import Toast
+
+from tests.ui_fakes import SIZE, FakeReader, main, make_app, settle
+
+
+def toasts(app: object) -> list[str]:
+    """The toasts on screen, as painted (not only the app's list of notices)."""
+    return [str(toast.render()) for toast in app.screen.query(Toast)]  # type: ignore[attr-defined]
+
+
+async def test_a_burst_of_keys_that_notify_leaves_one_toast() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:  # toasts drawn
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        # Read/unread, save/unsave, all read and undo, a source cycled: ten notices at once.
+        await pilot.press("m", "m", "s", "s", "A", "U", "f", "f", "m", "m")
+        await settle(pilot)
+        await pilot.pause(0.3)  # the toast rack mounts and removes toasts on its own
+        assert len(app._notifications) == 1
+        shown = toasts(app)
+        assert len(shown) == 1 and "Marked unread." in shown[0]
+
+
+async def test_a_warning_is_not_dropped_by_the_notices_after_it_but_replaced_by_the_next() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.notify("disk trouble", severity="error")
+        await pilot.press("m", "m", "m")  # three quick notices after it
+        await settle(pilot)
+        assert sorted(n.message for n in app._notifications) == ["Marked read.", "disk trouble"]
+        for n in range(3):
+            app.notify(f"warning {n}", severity="warning")
+        await settle(pilot)
+        assert sorted(n.message for n in app._notifications) == ["Marked read.", "warning 2"]
+
+
+async def test_startup_warnings_are_one_notice_with_a_line_each() -> None:
+    reader = FakeReader()
+    reader.warnings = ["config.toml:1: [a] unknown key ignored",
+                       "config.toml:2: [b] unknown key ignored"]
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert main(app).story_view is not None
+        assert [n.message for n in app._notifications] == ["\n".join(reader.warnings)]
