@@ -72,7 +72,13 @@ def timeline_rows(entries: list[ThreadEntry]) -> tuple[list[Option], list[Thread
 class ThreadScreen(Dialog[ThreadEntry | None]):
     """Dismisses with the chosen entry (Enter), or None (Esc)."""
 
+    # Opaque, unlike the other dialogs: nothing of the main screen shows through, so it is
+    # not composited under the timeline on every frame (bench/thread_bench.py: `t` to the
+    # painted view took half the time: p50 51 -> 26 ms in one run).
     DEFAULT_CSS = """
+    ThreadScreen {
+        background: $background;
+    }
     ThreadScreen > .dialog {
         width: 110;
         height: auto;
