@@ -87,6 +87,8 @@ def _drop_stdout() -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command:  # collections were held while the modules loaded (__main__.run)
+        gc.enable()  # the app holds them until its first frame (ui/gc_pacing)
     demo = getattr(args, "demo", False)
     offline = getattr(args, "offline", False)
     paths = default_paths(demo=demo)

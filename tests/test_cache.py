@@ -6,6 +6,7 @@ import errno
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import diskcache
@@ -57,6 +58,37 @@ def test_roundtrip_and_reopen(cache_dir: Path):
     _check(again)
     again.close()
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+
+
+def test_opening_keeps_one_connection_that_waits_for_a_writer(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """diskcache's set-up connection is kept, not closed and reopened (closing the last
+    connection checkpoints the database: an fsync at every start), and it still waits for
+    another process's write (the busy timeout) instead of failing at once."""
+    open_cache(cache_dir)[0].close()  # the database exists, as at every start but the first
+    connect = sqlite3.connect
+    connections: list[sqlite3.Connection] = []
+
+    def counted(*args, **kwargs):
+        connections.append(connect(*args, **kwargs))
+        return connections[-1]
+
+    monkeypatch.setattr(diskcache.core.sqlite3, "connect", counted)
+    cache, warning = open_cache(cache_dir)
+    try:
+        assert warning is None and len(connections) == 1
+        assert connections[0].execute("PRAGMA busy_timeout").fetchone() == (5000,)
+        other = connect(cache_dir / "cache.db", isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+        release = threading.Timer(0.2, other.execute, ("COMMIT",))
+        release.start()
+        cache.put_json("k", 1)  # waits for it, then writes
+        release.join()
+        other.close()
+        assert cache.get_json("k") == 1 and len(connections) == 1
+    finally:
+        cache.close()
 
 
 def test_memory_cache_same_interface():

@@ -198,3 +198,53 @@ def test_a_recall_whose_only_link_is_a_video_stays_in_the_text() -> None:
     story = parse_story(_page(body), "https://agency.example/news/4")
     assert not story.related
     assert story.blocks[-1].text == "Как сообщалось, фильм о митрополите можно посмотреть здесь."
+
+
+_LEAD = ("The city will open four new bridges across the river by the end of next year, the "
+         "mayor said on Monday.")
+
+
+@pytest.mark.parametrize(("lead_html", "description"), [
+    (f"<div class='article__standfirst'>{_LEAD}</div>", ""),  # a standfirst element
+    (f"<p><strong>{_LEAD}</strong></p>", ""),  # a wholly bold first paragraph
+    (f"<p><em>{_LEAD}</em></p>", ""),  # a wholly italic one (an interview's introduction)
+    (f"<h2>{_LEAD}</h2>", ""),  # a sentence set as a subheading under the headline
+    (f"<p>{_LEAD}</p>", _LEAD),  # the page's description is its first paragraph
+    # … or was cut from it (a longread's description is its first paragraph's last sentence)
+    (f"<p>{_LEAD} Work starts in March and ends when the last of the four bridges opens.</p>",
+     "Work starts in March and ends when the last of the four bridges opens."),
+])
+def test_leads_by_meaning(lead_html: str, description: str) -> None:
+    meta = f"<meta property='og:description' content='{description}'>" if description else ""
+    page = (f"<html><head>{meta}<title>Bridges</title></head><body><article>"
+            f"<h1>Four new bridges for the city</h1>{lead_html}{PARA}{PARA}</article>"
+            "</body></html>").encode()
+    story = parse_story(page, "https://agency.example/news/bridges")
+    assert (story.lead or "").startswith(_LEAD)
+    assert not any(b.text.startswith(_LEAD) for b in story.blocks)  # shown once
+
+
+def test_a_plain_first_paragraph_is_body_text_not_a_lead() -> None:
+    page = (f"<html><head><meta property='og:description' content='Agency: news'></head><body>"
+            f"<article><h1>Four new bridges for the city</h1><p>{_LEAD}</p>{PARA}</article>"
+            "</body></html>").encode()
+    story = parse_story(page, "https://agency.example/news/bridges")
+    assert story.lead is None
+    assert story.blocks[0].text == _LEAD
+
+
+def test_a_description_that_is_only_the_site_name_is_no_summary() -> None:
+    page = ("<html><head><meta property='og:site_name' content='Agency'>"
+            "<meta property='og:description' content='Agency'>"
+            f"<meta name='description' content='{_LEAD}'></head><body><article>"
+            f"<h1>Four new bridges for the city</h1><p>{_LEAD}</p>{PARA}</article>"
+            "</body></html>").encode()
+    assert parse_story(page, "https://agency.example/news/bridges").lead == _LEAD
+
+
+def test_a_date_only_the_text_shows_is_found_on_the_cleaned_page() -> None:
+    page = ("<html><head><title>Bridges</title><script>var cfg = {built: '2011-05-04'};</script>"
+            "</head><body><article><h1>Four new bridges for the city</h1>"
+            f"<p class='date'>Published 12 March 2024</p>{PARA}{PARA}</article></body></html>")
+    story = parse_story(page.encode(), "https://agency.example/news/bridges")
+    assert (story.published or "").startswith("2024-03-12")

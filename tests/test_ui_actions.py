@@ -299,6 +299,17 @@ async def test_theme_is_remembered_and_restored() -> None:
         assert app.theme == "nord"
 
 
+async def test_a_saved_theme_that_is_gone_is_said_in_the_start_notice() -> None:
+    reader = FakeReader()
+    reader.set_setting("theme", "gone")  # e.g. saved by a newer Textual
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert warnings == [f"Unknown theme 'gone'; using {app.theme}."]
+        assert app.theme == "textual-dark"
+
+
 async def test_command_palette_offers_every_action() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
+from textual._compositor import Compositor
 
 from newsreader.config import Config
+from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.navigation import OFFLINE_TITLE
 from tests.ui_fakes import SIZE, FakeReader, main, make_app, make_story, settle, shown_text, url
 
@@ -263,6 +268,38 @@ async def test_history_survives_an_app_restart(tmp_path: Path) -> None:
         await settle(pilot)
         assert screen.story_view.url == url("a")
         assert second.is_read("a")
+
+
+async def test_the_last_story_comes_back_just_after_the_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first frame waits only for the headlines, on the restored row; the story follows."""
+    data = tmp_path / "state"
+    first = FakeReader(data_dir=data)
+    async with make_app(first).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        left_on = main(pilot.app).story_view.url  # type: ignore[arg-type]
+        await pilot.press("q")
+    assert left_on is not None
+
+    app = make_app(FakeReader(data_dir=data))
+    first_frame: list[tuple[int | None, str | None]] = []  # (highlighted row, story shown)
+    render_update = Compositor.render_update
+
+    def noted(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        if not first_frame and isinstance(app.screen, MainScreen):
+            screen = app.screen
+            first_frame.append((screen.headlines.highlighted, screen.story_view.url))
+        return render_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert first_frame == [(2, None)]
+        assert screen.story_view.url == left_on and screen.headlines.highlighted == 2
 
 
 async def test_moving_the_highlight_repaints_the_rows_it_left_and_reached() -> None:

@@ -14,7 +14,7 @@ from lxml.html import HtmlElement
 from newsreader.parse.sanitize import clean_line
 from newsreader.parse.urls import safe_url
 
-__all__ = ["PageMeta", "extract_meta", "iso_datetime"]
+__all__ = ["PageMeta", "extract_meta", "found_date", "iso_datetime"]
 
 _ARTICLE_TYPES = frozenset({"newsarticle", "article", "reportagenewsarticle", "blogposting",
                             "analysisnewsarticle", "opinionnewsarticle", "report", "webpage"})
@@ -62,14 +62,23 @@ def iso_datetime(value: Any) -> str | None:
     return dt.isoformat()
 
 
-def _found_date(root: HtmlElement, url: str) -> str | None:
+def found_date(root: HtmlElement, url: str) -> str | None:
     """The page's date as htmldate finds it (URL, visible dates, other markup), day precision.
 
-    Asked only when the page's metadata gives none: it is the slow way (~2 ms a page here).
+    For a page whose metadata gives none, asked on the cleaned page (no scripts, styles or
+    head; the metadata is read already): htmldate searches the page's serialised text, so
+    there is less to search, and a date in a script is none of the story's (generic set:
+    0.860 → 0.864 of dates right, trafilatura's own figure). Its extensive search hands free
+    text to dateparser, which tries every locale it knows and recompiled their patterns on
+    each call (~0.5 s a page on 2 cores): the quick search goes first, and finds most dates.
     """
     try:
-        found = find_date(root, url=url, extensive_search=True, original_date=True,
-                          outputformat="%Y-%m-%d", deferred_url_extractor=True)
+        found = None
+        for extensive in (False, True):
+            found = find_date(root, url=url, extensive_search=extensive, original_date=True,
+                              outputformat="%Y-%m-%d", deferred_url_extractor=True)
+            if found:
+                break
     except Exception:  # htmldate parses free text: a page must never fail on it
         return None
     return iso_datetime(found) if isinstance(found, str) else None
@@ -136,7 +145,8 @@ def _lang(value: Any) -> str | None:
 
 
 def extract_meta(root: HtmlElement, url: str) -> PageMeta:
-    """Collect metadata from a parsed (not yet cleaned) document."""
+    """Collect metadata from a parsed (not yet cleaned) document; for a date its text alone
+    shows, ask found_date() once the document is cleaned."""
     meta = PageMeta()
     base = root.find(".//base")
     base_href = safe_url(base.get("href"), url) if base is not None else None
@@ -159,17 +169,22 @@ def extract_meta(root: HtmlElement, url: str) -> PageMeta:
     page_title = _TITLE_SUFFIX.sub("", "".join(title_el.itertext())) if title_el is not None else ""
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
     meta.title = clean_line(headline or first("og:title", "twitter:title") or h1_text or page_title)
-    meta.description = clean_line(
-        (ld.get("description") if isinstance(ld.get("description"), str) else "")
-        or first("og:description", "description", "twitter:description"), 2000)
+    # A description that is only the site's name (RIA's og:description "РИА Новости") says
+    # nothing about the story: the next one is asked.
+    site = " ".join(first("og:site_name").casefold().split())
+    descriptions = [ld.get("description") if isinstance(ld.get("description"), str) else ""]
+    for key in ("og:description", "description", "twitter:description"):
+        descriptions += m.get(key, [])
+    meta.description = next(
+        (text for text in (clean_line(d, 2000) for d in descriptions)
+         if text and " ".join(text.casefold().split()) != site), "")
 
     time_el = root.find(".//time[@datetime]")
     meta.published = (iso_datetime(ld.get("datePublished"))
                       or iso_datetime(first("article:published_time", "pubdate", "date",
                                             "datepublished", "publishdate", "dc.date.issued",
                                             "dc.date", "sailthru.date", "parsely-pub-date"))
-                      or iso_datetime(time_el.get("datetime") if time_el is not None else None)
-                      or _found_date(root, url))
+                      or iso_datetime(time_el.get("datetime") if time_el is not None else None))
     meta.updated = (iso_datetime(ld.get("dateModified"))
                     or iso_datetime(first("article:modified_time", "og:updated_time")))
 

@@ -47,6 +47,7 @@ class Item:
     level: int = 2
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, absolute url)
     bold: bool = False  # the whole paragraph is <strong>/<b>: a lead or a label
+    italic: bool = False  # the whole paragraph is <em>/<i>: a standfirst set apart
     src: str | None = None
     alt: str | None = None
     caption: str | None = None
@@ -88,8 +89,9 @@ def _pick_lead(items: list[Item], description: str) -> int | None:
     """Index of the standfirst among the first items, if one is recognisable.
 
     A standfirst is a subtitle sentence right under the headline (an <h2> that reads as a
-    sentence, not a section name), a wholly bold first paragraph, or the first paragraph
-    when the page's description says it is.
+    sentence, not a section name), a first paragraph set apart in bold or italics (RIA sets
+    an interview's introduction in <em>), or the first paragraph when the page's own summary
+    (its description) is that paragraph, opens it, or was cut from it.
     """
     desc = norm(description)
     for i, item in enumerate(items[:6]):
@@ -104,11 +106,20 @@ def _pick_lead(items: list[Item], description: str) -> int | None:
         if item.kind != "p" or len(item.text) < 15:
             continue
         text = norm(item.text)
-        if (item.bold and not _is_label(text)) or (
-                len(item.text) >= 40 and desc and (text == desc or text.startswith(desc[:120]))):
+        if item.bold and not _is_label(text):
+            return i
+        if len(item.text) >= 40 and (item.italic or _is_summarised_by(text, desc)):
             return i
         return None  # the first real paragraph is body text
     return None
+
+
+def _is_summarised_by(text: str, desc: str) -> bool:
+    """The page's description (normed) is this paragraph (normed), opens it or is cut from it
+    (a longread's description is its first paragraph's third sentence)."""
+    if not desc:
+        return False
+    return text == desc or text.startswith(desc[:120]) or (len(desc) >= 60 and desc[:80] in text)
 
 
 def _is_label(text: str) -> bool:

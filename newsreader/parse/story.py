@@ -13,7 +13,7 @@ from newsreader.models import Story
 from newsreader.parse.encoding import decode_bytes
 from newsreader.parse.fields import norm
 from newsreader.parse.generic import extract_generic
-from newsreader.parse.html_meta import extract_meta
+from newsreader.parse.html_meta import extract_meta, found_date
 from newsreader.parse.html_util import DROP_TAGS, parse_document_checked
 from newsreader.parse.news import Item, assemble
 from newsreader.parse.sanitize import clean_line
@@ -141,12 +141,14 @@ def _body_items(
     fallback when trafilatura finds no text at all.
     """
     region = find_article_root(doc)
+    # One <article> is the story; of several (teasers, comments), the longest may not be.
+    article = region if region is not None and len(doc.findall(".//article")) <= 1 else None
     if region is None:
         region = find_text_region(doc)
     _drop_site_chrome(doc, region)
     order = _link_order(region, base)
     parts = lift_specials(region, base) if region is not None else ArticleParts()
-    items = extract_generic(doc, base, parts.attributions) if generic else []
+    items = extract_generic(doc, base, parts.attributions, article) if generic else []
     if len(items) > MAX_ITEMS:
         items, parts.truncated = items[:MAX_ITEMS], True
     if _has_text(items):
@@ -226,6 +228,8 @@ def parse_story(
     meta = extract_meta(doc, url)
     base = meta.base_url
     _clean_document(doc)
+    if meta.published is None:  # the page's markup says nothing: its text may
+        meta.published = found_date(doc, url)
     try:
         generic = content.count(b"<") <= GENERIC_MAX_TAGS
         items, parts, order = _body_items(doc, base, generic=generic)

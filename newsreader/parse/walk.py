@@ -166,15 +166,14 @@ def _links(el: HtmlElement, base: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_bold(el: HtmlElement) -> bool:
-    """All visible text of `el` sits inside <strong>/<b>."""
-    bold = " ".join(b.text_content() for b in el.iter("strong", "b")
-                    if (parent := b.getparent()) is not None
-                    and parent.tag not in ("strong", "b"))
-    if not bold:  # most paragraphs: no need to clean the whole text
+def _wholly(el: HtmlElement, tags: tuple[str, ...]) -> bool:
+    """All visible text of `el` sits inside one style's tags (<strong>/<b>, <em>/<i>)."""
+    styled = " ".join(b.text_content() for b in el.iter(*tags)
+                      if (parent := b.getparent()) is not None and parent.tag not in tags)
+    if not styled:  # most paragraphs: no need to clean the whole text
         return False
     total = clean_line(el.text_content(), PARA_MAX)
-    return bool(total) and clean_line(bold, PARA_MAX) == total
+    return bool(total) and clean_line(styled, PARA_MAX) == total
 
 
 def _is_pixel(img: HtmlElement) -> bool:
@@ -210,7 +209,8 @@ class _Walker:
     def para(self, el: HtmlElement, text: str | None = None) -> None:
         text = clean_line(text if text is not None else iter_text(el), PARA_MAX)
         if text:
-            self.add(Item("p", text, links=_links(el, self.base), bold=_is_bold(el)))
+            self.add(Item("p", text, links=_links(el, self.base), bold=_wholly(el, ("strong", "b")),
+                          italic=_wholly(el, ("em", "i"))))
         for img in el.iter("img"):  # an image inside a paragraph is still an image
             item = _image(img, self.base, None)
             if item:

@@ -73,23 +73,49 @@ class NewsreaderApp(CrashReportingApp):
         if reader.offline:
             self.sub_title = "offline"
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The main screen is the app's first screen, composed in Textual's own start-up.
+
+        Pushed from on_mount over Textual's default screen, it was laid out three times and its
+        first frame rendered inside the start-up batch, where Textual drops it (17-53 ms of a
+        1,000-story start); as the first screen it is laid out and rendered once. Made before
+        the app's on_mount, so the start-up warnings it says are gathered here.
+        """
+        return MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start,
+                          warnings=self._start_warnings())
+
+    def _start_theme(self) -> tuple[str | None, object]:
+        """(The theme to start with, or None; the one to call unknown, or None.)
+
+        The saved theme, else the config's; a config theme that is no theme name at all is
+        among the config's warnings already.
+        """
         saved = self.reader.get_setting("theme")
         theme = saved or self.reader.config.theme
-        # Said in one notice with the config's warnings (MainScreen): one replaces another.
-        warnings: list[str] = []
         if isinstance(theme, str) and theme in self.available_themes:
-            self.theme = theme
-        elif theme and (saved or theme in THEME_NAMES):  # else a config warning said it
-            warnings.append(f"Unknown theme {theme!r}; using {self.theme}.")
-        # Watched only after the saved theme is applied, so start-up never writes it back.
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
+            return theme, None
+        if theme and (saved or theme in THEME_NAMES):
+            return None, theme
+        return None, None
+
+    def _start_warnings(self) -> list[str]:
+        """Said in one notice with the config's warnings (MainScreen): one replaces another."""
+        warnings: list[str] = []
+        _, unknown = self._start_theme()
+        if unknown:
+            warnings.append(f"Unknown theme {unknown!r}; using {self.theme}.")
         if self._compat_notice:
             warnings.append(self._compat_notice)
         warnings += [clash_message(key, ids) for key, ids in self._key_clashes]
+        return warnings
+
+    def on_mount(self) -> None:
+        theme, _ = self._start_theme()
+        if theme:
+            self.theme = theme
+        # Watched only after the saved theme is applied, so start-up never writes it back.
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._report_state_errors()
-        self.push_screen(MainScreen(self.reader, self.clock, refresh_on_start=self.refresh_on_start,
-                                    warnings=warnings))
         self.set_interval(GC_TICK_SECONDS, self.gc_pacer.tick)
 
     def _report_state_errors(self) -> None:

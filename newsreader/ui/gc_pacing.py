@@ -11,7 +11,8 @@ collections are switched off and the app collects itself, from a timer:
   freeze is collected (7-18 ms in bench/open_bench.py), then frozen too. Anything frozen that dies
   later is reclaimed by the next whole-heap collection, so memory stays bounded.
 
-Start-up collects nothing before the first frame (`hold_until_first_paint`): the collections
+Start-up collects nothing before the first frame (`hold_until_first_paint`; the `newsreader`
+command holds collections from its first line, `newsreader.__main__.run`): the collections
 that imports, opening the cache and mounting the widgets set off took 35-80 ms of a 0.35-0.6 s
 start (one of them a whole-heap one). After the first paint the heap is frozen as it is, and
 its garbage goes in the first whole collection, at the first pause (about a second later).

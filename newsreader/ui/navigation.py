@@ -175,12 +175,23 @@ class StoryNavigator:
             self.marks_changed()
 
     def restore_last_story(self) -> None:
-        """After a restart, show the story history points at, where the reader left it."""
+        """After a restart, show the story history points at, where the reader left it.
+
+        Its row is highlighted at once; the story itself is shown just after the first frame,
+        which then waits only for the headlines (rendering a cached story was 10-40 ms of the
+        start). A key that opened or moved to another story meanwhile wins.
+        """
         entry = self.reader.history.current
         if entry is None:
             return
         self._return_to_row(entry)
-        self._load(entry.url, None, entry.scroll_y)
+        row = self.headlines.highlighted
+
+        def show() -> None:
+            if self.story_view.url is None and self.headlines.highlighted == row:
+                self._load(entry.url, None, entry.scroll_y)
+
+        self.screen.call_after_refresh(show)
 
     def _id_at(self, row: int | None) -> str | None:
         headline = self.headlines.headline_at(row)
