@@ -57,7 +57,9 @@ class Site:
     def lookup(self, path: str) -> tuple[bytes, str] | None:
         if path in self.feeds:
             return self.feeds[path], "application/rss+xml; charset=utf-8"
-        if path.startswith("/s/") and path.endswith(".html"):
+        # /n/<k>: the pages the stories' "Read also" links point to (in no feed: a refresh
+        # reaches them only along threads).
+        if (path.startswith("/s/") and path.endswith(".html")) or path.startswith("/n/"):
             index = int(hashlib.md5(path.encode()).hexdigest()[:8], 16) % POOL_SIZE
             page = self.pool[index]
             return page.body, page.content_type

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PYTHON, Row, machine, print_table
 
-SCRIPTS = ("start_bench.py", "quit_bench.py", "open_bench.py", "responsiveness_bench.py",
-           "refresh_bench.py", "scale_bench.py")
+SCRIPTS = ("start_bench.py", "quit_bench.py", "open_bench.py", "thread_bench.py",
+           "responsiveness_bench.py", "refresh_bench.py", "scale_bench.py")
 
 
 def main() -> None:

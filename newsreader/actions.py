@@ -43,6 +43,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("y", "copy_link", "Copy link", "Copy the story's link"),
     KeySpec("s", "toggle_saved", "Save", "Save or unsave the story", show=True),
     KeySpec("m", "toggle_read", "Read/unread", "Mark the story read or unread"),
+    KeySpec("t", "thread", "Thread", "Its thread: the Recall chain, oldest first"),
     KeySpec("z", "toggle_full_story", "Full screen", "The story alone, or beside the list"),
     KeySpec("A", "mark_all_read", "All read", "Mark every headline the list shows read"),
     KeySpec("U", "undo_mark_all", "Undo all read", "Undo the last mark-all-read"),

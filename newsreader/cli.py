@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("urls", nargs="+", metavar="URL")
     read.add_argument("--format", choices=("text", "json"), default="text",
                       help="text (default) or json: one JSON object per line")
+    thread = commands.add_parser(
+        "thread", parents=[common],
+        help="print a story's thread: what it recalls and what followed it, oldest first")
+    thread.add_argument("url", metavar="URL")
+    thread.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (default) or json: one object with the stories in order")
     commands.add_parser("paths", parents=[common],
                         help="print the config, data and cache locations")
     add_manage_commands(commands, common)
@@ -122,6 +128,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_fetch(config, offline=offline, demo=demo, force=args.force))
         if args.command == "read":
             return asyncio.run(_read(config, args.urls, args.format, offline, demo))
+        if args.command == "thread":
+            return asyncio.run(_thread(config, args.url, args.format, offline, demo))
         return _app(config, offline=offline, demo=demo)
     except KeyboardInterrupt:
         return 130
@@ -215,6 +223,9 @@ async def _fetch(config: Config, *, offline: bool, demo: bool, force: bool) -> i
         f"headlines, {prefetched} of "
         f"{progress.stories_total} stories prefetched"
     )
+    if progress.threads_total:
+        summary += (f", {progress.threads_done - progress.thread_errors} of "
+                    f"{progress.threads_total} pages along their threads")
     if progress.not_due:
         summary += (
             f"; {progress.not_due} not due yet or waiting to retry after an error"
@@ -264,6 +275,31 @@ async def _read(
         say_notices(reader)
         await reader.aclose()
     return status
+
+
+async def _thread(config: Config, raw: str, output: str, offline: bool, demo: bool) -> int:
+    from newsreader.cli_render import print_thread
+    from newsreader.parse.urls import safe_url
+
+    url = safe_url(raw)
+    if url is None:
+        print(f"newsreader: {raw!r}: not an http(s) URL", file=sys.stderr)
+        return EXIT_FAILED
+    reader = _open_reader(config, offline=offline, demo=demo)
+    try:
+        entries = await reader.load_thread(url)
+    except NewsreaderError as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        say_notices(reader)
+        await reader.aclose()
+    if output == "json":
+        print(json.dumps({"url": url, "stories": [e.to_dict() for e in entries]},
+                         ensure_ascii=False))
+    else:
+        print_thread(entries)
+    return EXIT_OK
 
 
 def _app(config: Config, *, offline: bool, demo: bool) -> int:

@@ -11,14 +11,17 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from newsreader.models import Story
+from newsreader.models import Story, ThreadEntry
 from newsreader.present import (
+    RELATION_LABELS,
     kind_label,
     meta_parts,
     numbered_links,
+    one_line,
     quoted,
     recall_paragraphs,
     story_word,
+    thread_when,
 )
 
 if TYPE_CHECKING:
@@ -113,6 +116,20 @@ def _no_wrap_width(story: RenderableType) -> int:
     return longest + 80
 
 
+def print_thread(entries: list[ThreadEntry]) -> None:
+    """The timeline, oldest first: date, how it is related, source and title, its first line.
+    Plain lines (the titles are fetched text: never markup); "▶" marks the story asked for."""
+    for entry in entries:
+        mark = "▶" if entry.relation == "self" else " "
+        source = f"{entry.source} — " if entry.source else ""
+        note = "" if entry.cached else "  (not cached)"
+        print(f"{mark} {thread_when(entry):16}  {RELATION_LABELS[entry.relation]:14}  "
+              f"{source}{one_line(entry.title, 200)}{note}")
+        if entry.lead:
+            print(f"  {'':16}  {'':14}  {one_line(entry.lead, 160)}")
+        print(f"  {'':16}  {'':14}  {entry.url}")
+
+
 @contextmanager
 def fetch_progress() -> Iterator[Callable[[RefreshProgress], None]]:
     """A two-bar progress display (sources, stories) fed by refresh progress callbacks."""
@@ -125,10 +142,14 @@ def fetch_progress() -> Iterator[Callable[[RefreshProgress], None]]:
     )
     sources = progress.add_task("sources", total=None)
     stories = progress.add_task("stories", total=None)
+    threads = progress.add_task("threads", total=None, visible=False)
 
     def update(state: RefreshProgress) -> None:
         progress.update(sources, total=state.sources_total, completed=state.sources_done)
         progress.update(stories, total=state.stories_total or None, completed=state.stories_done)
+        if state.threads_total:  # pages along Recall / Read-also links: "threads 120/300"
+            progress.update(threads, total=state.threads_total, completed=state.threads_done,
+                            visible=True)
 
     with progress:
         yield update

@@ -60,6 +60,8 @@ class Config:
     prefetch_per_source: int = 30
     cache_size_mb: int = 1024
     keep_days: int = 30
+    thread_depth: int = 3  # Recall / Read-also links the prefetch follows from each story
+    thread_prefetch_max: int = 500  # pages a refresh fetches along threads at most
     mark_read: str = "open"
     max_width: int = 80  # story text columns at most, centred in a wider pane
     images: str = "auto"  # "auto": pictures fetched with their story and drawn; "off": captions
@@ -78,6 +80,8 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str, tuple[int, int] | None
     "prefetch_per_source": (int, "an integer", (0, 1000)),
     "cache_size_mb": (int, "an integer (MiB)", (16, 1_048_576)),
     "keep_days": (int, "an integer (days)", (1, 36_500)),
+    "thread_depth": (int, "an integer (links)", (0, 10)),
+    "thread_prefetch_max": (int, "an integer (pages)", (0, 100_000)),
     "mark_read": (str, '"open" or "leave"', None),
     "max_width": (int, "an integer (columns)", (20, 1000)),
     "images": (str, '"auto" or "off"', None),
@@ -141,7 +145,8 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
             shown, 'must be "auto" or "off"', line=_line_of(text, "images"), key="images"
         )
     for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",
-                "keep_days", "mark_read", "max_width", "images", "theme", "browser"):
+                "keep_days", "thread_depth", "thread_prefetch_max", "mark_read", "max_width",
+                "images", "theme", "browser"):
         if key in data:
             setattr(config, key, data[key])
     keys = data.get("keys", {})

@@ -7,7 +7,10 @@ from typing import Any, Literal
 
 BlockType = Literal["paragraph", "heading", "quote", "image", "list"]
 RelatedKind = Literal["recall", "read_also", "related"]
+ThreadRelation = Literal["self", "recall", "read_also", "followed_by"]
 
+# The exact key order of a thread entry's JSON form (the `thread --format json` contract).
+THREAD_ENTRY_KEYS = ("url", "title", "published", "source", "lead", "relation", "depth")
 # The exact key order of a story's JSON form (the `read --format json` contract).
 STORY_KEYS = (
     "url", "canonical_url", "title", "published", "updated", "authors", "source", "dateline",
@@ -194,3 +197,27 @@ class Story:
                 for link in data.get("links") or []
             ],
         )
+
+
+@dataclass(slots=True)
+class ThreadEntry:
+    """One story of a thread: how it is related to the story the thread was asked for.
+
+    `depth` counts links from that story (0 for itself); `cached` says whether it can be read
+    offline (an entry not cached has what the linking story said of it: title and summary).
+    """
+
+    url: str
+    title: str
+    relation: ThreadRelation
+    depth: int
+    published: str | None = None
+    source: str | None = None
+    lead: str | None = None
+    cached: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        values = {"url": self.url, "title": self.title, "published": self.published,
+                  "source": self.source, "lead": self.lead, "relation": self.relation,
+                  "depth": self.depth}
+        return {key: values[key] for key in THREAD_ENTRY_KEYS}

@@ -6,9 +6,12 @@ from datetime import datetime
 from typing import NamedTuple
 
 from newsreader.dates import parse_time
-from newsreader.models import Story
+from newsreader.models import Story, ThreadEntry
 
 KIND_LABELS = {"recall": "Recall", "read_also": "Read also", "related": "Related"}
+# How a thread's entry is related to the story the thread was asked for.
+RELATION_LABELS = {"self": "this story", "recall": "recalled", "read_also": "read also",
+                   "followed_by": "followed up by"}
 # The story's own words for its meta line and its Recall section, in the story's language.
 _WORDS = {
     "en": {"views": "views", "by": "by", "recall": "Recall", "no_text": "No article text found"},
@@ -150,3 +153,14 @@ def failure_groups(failures: dict[str, int]) -> list[str]:
     """"host: cause (n)" lines, the biggest group first: why stories were not prefetched."""
     ranked = sorted(failures.items(), key=lambda item: (-item[1], item[0]))
     return [f"{group} ({count})" if count > 1 else group for group, count in ranked]
+
+
+def thread_when(entry: ThreadEntry) -> str:
+    """A timeline entry's date, "2024-05-01 14:05", or "undated"."""
+    return local_time(entry.published) or "undated"
+
+
+def one_line(text: str | None, width: int) -> str:
+    """`text` on one line of at most `width` characters (cut with an ellipsis)."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: max(0, width - 1)] + "…"

@@ -3,12 +3,12 @@
     python screenshots/generate.py [OUTDIR]
 
 Writes, for the headline list with a story, a Recall story reached by following a related link,
-the help screen, the narrow layout, a story's links view and a story with its picture, the app's
-own SVG export and a PNG of it drawn by headless Chromium at 2x; and recall-walk.png, an animated
-PNG of a Recall walk (open a story, follow its Recall link, Backspace back). Needs Debian's
-`chromium fonts-firacode fonts-symbola` (Fira Code is the SVG's font; Symbola has the header's
-⭘). Uses throw-away XDG dirs, so the user's own cache and history are never touched, and each
-capture starts from a first run.
+the thread view (`t`), the help screen, the narrow layout, a story's links view and a story with
+its picture, the app's own SVG export and a PNG of it drawn by headless Chromium at 2x; and
+recall-walk.png, an animated PNG of a Recall walk (open a story, follow its Recall link,
+Backspace back). Needs Debian's `chromium fonts-firacode fonts-symbola` (Fira Code is the SVG's
+font; Symbola has the header's ⭘). Uses throw-away XDG dirs, so the user's own cache and history
+are never touched, and each capture starts from a first run.
 """
 
 from __future__ import annotations
@@ -116,6 +116,11 @@ async def _help(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("question_mark")
 
 
+async def _thread(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _open_start(pilot)
+    await pilot.press("t")  # the story's thread: its Recall chain, oldest first
+
+
 async def _links(pilot) -> None:  # type: ignore[no-untyped-def]
     """The central bank story, its text's link marked [2], and the links view (u) over it."""
     screen = pilot.app.screen
@@ -136,6 +141,7 @@ async def _back(pilot) -> None:  # type: ignore[no-untyped-def]
 SHOTS: list[tuple[str, Step, tuple[int, int]]] = [
     ("list-and-story", _open_start, (120, 40)),
     ("recall-story", _recall, (120, 40)),
+    ("thread", _thread, (120, 40)),
     ("help", _help, (120, 40)),
     ("narrow", _open_start, (80, 40)),
     ("links", _links, (120, 40)),

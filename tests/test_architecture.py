@@ -88,7 +88,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_services_are_built_in_one_place() -> None:
     """Only wiring.py calls the services' constructors; everyone else calls open_reader."""
     built = {"Reader", "Library", "ReadingState", "Stories", "Refresher", "Schedule", "Network",
-             "ChildRefresh"}
+             "ChildRefresh", "Threads", "ThreadIndex"}
     callers = []
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

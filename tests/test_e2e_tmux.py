@@ -155,6 +155,24 @@ def test_twenty_j_in_one_burst_scroll_the_story_twenty_lines(tmux: Tmux) -> None
     assert back[:31] == rows[4:], "sixteen k: back sixteen lines"
 
 
+def test_t_shows_the_thread_enter_opens_an_entry_and_backspace_comes_back(tmux: Tmux) -> None:
+    tmux.wait_for("Central bank keeps")
+    tmux.wait_for("3/3 sources")  # the refresh prefetched along the Recall chains
+    tmux.keys("g", "Enter")
+    tmux.wait_for("Kyiv • RNA")
+    tmux.keys("t")
+    screen = tmux.wait_for("stories in this thread")
+    assert "▶" in screen and "Grain shipments through Odesa ports rise" in screen
+    assert "recalled" in screen
+    tmux.keys("k", "Enter")  # the entry just before it: the story it recalls
+    screen = tmux.wait_for("Odesa • RNA")
+    assert "Grain shipments through Odesa ports rise" in screen
+    assert "stories in this thread" not in screen
+    tmux.keys("BSpace")
+    screen = tmux.wait_for("Central bank keeps key rate unchanged, hryvnia steady")
+    assert "Kyiv • RNA" in screen
+
+
 @pytest.fixture
 def tmux_site(isolated_dirs: dict[str, Path], http_server: Any) -> Iterator[tuple[Tmux, Any]]:
     """`newsreader` (not the demo) on the fixture news site served from 127.0.0.1."""

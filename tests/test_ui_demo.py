@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsreader.demo import DEMO_BASE, MISSING_PAGE
 from newsreader.ui.navigation import OFFLINE_TITLE
 from tests.ui_fakes import SIZE, demo_app, main, settle, shown_text, status_text
@@ -60,11 +62,20 @@ async def test_demo_markup_headline_is_literal() -> None:
         assert "[bold red]markup[/]" in shown_text(main(app))
 
 
-async def test_demo_offline_uses_the_cache_and_says_what_is_missing() -> None:
-    app = demo_app()
+@pytest.mark.parametrize(("depth", "ends_at"), [
+    # Without threads the Recall chain ends in the archive pages no feed lists: never fetched.
+    (0, f"{DEMO_BASE}/news/kyiv-council-adopts-2027-budget"),
+    # With them (the default, 3 links), the refresh fetched those too: the walk ends only at
+    # the page that is gone (404), which no refresh could store.
+    (3, MISSING_PAGE),
+])
+async def test_demo_offline_uses_the_cache_and_says_what_is_missing(
+    depth: int, ends_at: str
+) -> None:
+    app = demo_app(thread_depth=depth)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)  # one online run fills the cache (feeds and prefetched stories)
-    app = demo_app(offline=True)
+    app = demo_app(offline=True, thread_depth=depth)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -72,13 +83,12 @@ async def test_demo_offline_uses_the_cache_and_says_what_is_missing() -> None:
         assert "offline" in status_text(screen)
         await open_url(pilot, START)
         assert screen.story_view.story is not None  # prefetched: readable offline
-        for _ in range(5):
+        for _ in range(6):
             if screen.story_view.story is None:
                 break
             await follow_recall(pilot)
-        # The Recall chain ends in pages that were never prefetched.
         assert OFFLINE_TITLE in shown_text(screen)
-        assert screen.story_view.url == f"{DEMO_BASE}/news/kyiv-council-adopts-2027-budget"
+        assert screen.story_view.url == ends_at
 
 
 async def test_demo_history_survives_a_restart() -> None:

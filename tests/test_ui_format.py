@@ -74,6 +74,10 @@ def test_status_line_shows_progress_errors_and_unread() -> None:
     text = status_content(offline=False, forced_offline=False, progress=running, unread=7).plain
     assert "online" in text and "3/8 sources, 12/40 stories" in text
     assert "7 unread" in text and "BBC: timeout" in text
+    assert "threads" not in text  # no pages along threads yet
+    running.threads_total, running.threads_done = 300, 120
+    text = status_content(offline=False, forced_offline=False, progress=running, unread=7).plain
+    assert "12/40 stories, threads 120/300" in text
     down = FakeProgress(sources_total=2, sources_done=2, offline=True)
     assert (
         "● offline"

@@ -7,7 +7,7 @@ import pytest
 
 from newsreader.config import Config
 from newsreader.models import Source
-from newsreader.ui.format import ROW_FIXED, shared_prefix
+from newsreader.ui.format import ROW_FIXED, THREAD_MARK, shared_prefix
 from tests.ui_fakes import BASE, FakeReader, headline, main, make_app, settle
 
 LONG = "Parliament approves the winter heating programme for every region of the country"
@@ -30,9 +30,15 @@ def first_row(app: object) -> tuple[str, int]:
     return headlines.render_line(0).text, headlines.size.width
 
 
+def title_start(row: str) -> int:
+    """Where the title's part of the row starts: its thread mark ("↳4 ": the story "a" of
+    the fake's sample stories has a thread), else the title ("Parliament...")."""
+    return row.index(THREAD_MARK) if THREAD_MARK in row else row.index("Parliament")
+
+
 def title_cells(row: str) -> int:
-    """How many cells of the row the title has (it starts with "Parliament")."""
-    return len(row.rstrip()) - row.index("Parliament")
+    """How many cells of the row the title has, its thread mark included."""
+    return len(row.rstrip()) - title_start(row)
 
 
 @pytest.mark.parametrize("columns", [100, 80])
@@ -50,7 +56,7 @@ async def test_titles_get_most_of_the_row_and_all_of_it_for_one_source(columns: 
         headlines = main(app).headlines
         assert headlines.scope == ("source", "Riverside News Agency")
         row, width = first_row(app)
-        assert "Riversi" not in row and row.index("Parliament") == ROW_FIXED
+        assert "Riversi" not in row and title_start(row) == ROW_FIXED
         assert headlines.source_width == 0
 
 
@@ -67,7 +73,7 @@ async def test_a_list_whose_headlines_all_come_from_one_source_has_no_source_col
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         row, _ = first_row(app)
-        assert "Example News" not in row and row.index("Parliament") == ROW_FIXED
+        assert "Example News" not in row and title_start(row) == ROW_FIXED
 
 
 def test_the_words_every_source_name_starts_with_are_said_once() -> None:

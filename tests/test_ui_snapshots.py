@@ -1,4 +1,5 @@
-"""Snapshot tests of the demo edition: main screen, a story, a Recall story, help, narrow layout.
+"""Snapshot tests of the demo edition: main screen, a story, a Recall story, the thread view,
+help, narrow layout.
 
 Deterministic: the demo site is bundled, "now" is frozen (ages) and the zone is UTC (meta line).
 Update after an intended change with:  pytest tests/test_ui_snapshots.py --snapshot-update
@@ -70,3 +71,12 @@ def test_help_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_narrow_layout(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(demo_app(), terminal_size=(80, 40), run_before=open_start)
+
+
+def test_thread_view(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot) -> None:
+        await open_start(pilot)
+        await pilot.press("t")  # its Recall chain, oldest first, the story marked
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)

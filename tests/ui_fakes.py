@@ -8,15 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from newsreader.config import Config
 from newsreader.errors import FetchError, NotInCache
-from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story
+from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story, ThreadEntry
 from newsreader.services.history import History
 from newsreader.services.ports import ReaderPort
 from newsreader.services.search import SearchHit
 from newsreader.services.sources import OFFLINE_REASON, FoundFeeds, host_name
+from newsreader.services.threads import Threads
+from newsreader.store.cache import memory_cache
+from newsreader.store.threads import ThreadIndex
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.main_screen import MainScreen
 
@@ -37,6 +40,8 @@ class FakeProgress:
     sources_done: int = 0
     stories_total: int = 0
     stories_done: int = 0
+    threads_total: int = 0
+    threads_done: int = 0
     new_headlines: int = 0
     running: bool = False
     offline: bool = False
@@ -119,6 +124,12 @@ class FakeReader:
         self.closed = False
         saved = self._load_state()
         self.history = History.from_dict(saved.get("history"), on_change=self._persist)
+        # Threads are the real service's walk over this fake's stories (the index in memory).
+        self.thread_index = ThreadIndex(memory_cache())
+        for story_url, story in self._cache.items():
+            self.thread_index.add(story_url, story.related)
+        self.threads = Threads(index=self.thread_index, stories=cast(Any, self), depth=3,
+                               offline=offline)
 
     # -- persistence (stands in for the real durable store) -----------------------------------
 
@@ -203,12 +214,28 @@ class FakeReader:
         await asyncio.sleep(0)  # a real fetch yields to the loop
         if url in self._remote:
             self._cache[url] = self._remote[url]
+            self.thread_index.add(url, self._remote[url].related)
             return self._remote[url]
         raise FetchError(url, "HTTP 404", kind="http")
 
     async def load_image(self, url: str) -> bytes | None:
         self.images_asked.append(url)
         return self.images.get(url)
+
+    async def load_thread_index(self) -> None:
+        await self.threads.load_index()
+
+    def thread_length(self, url: str) -> int:
+        return self.threads.length(url)
+
+    def cached_thread(self, url: str) -> list[ThreadEntry] | None:
+        return self.threads.cached_thread(url)
+
+    async def load_thread(self, url: str) -> list[ThreadEntry]:
+        return await self.threads.load_thread(url)
+
+    async def prefetch_thread(self, url: str) -> None:
+        await self.threads.prefetch(url)
 
     async def refresh(
         self, on_progress: Callable[[Any], None] | None = None, *, force: bool = True

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from newsreader.config import Config
-from newsreader.models import Headline, Source, Story
+from newsreader.models import Headline, Source, Story, ThreadEntry
 from newsreader.services.history import History
 from newsreader.services.search import SearchHit
 from newsreader.services.sources import FoundFeeds
@@ -27,6 +27,10 @@ class ProgressView(Protocol):
     def stories_total(self) -> int: ...
     @property
     def stories_done(self) -> int: ...
+    @property
+    def threads_total(self) -> int: ...
+    @property
+    def threads_done(self) -> int: ...
     @property
     def new_headlines(self) -> int: ...
     @property
@@ -74,6 +78,19 @@ class StoriesPort(Protocol):
         ...
 
 
+class ThreadsPort(Protocol):
+    """A story's thread: `cached_thread` without waiting (None: not cached, or the index not
+    loaded yet), else `load_thread` (NotInCache offline; online, fetches along the links)."""
+
+    async def load_thread_index(self) -> None: ...
+    def thread_length(self, url: str) -> int: ...
+    def cached_thread(self, url: str) -> list[ThreadEntry] | None: ...
+    async def load_thread(self, url: str) -> list[ThreadEntry]: ...
+    async def prefetch_thread(self, url: str) -> None:
+        """Online: fetch what a story just opened recalls, to thread_depth (never twice)."""
+        ...
+
+
 class RefreshPort(Protocol):
     @property
     def progress(self) -> ProgressView: ...
@@ -91,7 +108,9 @@ class SourcesPort(Protocol):
     def prepare_search(self, query: str, limit: int = 100) -> Callable[[], list[SearchHit]]: ...
 
 
-class ReaderPort(HeadlinesPort, ReadingPort, StoriesPort, RefreshPort, SourcesPort, Protocol):
+class ReaderPort(
+    HeadlinesPort, ReadingPort, StoriesPort, ThreadsPort, RefreshPort, SourcesPort, Protocol
+):
     """Everything the app uses; `services.reader.Reader` is the real one."""
 
     @property

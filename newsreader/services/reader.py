@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from newsreader.config import Config
-from newsreader.models import Headline, Source, Story
+from newsreader.models import Headline, Source, Story, ThreadEntry
 from newsreader.paths import Paths
 from newsreader.services.history import History
 from newsreader.services.images import Images
@@ -25,6 +25,7 @@ from newsreader.services.sources import (
     remove_source_async,
 )
 from newsreader.services.stories import Stories
+from newsreader.services.threads import Threads
 from newsreader.store.cache import Cache
 from newsreader.store.writer import CacheWriter
 
@@ -50,6 +51,7 @@ class Reader:
     stories: Stories
     images: Images
     refresher: Refresher
+    threads: Threads
     warnings: list[str] = field(default_factory=list)
 
     # -- headlines (Library) ------------------------------------------------------------------
@@ -119,6 +121,23 @@ class Reader:
     async def load_image(self, url: str) -> bytes | None:
         return await self.images.load(url)
 
+    # -- threads (Threads) ----------------------------------------------------------------------
+
+    async def load_thread_index(self) -> None:
+        await self.threads.load_index()
+
+    def thread_length(self, url: str) -> int:
+        return self.threads.length(url)
+
+    def cached_thread(self, url: str) -> list[ThreadEntry] | None:
+        return self.threads.cached_thread(url)
+
+    async def load_thread(self, url: str) -> list[ThreadEntry]:
+        return await self.threads.load_thread(url)
+
+    async def prefetch_thread(self, url: str) -> None:
+        await self.threads.prefetch(url)
+
     # -- refresh (Refresher) ------------------------------------------------------------------
 
     @property
@@ -165,6 +184,8 @@ class Reader:
         try:
             self.reading.writer.close()  # the user's marks and history first: they matter most
             self.parser.close()
+            # The thread links of the stories this run stored, behind the writes before them.
+            self.cache_writer.submit(self.threads.index.save)
             self.cache_writer.close(last=self.cache.close)
             self.cache.close()
         finally:

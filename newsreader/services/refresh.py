@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from newsreader.services.reading import ReadingState
 from newsreader.services.schedule import Schedule
 from newsreader.services.stories import Stories
 from newsreader.store.cache import Cache, CacheWriteError
+from newsreader.store.threads import ThreadIndex
 from newsreader.store.writer import CacheWriter
 
 if TYPE_CHECKING:  # only a type here: the app imports this module at start-up
@@ -34,6 +36,10 @@ FEED_ACCEPT = (
 )
 MAX_HEADLINES_PER_SOURCE = 1000
 PREFETCH_MARK = "prefetch-unfinished"  # a cache JSON key, set while a prefetch runs
+# Pages along threads that failed ({url: when}, a cache JSON key): a broken Recall link is
+# tried again only after THREAD_RETRY_SECONDS, not by every refresh.
+THREAD_FAILURES_KEY = "thread-failures"
+THREAD_RETRY_SECONDS = 24 * 3600
 PREFETCH_RESERVE = 64 * 1024 * 1024  # free bytes the prefetch leaves (5% of a small disk)
 FEW_SOURCES = 10  # up to this many feeds parse in threads: starting worker processes costs more
 # Prefetch as many stories at once as the client has connections (fetch() still caps each host).
@@ -52,6 +58,11 @@ class RefreshProgress:
     not_due: int = 0  # skipped: their interval, ttl or backoff has not run out yet
     stories_total: int = 0
     stories_done: int = 0
+    # Pages fetched along the listed stories' Recall / Read-also links ("threads 120/300"):
+    # the total grows as each level of links is reached.
+    threads_total: int = 0
+    threads_done: int = 0
+    thread_errors: int = 0  # of those, pages that failed (a broken link: the thread says so)
     new_headlines: int = 0
     running: bool = False
     offline: bool = False  # every source failed to connect: the network looks down
@@ -101,6 +112,7 @@ class Refresher:
         parser: StoryParser,
         cache: Cache,
         cache_writer: CacheWriter,
+        thread_index: ThreadIndex,
         clock: Callable[[], float],
         offline: bool,
         child: ChildRunner | None = None,
@@ -115,6 +127,7 @@ class Refresher:
         self.parser = parser
         self.cache = cache
         self.cache_writer = cache_writer
+        self.thread_index = thread_index
         self.clock = clock
         self.offline = offline
         self.child = child
@@ -142,7 +155,10 @@ class Refresher:
             try:
                 # A child can only share a cache on disk (not the memory fallback of a broken one).
                 if self.child is not None and self.cache.on_disk:
-                    return await self.child.run(self._tracking(on_progress), force)
+                    final = await self.child.run(self._tracking(on_progress), force)
+                    if self.thread_index.loaded:  # the child added to the stored index
+                        await asyncio.to_thread(self.thread_index.reload)
+                    return final
                 return await self._run_here(chosen, progress, on_progress)
             finally:
                 self.progress.running = False  # whatever happened, it is not running now
@@ -168,6 +184,8 @@ class Refresher:
             progress.stories_done = progress.story_errors = progress.stories_paused = 0
             progress.story_failures.clear()
             await self._refresh_and_prefetch(self.library.sources, progress, on_progress)
+        with contextlib.suppress(NewsreaderError):  # derived data: rebuilt if it is lost
+            await self.cache_writer.run(self.thread_index.save)
         progress.notices += self.cache.take_warnings()
         progress.running = False
         _notify(on_progress, progress)
@@ -354,12 +372,14 @@ class Refresher:
         rescan = self.cache.get_json(stories.PARSED_WITH_KEY) != stories.PARSER_VERSION
         wanted: list[str] = []
         reparse: set[str] = set()
+        listed: list[str] = []  # where the threads start
         for source in self.library.sources:
             for headline in self.library.cached_headlines(source)[
                 : self.config.prefetch_per_source
             ]:
                 if not headline.url or self.library.hides(headline):
                     continue
+                listed.append(headline.url)
                 if not pages.is_cached(headline.url):
                     wanted.append(headline.url)
                 elif rescan and pages.needs_reparse(headline.url):
@@ -387,26 +407,39 @@ class Refresher:
                 page = await pages.download_story(url)
             pictured.append(await pages.parse_downloaded(url, *page))
 
-        async def counted(url: str, work: Callable[[str], Awaitable[None]]) -> None:
+        async def counted(
+            url: str, work: Callable[[str], Awaitable[None]], thread: bool = False
+        ) -> None:
             async with pending:
                 try:
                     if progress.paused:
                         raise _Paused
                     await work(url)
                 except _Paused:
-                    progress.stories_paused += 1
+                    if thread:
+                        progress.thread_errors += 1
+                    else:
+                        progress.stories_paused += 1
                 except NewsreaderError as exc:
                     if isinstance(exc, CacheWriteError) and exc.disk_full:
                         self._pause_full(progress)
+                    if thread:  # a broken link in a story: its thread shows it not cached
+                        progress.thread_errors += 1
+                        return
                     progress.story_errors += 1  # the story shows its own error when opened
                     group = f"{urlsplit(url).hostname or url}: {failure_cause(exc)}"
                     progress.story_failures[group] = progress.story_failures.get(group, 0) + 1
                 finally:
-                    progress.stories_done += 1
+                    if thread:
+                        progress.threads_done += 1
+                    else:
+                        progress.stories_done += 1
                     _notify(on_progress, progress)
 
         await asyncio.gather(*(counted(url, download) for url in wanted),
                              *(counted(url, pages.reparse_cached) for url in reparse))
+        await self._prefetch_threads(listed, partial(counted, work=download, thread=True),
+                                     on_progress)
         await self._prefetch_pictures(pictured, progress)
         # Paused for space, it is not retried every minute: the next refresh of a feed is.
         await self._mark_prefetch(False)
@@ -429,6 +462,54 @@ class Refresher:
                     await images.prefetch(story)
 
         await asyncio.gather(*(story_pictures(story) for story in prefetched))
+
+    async def _prefetch_threads(
+        self, listed: list[str], fetch: Callable[[str], Awaitable[None]],
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        """Fetch the pages the listed stories recall ("Recall", "Read also"), then the pages
+        those recall, to thread_depth links, at most thread_prefetch_max in all.
+
+        A page already cached is never fetched again, but its own links are followed. Level by
+        level: a level's links are known only once its pages are parsed (the thread index,
+        told by every stored story, has them: no story is read back to find them).
+        """
+        depth, budget = self.config.thread_depth, self.config.thread_prefetch_max
+        if not depth or not budget or not listed or self.progress.paused:
+            return
+        await asyncio.to_thread(self.thread_index.ensure_loaded)
+        progress, pages, index = self.progress, self.stories, self.thread_index
+        now = self.clock()
+        stored = self.cache.get_json(THREAD_FAILURES_KEY)
+        failures: dict[str, float] = {
+            url: when for url, when in (stored.items() if isinstance(stored, dict) else ())
+            if isinstance(when, int | float) and now - when < THREAD_RETRY_SECONDS
+        }
+        seen = set(listed) | set(failures)
+        frontier = list(dict.fromkeys(listed))
+        for _ in range(depth):
+            wanted: list[str] = []
+            following: list[str] = []
+            for url in frontier:
+                for _, target in index.links(url) or ():
+                    if target in seen:
+                        continue
+                    seen.add(target)
+                    (following if pages.is_cached(target) else wanted).append(target)
+            wanted = interleave_hosts(wanted[:budget])
+            budget -= len(wanted)
+            progress.threads_total += len(wanted)
+            _notify(on_progress, progress)
+            await asyncio.gather(*(fetch(url) for url in wanted))
+            fetched = [url for url in wanted if pages.is_cached(url)]
+            if not progress.paused:
+                failures.update((url, now) for url in set(wanted) - set(fetched))
+            frontier = following + fetched
+            if not frontier or progress.paused:
+                break
+        if failures != stored:
+            with contextlib.suppress(NewsreaderError):
+                await self.cache_writer.run(self.cache.put_json, THREAD_FAILURES_KEY, failures)
 
     def _low_on_space(self) -> bool:
         """Under the reserve the prefetch leaves free: the state store, the next start and the

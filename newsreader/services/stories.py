@@ -12,6 +12,7 @@ from newsreader.models import Story
 from newsreader.services.network import Network
 from newsreader.services.parsing import StoryParser
 from newsreader.store.cache import Cache
+from newsreader.store.threads import ThreadIndex
 from newsreader.store.writer import CacheWriter
 
 # Bump when the parser's output changes so stale parsed stories are re-parsed from cached HTML.
@@ -37,6 +38,7 @@ class Stories:
         network: Network,
         offline: bool,
         saved_story: Callable[[str], Story | None],
+        thread_index: ThreadIndex | None = None,
     ) -> None:
         self.cache = cache
         self.cache_writer = cache_writer
@@ -44,6 +46,7 @@ class Stories:
         self.network = network
         self.offline = offline
         self.saved_story = saved_story
+        self.thread_index = thread_index  # told of every story stored: its links and backlinks
         # Parsed stories shown before their queued cache write has run (url -> story).
         self.storing: dict[str, Story] = {}
 
@@ -161,6 +164,9 @@ class Stories:
     def _store_story(self, url: str, story: Story) -> None:
         # On the writer thread: to_dict of a long story is milliseconds the open must not wait.
         self.cache.put_story(url, {"parser": PARSER_VERSION, "story": story.to_dict()})
+        if self.thread_index is not None:
+            aliases = [story.canonical_url] if story.canonical_url else []
+            self.thread_index.add(url, story.related, aliases)
 
 
 def _current(wrapped: object) -> dict[str, Any] | None:

@@ -20,8 +20,10 @@ from newsreader.services.refresh import Refresher
 from newsreader.services.refresh_process import ChildRefresh
 from newsreader.services.schedule import Schedule
 from newsreader.services.stories import Stories
+from newsreader.services.threads import Threads
 from newsreader.store.cache import open_cache
 from newsreader.store.state import UserState
+from newsreader.store.threads import ThreadIndex
 from newsreader.store.writer import CacheWriter
 
 if TYPE_CHECKING:
@@ -68,11 +70,12 @@ def open_reader(
     cache_writer = CacheWriter()
     parser = StoryParser()
     reading = ReadingState(state)
+    thread_index = ThreadIndex(cache)
     library = Library(config.sources, filters=config.filters, cache=cache,
                       cache_writer=cache_writer, reading=reading)
     stories = Stories(
         cache=cache, cache_writer=cache_writer, parser=parser, network=network,
-        offline=offline, saved_story=reading.saved_story,
+        offline=offline, saved_story=reading.saved_story, thread_index=thread_index,
     )
     images = Images(cache=cache, cache_writer=cache_writer, network=network, offline=offline,
                     enabled=config.images != "off")
@@ -90,6 +93,7 @@ def open_reader(
         parser=parser,
         cache=cache,
         cache_writer=cache_writer,
+        thread_index=thread_index,
         clock=clock,
         offline=offline,
         child=child,
@@ -99,4 +103,6 @@ def open_reader(
         config=config, paths=paths, offline=offline, demo=demo, cache=cache,
         cache_writer=cache_writer, parser=parser, network=network, reading=reading,
         library=library, stories=stories, images=images, refresher=refresher, warnings=warnings,
+        threads=Threads(index=thread_index, stories=stories, depth=config.thread_depth,
+                        offline=offline),
     )

@@ -111,6 +111,7 @@ class Backend(Protocol):
     def clear(self) -> int: ...
     def contains(self, key: str) -> bool: ...
     def stats(self) -> BackendStats: ...
+    def keys(self, prefix: str) -> list[str]: ...
     def close(self) -> None: ...
 
 
@@ -153,6 +154,9 @@ class DiskBackend:
 
     def stats(self) -> BackendStats:
         return {"size_bytes": int(self._dc.volume()), "entries": len(self._dc)}
+
+    def keys(self, prefix: str) -> list[str]:
+        return [k for k in self._dc.iterkeys() if isinstance(k, str) and k.startswith(prefix)]
 
     def probe(self) -> None:
         """Touch the tables once so a corrupt db fails now, not in the middle of a refresh."""
@@ -213,6 +217,11 @@ class ReadOnlyDiskBackend:
             count, size = self._db.execute("SELECT count(*), sum(size) FROM Cache").fetchone()
         return {"size_bytes": int(size or 0), "entries": int(count or 0)}
 
+    def keys(self, prefix: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT key FROM Cache WHERE raw = 1").fetchall()
+        return [k for (k,) in rows if isinstance(k, str) and k.startswith(prefix)]
+
     def close(self) -> None:
         self._db.close()
 
@@ -258,6 +267,10 @@ class MemoryBackend:
     def stats(self) -> BackendStats:
         with self._lock:
             return {"size_bytes": self._size, "entries": len(self._data)}
+
+    def keys(self, prefix: str) -> list[str]:
+        with self._lock:
+            return [k for k in self._data if k.startswith(prefix)]
 
     def close(self) -> None:
         with self._lock:

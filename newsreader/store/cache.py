@@ -206,6 +206,12 @@ class Cache:
             False,
         )
 
+    def story_urls(self) -> list[str]:
+        """The URL of every parsed story the cache holds (a scan: rebuilding derived data)."""
+        prefix = _key("story", "")
+        empty: list[str] = []
+        return [key[len(prefix):] for key in self._guard(lambda: self._backend.keys(prefix), empty)]
+
     def delete_story(self, url: str) -> int:
         """Forget a story's parsed form and raw body; returns how many entries went."""
         return sum(self._guard(partial(self._backend.delete, k), False)

@@ -35,11 +35,15 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
+THREAD_MARK = "↳"  # before a headline whose story has a thread: "↳4" (4 stories)
+
+
 def headline_row(
     headline: Headline, *, read: bool, saved: bool, now: datetime,
-    source_width: int = SOURCE_WIDTH, source_prefix: str = "",
+    source_width: int = SOURCE_WIDTH, source_prefix: str = "", thread: int = 0,
 ) -> Content:
-    """One list row: unread mark, saved mark, age, source, headline — literal text only.
+    """One list row: unread mark, saved mark, age, source, the thread's length when the story
+    has one, headline — literal text only.
 
     `source_width` 0 leaves the source out (the list shows one source: it says nothing);
     `source_prefix`, which every source name starts with ("RNA — "), is not repeated.
@@ -55,6 +59,7 @@ def headline_row(
         (age(headline.published, now).rjust(4), ROW_MUTED),
         " ",
         (source, "$text-secondary"),
+        (f"{THREAD_MARK}{thread} " if thread > 1 else "", ROW_MUTED),
         (title, "" if read else "bold"),
     )
 

@@ -109,8 +109,19 @@ class MainScreen(Screen[None]):
             if self.refresh_on_start:
                 self.action_refresh(force=False)
         self.update_status()
+        # After the first paint: the thread index (a JSON parse, off the loop) for the marks.
+        self.call_after_refresh(self._load_thread_index)
         # After the first paint: what exists now (the whole list) lives as long as the app.
         self.call_after_refresh(self.app.gc_pacer.start)  # type: ignore[attr-defined]  # NewsreaderApp's; Screen.app is typed App
+
+    @work(group="thread-index")
+    async def _load_thread_index(self) -> None:
+        try:
+            await self.reader.load_thread_index()
+        except Exception as exc:  # derived data: without it only the marks are missing
+            self.notify(f"Threads unavailable: {type(exc).__name__}", severity="warning")
+            return
+        self.headlines.refresh_all_rows()  # the thread marks
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -125,6 +136,7 @@ class MainScreen(Screen[None]):
             now=self.clock(),
             source_width=self.headlines.source_width,
             source_prefix=self.headlines.source_prefix,
+            thread=self.reader.thread_length(headline.url),
         )
 
     def _remember_session(self) -> None:
@@ -264,6 +276,9 @@ class MainScreen(Screen[None]):
     def action_forward(self) -> None:
         self.navigator.forward()
 
+    def action_thread(self) -> None:
+        self.navigator.show_thread()
+
     def action_toggle_saved(self) -> None:
         self.navigator.toggle_saved()
 
@@ -368,7 +383,10 @@ class MainScreen(Screen[None]):
         if notices:  # one notice: each would replace the one before
             self.notify("\n".join(notices), title="newsreader", severity="warning", timeout=10,
                         markup=False)
-        # The reader's last progress tick (not running) has reloaded the list already.
+        # The reader's last progress tick (not running) has reloaded the list already; the
+        # thread index was re-read after it, so the marks are redrawn when threads grew.
+        if getattr(progress, "threads_total", 0) or progress.new_headlines:
+            self.headlines.refresh_all_rows()
         self.navigator.refresh_related_marks()
         self.update_status()
 

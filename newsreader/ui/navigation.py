@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError, NotInCache
-from newsreader.models import Headline, Story
+from newsreader.models import Headline, Story, ThreadEntry
 from newsreader.present import numbered_links
 from newsreader.services.history import HistoryEntry
 from newsreader.services.ports import ReaderPort
@@ -140,6 +140,18 @@ class StoryNavigator:
         if get_current_worker().is_cancelled:
             return
         self._show(url, story, scroll_y)
+        if not self.reader.offline:
+            # Not cached before: what it recalls is likely not either. Fetched behind the story
+            # (never a page twice), so its Recall links open offline too.
+            self.screen.run_worker(self._prefetch_thread(url), group="thread-prefetch")
+
+    async def _prefetch_thread(self, url: str) -> None:
+        try:
+            await self.reader.prefetch_thread(url)
+        except Exception:  # each page says why when it is opened; a bug must not end the app
+            return
+        if self.story_view.url == url:
+            self.refresh_related_marks()
 
     def _show(self, url: str, story: Story, scroll_y: float) -> None:
         cached = [self.reader.is_cached(link.url) for link in story.related]
@@ -285,6 +297,26 @@ class StoryNavigator:
             self.follow(number)
         else:
             self._open_browser_worker(numbered_links(story)[number - 1].url)
+
+    def show_thread(self) -> None:
+        """The thread of the highlighted headline (the list has focus) or of the open story;
+        an entry chosen there opens as a followed link does (Backspace comes back)."""
+        from newsreader.ui.threads import ThreadScreen  # the first `t` pays for it, not start-up
+
+        if self.headlines.has_focus or self.story_view.url is None:
+            headline = self.headlines.current
+            url, title = (headline.url, headline.title) if headline else (None, None)
+        else:
+            story = self.story_view.story
+            url, title = self.story_view.url, story.title if story else None
+        if not url:
+            self.notify("No story here to show the thread of.", timeout=2)
+            return
+        self.screen.app.push_screen(ThreadScreen(self.reader, url, title), self._open_entry)
+
+    def _open_entry(self, entry: ThreadEntry | None) -> None:
+        if entry is not None and entry.url != self.story_view.url:
+            self.open_url(entry.url, title=entry.title)
 
     def _go(self, forward: bool) -> None:
         history = self.reader.history

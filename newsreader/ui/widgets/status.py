@@ -33,6 +33,9 @@ def status_content(
         parts += ["  ", (f"⟳ {progress.sources_done}/{progress.sources_total} sources", "bold")]
         if progress.stories_total:
             parts.append(f", {progress.stories_done}/{progress.stories_total} stories")
+        threads_total = int(getattr(progress, "threads_total", 0) or 0)
+        if threads_total:  # pages along the stories' Recall / Read-also links
+            parts.append(f", threads {getattr(progress, 'threads_done', 0)}/{threads_total}")
     elif progress is not None and progress.sources_total:
         succeeded = getattr(progress, "succeeded", progress.sources_done)
         parts.append(f"  updated {succeeded}/{progress.sources_total} sources")
