@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -127,7 +128,8 @@ def _pad_and_damage(env: dict[str, str], cache_dir: Path) -> None:
     db = cache_dir / "cache.db"
     with open(db, "r+b") as f:
         f.seek(db.stat().st_size // 2)
-        f.write(os.urandom(64 * 1024))
+        # Seeded: the same garbage every run, so a pass or a failure can be repeated.
+        f.write(random.Random(19).randbytes(64 * 1024))
 
 
 def _cache_info(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
