@@ -194,6 +194,12 @@ def build_corpus(root: Path, n_stories: int, *, port: int = 8, n_sources: int = 
                     reader.cache.put_story(h.url, {"parser": _parser_version(),
                                                    "story": _story_for(h, rng).to_dict()})
         reader.reading.state.set_read(read_ids, True)
+        if parsed_stories:
+            # The thread index as the refresh that stored these stories would have left it
+            # (put_story above bypasses it); without it every launch rebuilds it, a one-off cost
+            # after an upgrade, not the daily start.
+            reader.threads.index.ensure_loaded()
+            reader.threads.index.save()
     finally:
         reader.close()
     everything.sort(key=lambda h: h.published or "", reverse=True)
