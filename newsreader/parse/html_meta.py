@@ -71,17 +71,49 @@ def found_date(root: HtmlElement, url: str) -> str | None:
     0.860 → 0.864 of dates right, trafilatura's own figure). Its extensive search hands free
     text to dateparser, which tries every locale it knows and recompiled their patterns on
     each call (~0.5 s a page on 2 cores): the quick search goes first, and finds most dates.
+    Between the two, the first numeric date in the page's text: on the 121 generic pages the
+    quick search leaves dateless it found one on 33, right on 19 of the 23 with a known date
+    where the extensive search was right on 18, and it saves that search (~8 ms a page).
     """
     try:
-        found = None
-        for extensive in (False, True):
-            found = find_date(root, url=url, extensive_search=extensive, original_date=True,
+        found = find_date(root, url=url, extensive_search=False, original_date=True,
+                          outputformat="%Y-%m-%d", deferred_url_extractor=True)
+        if not found:
+            found = text_date(root.text_content())
+        if not found:
+            found = find_date(root, url=url, extensive_search=True, original_date=True,
                               outputformat="%Y-%m-%d", deferred_url_extractor=True)
-            if found:
-                break
     except Exception:  # htmldate parses free text: a page must never fail on it
         return None
     return iso_datetime(found) if isinstance(found, str) else None
+
+
+# Numeric dates as pages print them, with which groups hold year, month and day.
+_TEXT_DATES = (
+    (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), (1, 2, 3)),  # 2017-12-06
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b"), (3, 2, 1)),  # 06.12.2017
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(20\d\d)\b"), (3, 1, 2)),  # 12/6/2017
+)
+_OLDEST_YEAR = 1995  # htmldate's own lower bound: no news page is older
+
+
+def text_date(text: str) -> str | None:
+    """The first plausible numeric date in `text` (YYYY-MM-DD), of the first form that has one.
+
+    A form whose first match is no real date (31.02.2017) or lies outside 1995..today
+    gives nothing, as htmldate's own check would, rather than a later match.
+    """
+    for pattern, (y, m, d) in _TEXT_DATES:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        try:
+            day = datetime(int(match[y]), int(match[m]), int(match[d]), tzinfo=UTC)
+        except ValueError:
+            continue
+        if day.year >= _OLDEST_YEAR and day <= datetime.now(UTC):
+            return day.strftime("%Y-%m-%d")
+    return None
 
 
 def _names(value: Any) -> list[str]:
