@@ -13,6 +13,13 @@ from newsreader.parse.story import parse_story
     ("Stand: 06.12.2017, 14:00 Uhr", "2017-12-06"),
     ("Updated 12/6/2017", "2017-12-06"),
     ("Kyiv, 6.3.2019. Text", "2019-03-06"),
+    ("Published 6 December 2017", "2017-12-06"),
+    ("Stand: 6. Dezember 2017", "2017-12-06"),
+    ("Posted on Dec. 6, 2017 by admin", "2017-12-06"),
+    ("Опубліковано 19 березня 2019 року", "2019-03-19"),
+    ("МОСКВА, 18 ноября 2017 — РИА Новости", "2017-11-18"),
+    ("seen 2 May 2020, written 3 April 2019", "2020-05-02"),  # the first in the text
+    ("updated 2020-05-02, first 3 April 2019", "2020-05-02"),  # a numeric one before names
 ])
 def test_text_date_reads_numeric_dates(text: str, want: str) -> None:
     assert text_date(text) == want
@@ -24,6 +31,8 @@ def test_text_date_reads_numeric_dates(text: str, want: str) -> None:
     "founded 12.05.1990",  # before any news page
     "due 01.01.2999",  # in the future
     "version 1.2.2017b",  # no word boundary after the year
+    "born 21 August 1948",  # before any news page
+    "32 December 2017",  # not a real day
 ])
 def test_text_date_gives_nothing_for_no_plausible_date(text: str) -> None:
     assert text_date(text) is None
