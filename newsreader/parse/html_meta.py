@@ -71,17 +71,86 @@ def found_date(root: HtmlElement, url: str) -> str | None:
     0.860 → 0.864 of dates right, trafilatura's own figure). Its extensive search hands free
     text to dateparser, which tries every locale it knows and recompiled their patterns on
     each call (~0.5 s a page on 2 cores): the quick search goes first, and finds most dates.
+    Between the two, the first date printed in the page's text (text_date): on the 121
+    generic pages the quick search leaves dateless, its numeric forms found one on 33 (right
+    on 19 of the 23 with a known date, where the extensive search was right on 18) and month
+    names on 23 more (2 right where the extensive search was wrong, 2 the other way round),
+    and each saves that search: ~8 ms a page, ~50 ms where dateparser is first asked for a
+    language.
     """
     try:
-        found = None
-        for extensive in (False, True):
-            found = find_date(root, url=url, extensive_search=extensive, original_date=True,
+        found = find_date(root, url=url, extensive_search=False, original_date=True,
+                          outputformat="%Y-%m-%d", deferred_url_extractor=True)
+        if not found:
+            found = text_date(root.text_content())
+        if not found:
+            found = find_date(root, url=url, extensive_search=True, original_date=True,
                               outputformat="%Y-%m-%d", deferred_url_extractor=True)
-            if found:
-                break
     except Exception:  # htmldate parses free text: a page must never fail on it
         return None
     return iso_datetime(found) if isinstance(found, str) else None
+
+
+# Numeric dates as pages print them, with which groups hold year, month and day.
+_TEXT_DATES = (
+    (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), (1, 2, 3)),  # 2017-12-06
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b"), (3, 2, 1)),  # 06.12.2017
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(20\d\d)\b"), (3, 1, 2)),  # 12/6/2017
+)
+# Month names (and their short forms) in the corpus's main languages, genitive in uk/ru.
+_MONTHS = {name: number for number, names in enumerate((
+    "january jan januar janvier enero gennaio січня января",
+    "february feb februar février febrero febbraio лютого февраля",
+    "march mar märz mars marzo березня марта",
+    "april apr avril abril aprile квітня апреля",
+    "may mai mayo maggio травня мая",
+    "june jun juni juin junio giugno червня июня",
+    "july jul juli juillet julio luglio липня июля",
+    "august aug août agosto серпня августа",
+    "september sep sept septembre septiembre settembre вересня сентября",
+    "october oct oktober octobre octubre ottobre жовтня октября",
+    "november nov novembre noviembre листопада ноября",
+    "december dec dezember décembre diciembre dicembre грудня декабря",
+), 1) for name in names.split()}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WORD_DATES = (
+    # 6 December 2017, 6. Dezember 2017, 18 ноября 2017
+    (re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.I), (3, 2, 1)),
+    # December 6, 2017
+    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I), (3, 1, 2)),
+)
+_OLDEST_YEAR = 1995  # htmldate's own lower bound: no news page is older
+
+
+def _plausible(year: str, month: str, day: str) -> str | None:
+    try:
+        number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+        date = datetime(int(year), number, int(day), tzinfo=UTC)
+    except (ValueError, KeyError):
+        return None
+    if date.year >= _OLDEST_YEAR and date <= datetime.now(UTC):
+        return date.strftime("%Y-%m-%d")
+    return None
+
+
+def text_date(text: str) -> str | None:
+    """The first plausible date printed in `text` (YYYY-MM-DD): a numeric one, of the first
+    form that has one, else the first with a month's name (English, German, French, Spanish,
+    Italian, Ukrainian, Russian).
+
+    A form whose first match is no real date (31.02.2017) or lies outside 1995..today
+    gives nothing, as htmldate's own check would, rather than a later match.
+    """
+    for pattern, (y, m, d) in _TEXT_DATES:
+        match = pattern.search(text)
+        if match is not None and (found := _plausible(match[y], match[m], match[d])):
+            return found
+    matches = [(match, groups) for pattern, groups in _WORD_DATES
+               if (match := pattern.search(text)) is not None]
+    for match, (y, m, d) in sorted(matches, key=lambda pair: pair[0].start()):
+        if found := _plausible(match[y], match[m], match[d]):
+            return found
+    return None
 
 
 def _names(value: Any) -> list[str]:
