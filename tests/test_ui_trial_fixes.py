@@ -6,9 +6,13 @@ N counted from the cursor, OptionList wrapped around, and a modal screen cut `q`
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from newsreader.ui.help import HelpScreen
 from newsreader.ui.navigation import OFFLINE_DETAIL
+from newsreader.ui.threads import ThreadScreen
 from tests.ui_fakes import SIZE, FakeReader, burst, main, make_app, settle, shown_text, url
 
 # -- 1. Backspace / L highlight the story they bring back -----------------------------------------
@@ -81,6 +85,70 @@ async def test_N_counts_from_the_story_on_screen_not_from_the_cursor() -> None:
         await burst(pilot, "enter", "j", "j", "j")  # Alpha open (read), cursor on Delta
         await burst(pilot, "N")
         assert screen.story_view.url == url("b"), "Bravo, Charlie and Delta are unread"
+
+
+# -- 3. Lists stop at their ends ------------------------------------------------------------------
+
+
+async def test_the_headline_list_stops_at_both_ends() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = main(app).headlines
+        await burst(pilot, *["j"] * 20)
+        assert headlines.highlighted == 4
+        await burst(pilot, "G", "j", "down")
+        assert headlines.highlighted == 4
+        await burst(pilot, "g", "k", "up")
+        assert headlines.highlighted == 0
+
+
+async def test_the_thread_view_stops_at_its_ends_and_g_G_go_there() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "t")
+        screen = app.screen
+        assert isinstance(screen, ThreadScreen)
+        choices = screen.choices
+        assert choices.highlighted == 0
+        await burst(pilot, "k")
+        assert choices.highlighted == 0
+        await burst(pilot, "G")
+        last = choices.option_count - 1
+        assert choices.highlighted == last
+        await burst(pilot, "j", "j")
+        assert choices.highlighted == last
+        await burst(pilot, "g")
+        assert choices.highlighted == 0
+
+
+@pytest.mark.parametrize("key", ["u", "F"])
+async def test_the_links_view_and_the_picker_stop_at_their_ends(key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "enter", key)
+        choices: Any = app.screen.query_one("#choices")
+        await burst(pilot, *["j"] * (choices.option_count + 3))
+        assert choices.highlighted == choices.option_count - 1
+        await burst(pilot, *["k"] * (choices.option_count + 3))
+        assert choices.highlighted == 0
+
+
+async def test_g_and_G_go_to_the_top_and_end_of_the_help() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body")
+        await burst(pilot, "G")
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == body.max_scroll_y > 0
+        await burst(pilot, "g")
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == 0
 
 
 # -- 5. Offline, an uncached story says what would fetch it ---------------------------------------
