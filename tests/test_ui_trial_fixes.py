@@ -151,6 +151,47 @@ async def test_g_and_G_go_to_the_top_and_end_of_the_help() -> None:
         assert body.scroll_y == 0
 
 
+# -- 4. q and Ctrl+C quit from the app's views ----------------------------------------------------
+
+
+@pytest.mark.parametrize("quit_key", ["q", "ctrl+c"])
+@pytest.mark.parametrize("view_key", ["u", "F", "t", "D"])
+async def test_q_and_ctrl_c_quit_from_every_view_without_text_input(
+    view_key: str, quit_key: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "enter", view_key)
+        assert app.screen is not screen  # the view is up
+        assert app.return_code is None
+        await pilot.press(quit_key)
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_ctrl_c_quits_from_help_and_a_prompt_where_q_is_typed() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "O")
+        await pilot.press("q")
+        assert app.return_code is None
+        assert app.screen.query_one("#open-url").value == "q"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code == 0
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
 # -- 5. Offline, an uncached story says what would fetch it ---------------------------------------
 
 

@@ -33,6 +33,12 @@ SCROLL_KEYS: list[Binding] = [
     Binding("g", "scroll_home", "Top", show=False, id="list_first"),
     Binding("G", "scroll_end", "End", show=False, id="list_last"),
 ]
+# Quit from a dialog too: a modal screen cuts the app's own bindings off. Not a priority
+# binding, so q is typed into a focused Input (the S and O prompts) and Ctrl+C copies a
+# selection there first. The app's id, so a [keys] rebinding of quit applies here too.
+QUIT_KEYS: list[Binding] = [
+    Binding("q,ctrl+c", "app.quit", "Quit", show=False, id="quit"),
+]
 
 # Bindings Textual itself provides, named so the help screen and palette can list them.
 BUILTIN_HELP: list[tuple[str, str]] = [

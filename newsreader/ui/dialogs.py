@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.urls import url_from_user
+from newsreader.ui.bindings import QUIT_KEYS
 from newsreader.ui.widgets.choices import ChoiceList
 
 if TYPE_CHECKING:
@@ -75,11 +76,13 @@ def one_line(error: BaseException) -> str:
 
 
 class Dialog(ModalScreen[ResultT], Generic[ResultT]):
-    """A centred box with a status row; Esc cancels (dismisses with None)."""
+    """A centred box with a status row; Esc cancels (dismisses with None); q and Ctrl+C quit
+    the app (q is typed where an Input has the focus)."""
 
     DEFAULT_CSS = "Dialog {" + DIALOG_CSS + "}"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel_dialog"),
+        *QUIT_KEYS,
     ]
 
     def show_status(self, text: str, *, error: bool = False) -> None:
