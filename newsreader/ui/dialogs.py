@@ -143,7 +143,7 @@ class AddSourceScreen(Dialog[Source | None]):
             yield Input(placeholder="Name (optional: the feed's title)", id="source-name")
             yield Input(placeholder='Folder (optional: nest with "/", e.g. News/Ukraine)',
                         id="source-folder")
-            yield OptionList(id="feed-choices", markup=False)
+            yield ChoiceList(id="feed-choices", markup=False)
             yield Static(Content("Enter adds it; a home page's feeds are found."),
                          classes="status", markup=False)
 
