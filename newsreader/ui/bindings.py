@@ -18,16 +18,26 @@ def _bind(spec: KeySpec) -> Binding:
 MAIN_BINDINGS: list[Binding] = [_bind(spec) for spec in MAIN_KEYS]
 APP_BINDINGS: list[Binding] = [_bind(spec) for spec in APP_KEYS]
 
-# j / k where a list of choices has the focus (the F and D pickers, the related links, search
-# results) and in the help. They carry the ids of the main screen's j / k, so a [keys] rebinding
-# of list_down / list_up moves these too.
+# j / k / g / G where a list of choices has the focus (the F and D pickers, the links and
+# thread views, the related links, search results) and in the help. They carry the ids of the
+# main screen's keys, so a [keys] rebinding of list_down / list_up / ... moves these too.
 LIST_KEYS: list[Binding] = [
     Binding("j", "cursor_down", "Down", show=False, id="list_down"),
     Binding("k", "cursor_up", "Up", show=False, id="list_up"),
+    Binding("g", "first", "First", show=False, id="list_first"),
+    Binding("G", "last", "Last", show=False, id="list_last"),
 ]
 SCROLL_KEYS: list[Binding] = [
     Binding("j", "scroll_down", "Down", show=False, id="list_down"),
     Binding("k", "scroll_up", "Up", show=False, id="list_up"),
+    Binding("g", "scroll_home", "Top", show=False, id="list_first"),
+    Binding("G", "scroll_end", "End", show=False, id="list_last"),
+]
+# Quit from a dialog too: a modal screen cuts the app's own bindings off. Not a priority
+# binding, so q is typed into a focused Input (the S and O prompts) and Ctrl+C copies a
+# selection there first. The app's id, so a [keys] rebinding of quit applies here too.
+QUIT_KEYS: list[Binding] = [
+    Binding("q,ctrl+c", "app.quit", "Quit", show=False, id="quit"),
 ]
 
 # Bindings Textual itself provides, named so the help screen and palette can list them.

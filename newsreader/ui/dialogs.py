@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.urls import url_from_user
+from newsreader.ui.bindings import QUIT_KEYS
 from newsreader.ui.widgets.choices import ChoiceList
 
 if TYPE_CHECKING:
@@ -75,11 +76,13 @@ def one_line(error: BaseException) -> str:
 
 
 class Dialog(ModalScreen[ResultT], Generic[ResultT]):
-    """A centred box with a status row; Esc cancels (dismisses with None)."""
+    """A centred box with a status row; Esc cancels (dismisses with None); q and Ctrl+C quit
+    the app (q is typed where an Input has the focus)."""
 
     DEFAULT_CSS = "Dialog {" + DIALOG_CSS + "}"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel_dialog"),
+        *QUIT_KEYS,
     ]
 
     def show_status(self, text: str, *, error: bool = False) -> None:
@@ -140,7 +143,7 @@ class AddSourceScreen(Dialog[Source | None]):
             yield Input(placeholder="Name (optional: the feed's title)", id="source-name")
             yield Input(placeholder='Folder (optional: nest with "/", e.g. News/Ukraine)',
                         id="source-folder")
-            yield OptionList(id="feed-choices", markup=False)
+            yield ChoiceList(id="feed-choices", markup=False)
             yield Static(Content("Enter adds it; a home page's feeds are found."),
                          classes="status", markup=False)
 

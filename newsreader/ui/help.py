@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsreader.ui.bindings import SCROLL_KEYS
+from newsreader.ui.bindings import QUIT_KEYS, SCROLL_KEYS
 from newsreader.ui.widgets.scroll import KeyScroll
 
 KEY_WIDTH = 14  # the keys' column, a space after them included
@@ -49,10 +49,12 @@ class HelpBody(KeyScroll):
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal listing the bindings it was given; any of Esc, q, ? or F1 closes it."""
+    """A modal listing the bindings it was given; any of Esc, q, ? or F1 closes it; Ctrl+C
+    quits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss_help", "Close help", id="close_help"),
+        *QUIT_KEYS,  # Ctrl+C quits (q, bound first, closes the help as in less)
     ]
 
     def __init__(self, rows: list[tuple[str, list[tuple[str, str]]]]) -> None:

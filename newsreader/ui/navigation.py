@@ -20,9 +20,10 @@ from newsreader.ui.widgets.story import StoryView
 
 LOADING_DELAY = 0.08  # seconds before an uncached story shows "Loading…"
 OFFLINE_TITLE = "Not available offline"
+# NotInCache is raised only under --offline, where r fetches nothing: say what does.
 OFFLINE_DETAIL = (
-    "This story was never downloaded, and newsreader is offline. "
-    "It will open once the network is back (press r to refresh)."
+    "This story was never downloaded, and newsreader was started with --offline. "
+    "Start it without --offline to fetch it."
 )
 
 
@@ -75,6 +76,10 @@ class StoryNavigator:
         with self.reader.history.one_change():  # one write of the history, not two
             self._leave_current()
             if list_index is None:
+                # A listed story (from the thread or links view, a Recall link): its row.
+                row = self._row_of(url)
+                if row is not None:
+                    self.headlines.move_to(row)
                 list_index = self.headlines.highlighted
             self.reader.history.visit(url, list_index, self._id_at(list_index))
         self._load(url, title, 0.0)
@@ -217,13 +222,21 @@ class StoryNavigator:
         headline = self.headlines.headline_at(row)
         return headline.id if headline else None
 
+    def _row_of(self, url: str | None) -> int | None:
+        """The list row of the story at `url`, when the list shows it."""
+        headline = self.reader.headline_for_url(url) if url else None
+        return self.headlines.index_of(headline.id) if headline is not None else None
+
     def _return_to_row(self, entry: HistoryEntry) -> None:
-        """Highlight the headline the list was on when the reader left `entry`.
+        """Highlight `entry`'s own headline when the list shows it (the highlight follows the
+        story on screen); else the headline the list was on when the reader left `entry`.
 
         By its id, since rows shift as new stories arrive above; by its row if it has gone
         (or the entry predates ids).
         """
-        row = self.headlines.index_of(entry.list_id) if entry.list_id else None
+        row = self._row_of(entry.url)
+        if row is None and entry.list_id:
+            row = self.headlines.index_of(entry.list_id)
         if row is None:
             row = entry.list_index
         if row is not None:
@@ -231,18 +244,19 @@ class StoryNavigator:
 
     # -- moving along the list --------------------------------------------------------------
 
+    def _here(self, highlighted: int) -> int:
+        """Where n / p / N count from: the story on screen when the list shows it (a Recall
+        walk leaves the list's cursor where the walk began), else the cursor."""
+        here = self._row_of(self.story_view.url)
+        return here if here is not None else highlighted
+
     def _step(self, delta: int) -> None:
         highlighted = self.headlines.highlighted
         if highlighted is None:
             self.screen.app.bell()
             return
-        # From the story on screen when the list shows it (a Recall walk leaves the list's
-        # cursor where the walk began), else from the cursor.
-        shown = self.reader.headline_for_url(self.story_view.url) if self.story_view.url else None
-        here = self.headlines.index_of(shown.id) if shown is not None else None
-        base = here if here is not None else highlighted
         # Nothing open yet: n opens the highlighted headline itself.
-        target = highlighted if self.story_view.url is None else base + delta
+        target = highlighted if self.story_view.url is None else self._here(highlighted) + delta
         if 0 <= target < len(self.headlines.shown):
             self.open_list_index(target)
         else:
@@ -256,7 +270,10 @@ class StoryNavigator:
 
     def next_unread(self) -> None:
         shown = self.headlines.shown
-        start = (self.headlines.highlighted or 0) + (0 if self.story_view.url is None else 1)
+        highlighted = self.headlines.highlighted or 0
+        # Nothing open yet: the highlighted headline itself counts; else after the story on
+        # screen, as n does (never from a cursor moved past unread stories since).
+        start = highlighted if self.story_view.url is None else self._here(highlighted) + 1
         for offset in range(len(shown)):
             index = (start + offset) % len(shown)
             if not self.reader.is_read(shown[index].id):

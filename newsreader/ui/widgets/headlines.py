@@ -21,6 +21,7 @@ from newsreader.ui.textual_compat.option_list import (
     replace_options,
     set_option_prompt,
 )
+from newsreader.ui.widgets.choices import StopsAtEnds
 from newsreader.words import has_all, query_words
 
 _PENDING = Content(" ")  # the prompt of a row not rendered yet (see render_line)
@@ -29,7 +30,7 @@ RowRenderer = Callable[[Headline], Content]
 Scope = tuple[str, str] | None
 
 
-class HeadlineList(OneLineOptionList):
+class HeadlineList(StopsAtEnds, OneLineOptionList):
     """Every known headline, newest first; a text filter and a source/folder scope narrow it.
 
     Rows are built once per headline and kept, so filtering as you type only picks the
