@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.resources import files
 
 import pytest
 
@@ -34,3 +35,34 @@ def test_read_and_thread_still_refuse_what_is_no_web_address(command: str) -> No
     result = run("--demo", command, "ftp://example.com/x")
     assert result.returncode == 1
     assert result.stderr.strip() == "newsreader: 'ftp://example.com/x': not an http(s) URL"
+
+
+# -- stories cached in no feed (the thread prefetch, Recall links) ---------------------------
+
+# The demo's thread prefetch caches this Recall target; no demo feed lists it.
+THREAD_ONLY_TITLE = "Kyiv council adopts city budget for 2027"
+THREAD_ONLY_SLUG = "kyiv-council-adopts-2027-budget"
+
+
+def test_search_finds_a_story_cached_along_a_thread_with_its_source_and_date() -> None:
+    assert run("--demo", "fetch").returncode == 0
+    feeds = files("newsreader.demo") / "site" / "feeds"
+    assert not any(THREAD_ONLY_SLUG.encode() in f.read_bytes() for f in feeds.iterdir())
+    found = run("--demo", "search", "budget")
+    assert found.returncode == 0, found.stderr
+    line = next(line for line in found.stdout.splitlines() if THREAD_ONLY_TITLE in line)
+    assert line.endswith("]") and "[RNA, 20" in line, line  # its source and its date
+    url = found.stdout.splitlines()[found.stdout.splitlines().index(line) + 1].strip()
+    assert url.endswith(THREAD_ONLY_SLUG)
+    read = run("--demo", "--offline", "read", url)
+    assert read.returncode == 0 and THREAD_ONLY_TITLE in read.stdout
+
+
+def test_cache_info_counts_the_stories_in_no_feed_and_their_dates() -> None:
+    assert run("--demo", "fetch").returncode == 0
+    lines = run("--demo", "cache", "info").stdout.splitlines()
+    stories = next(line for line in lines if line.startswith("stories"))
+    assert stories.endswith(" in no feed") and ", plus " in stories, stories
+    oldest = next(line for line in lines if line.startswith("oldest")).split()[1]
+    per_source = [line.rsplit("oldest ", 1)[1] for line in lines if line.startswith("  ")]
+    assert oldest < min(per_source), "a story along a thread is older than every headline"
