@@ -5,10 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
 from newsreader.demo import DEMO_HOST
+from newsreader.errors import ConfigError
 
 NEWSREADER = [sys.executable, "-m", "newsreader"]
 BARE_STORY = f"{DEMO_HOST}/news/central-bank-holds-key-rate"  # no scheme, as a person types it
@@ -66,3 +68,54 @@ def test_cache_info_counts_the_stories_in_no_feed_and_their_dates() -> None:
     oldest = next(line for line in lines if line.startswith("oldest")).split()[1]
     per_source = [line.rsplit("oldest ", 1)[1] for line in lines if line.startswith("  ")]
     assert oldest < min(per_source), "a story along a thread is older than every headline"
+
+
+# -- config messages quote the value as TOML spells it ----------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('images = "maybe"\n', ':1: [images] must be "auto" or "off", got "maybe"'),
+    ("images = true\n", ':1: [images] expected "auto" or "off", got true'),
+    ('mark_read = "never"\n', ':1: [mark_read] must be "open" or "leave", got "never"'),
+    ('refresh_minutes = "soon"\n',
+     ':1: [refresh_minutes] expected an integer (minutes), got "soon"'),
+    ("refresh_minutes = true\n", ":1: [refresh_minutes] expected an integer (minutes), got true"),
+    ("refresh_minutes = 0\n", ":1: [refresh_minutes] must be between 1 and 10080, got 0"),
+    ("max_width = [false, 1.5]\n", "got [false, 1.5]"),
+    ("[keys]\nquit = 5\n", ':2: [keys.quit] expected a key string such as "j,down", got 5'),
+    ('[[sources]]\nname = "a"\nurl = "ftp://a.b/"\n',
+     ':3: [sources[0].url] must be an http(s) URL, got "ftp://a.b/"'),
+    ('refresh_minutes = "two\\nlines"\n', 'got "two\\nlines"'),
+    (f'refresh_minutes = "{"x" * 100}"\n', f'got "{"x" * 38}…'),
+])
+def test_config_messages_show_the_value_in_toml_spelling(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    from newsreader.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.endswith(expected), message
+    assert "\n" not in message and "True" not in message and "'" not in message
+
+
+def test_an_unknown_theme_is_quoted_as_toml_spells_it(tmp_path: Path) -> None:
+    from newsreader.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nrod"\n', encoding="utf-8")
+    assert load_config(path).warnings == [f'{path}:1: [theme] unknown theme "nrod" ignored']
+
+
+def test_the_example_config_says_what_an_unknown_key_does(tmp_path: Path) -> None:
+    example = run("config", "--example").stdout
+    assert "A bad key or value stops" not in example
+    assert "an unknown key" in " ".join(example.split())
+    path = tmp_path / "config.toml"
+    path.write_text("refesh_minutes = 5\n", encoding="utf-8")
+    result = run("--config", str(path), "--offline", "cache", "info")
+    assert result.returncode == 0, "an unknown key does not stop newsreader"
+    assert f"{path}:1: [refesh_minutes] unknown key ignored" in result.stderr
