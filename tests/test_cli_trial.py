@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -119,3 +120,27 @@ def test_the_example_config_says_what_an_unknown_key_does(tmp_path: Path) -> Non
     result = run("--config", str(path), "--offline", "cache", "info")
     assert result.returncode == 0, "an unknown key does not stop newsreader"
     assert f"{path}:1: [refesh_minutes] unknown key ignored" in result.stderr
+
+
+# -- the README's demo section is true --------------------------------------------------------
+
+
+def test_the_readme_demo_commands_work_in_order() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    commands = [line.split("#")[0].split()[1:] for line in readme.splitlines()
+                if line.startswith("newsreader --demo ")]
+    commands = [c for c in commands if len(c) > 1]  # `newsreader --demo` alone is the app
+    assert any("read" in c for c in commands) and any("thread" in c for c in commands)
+    for command in commands:
+        result = run(*command)
+        assert result.returncode == 0, (command, result.stderr)
+        assert result.stdout.strip(), command
+
+
+def test_the_readme_says_how_old_the_demo_newest_story_is() -> None:
+    from newsreader.demo.calendar import YOUNGEST
+
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(
+        encoding="utf-8").split())
+    hours = YOUNGEST // timedelta(hours=1)
+    assert f"the newest story is between {hours} and {hours + 24} hours old" in readme
