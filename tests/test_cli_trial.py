@@ -144,3 +144,15 @@ def test_the_readme_says_how_old_the_demo_newest_story_is() -> None:
         encoding="utf-8").split())
     hours = YOUNGEST // timedelta(hours=1)
     assert f"the newest story is between {hours} and {hours + 24} hours old" in readme
+
+
+def test_a_search_row_in_the_app_shows_the_source_and_the_date() -> None:
+    from newsreader.present import local_time
+    from newsreader.services.search import SearchHit
+    from newsreader.ui.search import hit_row
+
+    when = "2026-11-11T14:45:00+02:00"
+    row = hit_row(SearchHit("https://e.x/1", "Kyiv budget", "RNA", "…budget…", when), "budget")
+    assert row.plain.splitlines()[0] == f"Kyiv budget  RNA  {local_time(when)}"
+    undated = hit_row(SearchHit("https://e.x/2", "Kyiv budget", "RNA", "…budget…"), "budget")
+    assert undated.plain.splitlines()[0] == "Kyiv budget  RNA"
