@@ -246,14 +246,14 @@ async def _read(
     config: Config, urls: list[str], output: str, offline: bool, demo: bool
 ) -> int:
     from newsreader.cli_render import print_story
-    from newsreader.parse.urls import safe_url
+    from newsreader.parse.urls import url_from_user
     from newsreader.present import has_text
 
     reader = _open_reader(config, offline=offline, demo=demo)
     status = EXIT_OK
     try:
         for raw in urls:
-            url = safe_url(raw)
+            url = url_from_user(raw)  # "example.com/a" is https://example.com/a, as `O` takes it
             if url is None:
                 print(f"newsreader: {raw!r}: not an http(s) URL", file=sys.stderr)
                 status = EXIT_FAILED
@@ -279,9 +279,9 @@ async def _read(
 
 async def _thread(config: Config, raw: str, output: str, offline: bool, demo: bool) -> int:
     from newsreader.cli_render import print_thread
-    from newsreader.parse.urls import safe_url
+    from newsreader.parse.urls import url_from_user
 
-    url = safe_url(raw)
+    url = url_from_user(raw)
     if url is None:
         print(f"newsreader: {raw!r}: not an http(s) URL", file=sys.stderr)
         return EXIT_FAILED

@@ -13,7 +13,7 @@ from newsreader.config import Config
 from newsreader.errors import NewsreaderError
 from newsreader.models import Source
 from newsreader.parse.urls import url_from_user
-from newsreader.present import plural
+from newsreader.present import local_time, plural
 
 if TYPE_CHECKING:
     from newsreader.services.reader import Reader
@@ -242,7 +242,8 @@ def _cache(reader: Reader, args: argparse.Namespace) -> int:
         return EXIT_OK
     info = cache_info(reader.library, reader.stories)
     print(f"size      {info.size_bytes / 1024 / 1024:.1f} MiB in {info.entries} entries")
-    print(f"stories   {info.stories_cached} cached of {info.headlines} headlines")
+    unlisted = f", plus {info.stories_unlisted} in no feed" if info.stories_unlisted else ""
+    print(f"stories   {info.stories_cached} cached of {info.headlines} headlines{unlisted}")
     print(f"oldest    {info.oldest or '-'}")
     for held in info.sources:
         print(f"  {held.name}: {held.headlines} headlines, {held.stories_cached} cached, "
@@ -274,7 +275,8 @@ def _mark_read(reader: Reader, args: argparse.Namespace) -> int:
 def _search(reader: Reader, query: str) -> int:
     hits = reader.prepare_search(query)()
     for hit in hits:
-        print(f"{hit.title}  [{hit.source}]\n  {hit.url}\n  {hit.snippet}")
+        where = ", ".join(part for part in (hit.source, local_time(hit.published)) if part)
+        print(f"{hit.title}  [{where}]\n  {hit.url}\n  {hit.snippet}")
     if not hits:
         print(f"newsreader: nothing cached matches {query!r}", file=sys.stderr)
         return EXIT_FAILED

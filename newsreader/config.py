@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -136,14 +137,11 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
             continue
         expected, description, bounds = _TOP_LEVEL[key]
         _check_type(value, expected, description, bounds, shown, _line_of(text, key), key)
-    if "mark_read" in data and data["mark_read"] not in MARK_READ_POLICIES:
-        raise ConfigError(
-            shown, 'must be "open" or "leave"', line=_line_of(text, "mark_read"), key="mark_read"
-        )
-    if "images" in data and data["images"] not in IMAGE_MODES:
-        raise ConfigError(
-            shown, 'must be "auto" or "off"', line=_line_of(text, "images"), key="images"
-        )
+    for key, allowed in (("mark_read", MARK_READ_POLICIES), ("images", IMAGE_MODES)):
+        if key in data and data[key] not in allowed:
+            choices = " or ".join(toml_value(choice) for choice in allowed)
+            raise ConfigError(shown, f"must be {choices}, got {toml_value(data[key])}",
+                              line=_line_of(text, key), key=key)
     for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",
                 "keep_days", "thread_depth", "thread_prefetch_max", "mark_read", "max_width",
                 "images", "theme", "browser"):
@@ -152,8 +150,9 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
     keys = data.get("keys", {})
     for action, binding in keys.items():
         if not isinstance(binding, str) or not binding.strip():
-            raise ConfigError(shown, "expected a key string such as \"j,down\"",
-                              line=_line_of(text, action), key=f"keys.{action}")
+            raise ConfigError(shown, f'expected a key string such as "j,down", got '
+                              f"{toml_value(binding)}", line=_line_of(text, action),
+                              key=f"keys.{action}")
     config.keys = dict(keys)
     # Names only the app uses, checked here so that every command says so, with the line.
     for action in keys:
@@ -162,7 +161,7 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
                                           "unknown action ignored (help, ?, names them all)"))
     if isinstance(config.theme, str) and config.theme not in THEME_NAMES:
         config.warnings.append(_where(shown, _line_of(text, "theme"), "theme",
-                                      f"unknown theme {config.theme!r} ignored"))
+                                      f"unknown theme {toml_value(config.theme)} ignored"))
     if "sources" in data:
         config.sources = []
         for index, table in enumerate(data["sources"]):
@@ -204,13 +203,15 @@ def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> He
     if isinstance(words, str):
         words = [words]
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise ConfigError(shown, "expected a list of words", line=line("words"),
+        raise ConfigError(shown, f"expected a list of words, got {toml_value(words)}",
+                          line=line("words"),
                           key=f"{where}.words")
     regex = table.get("regex")
     pattern = None
     if regex is not None:
         if not isinstance(regex, str) or not regex:
-            raise ConfigError(shown, "expected a regular expression", line=line("regex"),
+            raise ConfigError(shown, f"expected a regular expression, got {toml_value(regex)}",
+                              line=line("regex"),
                               key=f"{where}.regex")
         try:
             pattern = re.compile(regex, re.IGNORECASE)
@@ -222,7 +223,8 @@ def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> He
                           index), key=where)
     source = table.get("source")
     if source is not None and (not isinstance(source, str) or not source.strip()):
-        raise ConfigError(shown, "expected a source name or URL", line=line("source"),
+        raise ConfigError(shown, f"expected a source name or URL, got {toml_value(source)}",
+                          line=line("source"),
                           key=f"{where}.source")
     return HeadlineFilter(tuple(w.strip().casefold() for w in words), pattern,
                           source.strip() if source else None)
@@ -236,10 +238,12 @@ def _source(table: Any, index: int, text: str, shown: str, config: Config) -> So
             raise ConfigError(shown, "is required (a string)", line=line(key), key=f"{where}.{key}")
     url = table["url"].strip()
     if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
-        raise ConfigError(shown, "must be an http(s) URL", line=line("url"), key=f"{where}.url")
+        raise ConfigError(shown, f"must be an http(s) URL, got {toml_value(url)}",
+                          line=line("url"), key=f"{where}.url")
     folder = table.get("folder")
     if folder is not None and not isinstance(folder, str):
-        raise ConfigError(shown, "expected a string", line=line("folder"), key=f"{where}.folder")
+        raise ConfigError(shown, f"expected a string, got {toml_value(folder)}",
+                          line=line("folder"), key=f"{where}.folder")
     if "refresh_minutes" in table:
         _check_type(table["refresh_minutes"], int, "an integer (minutes)", (1, 10_080), shown,
                     line("refresh_minutes"), f"{where}.refresh_minutes")
@@ -259,11 +263,32 @@ def _check_type(
     # bool is an int subclass: `refresh_minutes = true` must not pass as 1.
     wrong = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
     if wrong:
-        raise ConfigError(shown, f"expected {description}, got {value!r:.40}", line=line, key=key)
+        raise ConfigError(shown, f"expected {description}, got {toml_value(value)}", line=line,
+                          key=key)
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        raise ConfigError(
-            shown, f"must be between {bounds[0]} and {bounds[1]}, got {value}", line=line, key=key
-        )
+        raise ConfigError(shown, f"must be between {bounds[0]} and {bounds[1]}, got "
+                          f"{toml_value(value)}", line=line, key=key)
+
+
+def toml_value(value: Any, width: int = 40) -> str:
+    """`value` as it is spelt in TOML (`true`, `"soon"`, `[1, 2]`), on one line, cut to
+    `width`: a message quotes what the file says, not Python's repr (`True`, `'soon'`)."""
+    shown = _toml(value)
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # TOML's basic string escapes, on one line
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + "}"
+    if hasattr(value, "isoformat"):  # TOML dates and times
+        return str(value.isoformat())
+    return repr(value)  # int, float (inf and nan are spelt the same)
 
 
 def _where(shown: str, line: int | None, key: str, message: str) -> str:

@@ -316,7 +316,7 @@ def test_headless_commands_warn_about_unknown_actions_and_themes() -> None:
     assert result.stderr.splitlines() == [
         f"newsreader: warning: {config}:3: [keys.nxt_story] unknown action ignored "
         "(help, ?, names them all)",
-        f"newsreader: warning: {config}:1: [theme] unknown theme 'nordic' ignored",
+        f"newsreader: warning: {config}:1: [theme] unknown theme \"nordic\" ignored",
     ]
 
 

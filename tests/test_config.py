@@ -133,7 +133,7 @@ def test_unknown_key_actions_and_themes_are_warnings(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.warnings == [
         f"{path}:4: [keys.nxt_story] unknown action ignored (help, ?, names them all)",
-        f"{path}:1: [theme] unknown theme 'nordic' ignored",
+        f"{path}:1: [theme] unknown theme \"nordic\" ignored",
     ]
     assert load_config(write(tmp_path, 'theme = "nord"\n')).warnings == []
 

@@ -262,7 +262,7 @@ async def test_config_keys_override_bindings_and_the_help_shows_them(tmp_path: P
             f"{path}:4: [keys.nonsense] unknown action ignored (help, ?, names them all)"
         ]
         assert [m for m in messages if "nordic" in m] == [
-            f"{path}:1: [theme] unknown theme 'nordic' ignored"
+            f"{path}:1: [theme] unknown theme \"nordic\" ignored"
         ]
         await pilot.press("u")
         await settle(pilot)

@@ -26,21 +26,30 @@ class CacheInfo:
     entries: int
     headlines: int
     stories_cached: int
-    oldest: str | None
+    oldest: str | None  # of the headlines and of the stories in no feed
     sources: list[SourceCacheInfo] = field(default_factory=list)
+    # Stories cached but in no feed: followed through Recall / Read also, or along threads.
+    stories_unlisted: int = 0
 
 
 def cache_info(library: Library, stories: Stories) -> CacheInfo:
     per_source: list[SourceCacheInfo] = []
+    listed: set[str] = set()
     for source in library.sources:
         headlines = library.cached_headlines(source)
+        listed.update(h.url for h in headlines)
         info = SourceCacheInfo(source.name, headlines=len(headlines))
         info.stories_cached = sum(1 for h in headlines if h.url and stories.is_cached(h.url))
         stamps = [h.published or h.seen for h in headlines if h.published or h.seen]
         info.oldest = min(stamps, key=timestamp) if stamps else None
         per_source.append(info)
     stats = stories.cache.stats()
+    unlisted = [url for url in stories.cache.story_urls() if url not in listed]
     oldest = [s.oldest for s in per_source if s.oldest]
+    for url in unlisted:
+        story = stories.cached_story(url)
+        if story is not None and story.published:
+            oldest.append(story.published)
     return CacheInfo(
         size_bytes=int(stats.get("size_bytes", 0)),
         entries=int(stats.get("entries", 0)),
@@ -48,6 +57,7 @@ def cache_info(library: Library, stories: Stories) -> CacheInfo:
         stories_cached=sum(s.stories_cached for s in per_source),
         oldest=min(oldest, key=timestamp) if oldest else None,
         sources=per_source,
+        stories_unlisted=len(unlisted),
     )
 
 

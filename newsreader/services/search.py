@@ -1,8 +1,10 @@
-"""Full-text search over the cached stories (and the headlines of those not cached)."""
+"""Full-text search over every cached story (and the headlines of those not cached)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from newsreader.models import Headline, Story
 from newsreader.services.stories import Stories
@@ -15,6 +17,7 @@ class SearchHit:
     title: str
     source: str
     snippet: str
+    published: str | None = None  # ISO 8601, as the feed or the page gave it
 
 
 def search(
@@ -35,29 +38,37 @@ def search(
         listed.add(headline.url)
         story = stories.cached_story(headline.url) if headline.url else None
         text = _story_text(story) if story else f"{headline.title}\n{headline.summary}"
-        _match(hits, words, text, headline.url, headline.title, headline.source_name)
+        _match(hits, words, text, headline.url, headline.title, headline.source_name,
+               headline.published)
         if len(hits) >= limit:
             return hits
-    # Stories reached through Recall / Read also links are cached but in no feed: the history
-    # knows them.
-    for url in visited:
-        if url in listed:
-            continue
-        listed.add(url)
+    # Stories in no feed are cached too: reached through Recall / Read also links (the history
+    # knows those, most recent first) or along threads by the refresh (only the cache does).
+    for url in _unlisted(visited, stories.cache.story_urls(), listed):
         story = stories.cached_story(url)
         if story is not None:
-            _match(hits, words, _story_text(story), url, story.title, story.source or "")
+            _match(hits, words, _story_text(story), url, story.title or url,
+                   story.source or urlsplit(url).hostname or "", story.published)
             if len(hits) >= limit:
                 break
     return hits
 
 
+def _unlisted(visited: list[str], cached: list[str], listed: set[str]) -> Iterator[str]:
+    """The URLs of `visited`, then of `cached`, that are not in `listed`, each once."""
+    for url in (*visited, *cached):
+        if url not in listed:
+            listed.add(url)
+            yield url
+
+
 def _match(
-    hits: list[SearchHit], words: list[str], text: str, url: str, title: str, source: str
+    hits: list[SearchHit], words: list[str], text: str, url: str, title: str, source: str,
+    published: str | None,
 ) -> None:
     folded = text.casefold()
     if has_all(words, folded):
-        hits.append(SearchHit(url, title, source, _snippet(text, folded, words[0])))
+        hits.append(SearchHit(url, title, source, _snippet(text, folded, words[0]), published))
 
 
 def _story_text(story: Story) -> str:

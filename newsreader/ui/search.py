@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from newsreader.present import local_time
 from newsreader.services.search import SearchHit
 from newsreader.ui.dialogs import Dialog
 from newsreader.ui.widgets.choices import ChoiceList
@@ -38,11 +39,12 @@ MATCH_STYLE = "bold $accent underline"  # the query's words in a result
 
 
 def hit_row(hit: SearchHit, query: str = "") -> Content:
-    """Title, source, then the snippet on its own line, the query's words highlighted: plain
-    Content, never markup."""
+    """Title, source and date, then the snippet on its own line, the query's words
+    highlighted: plain Content, never markup."""
     words = query_words(query)
+    where = "  ".join(part for part in (hit.source, local_time(hit.published)) if part)
     return Content.assemble(
-        _marked(hit.title or hit.url, words, "bold"), ("  " + hit.source, "dim"), "\n  ",
+        _marked(hit.title or hit.url, words, "bold"), ("  " + where, "dim"), "\n  ",
         _marked(hit.snippet, words, ""),
     )
 
