@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -30,6 +31,9 @@ from bench.pages import BASE_TIME, UK_WORDS, paragraph, sentence, title  # noqa:
 from newsreader.config import load_config  # noqa: E402
 from newsreader.models import Block, Dateline, Headline, RelatedLink, Source, Story  # noqa: E402
 from newsreader.paths import Paths  # noqa: E402
+
+if TYPE_CHECKING:
+    from newsreader.services.reader import Reader
 
 PYTHON = sys.executable
 NEWSREADER = str(Path(PYTHON).with_name("newsreader"))
@@ -119,6 +123,14 @@ def bench_paths(root: Path) -> Paths:
                  data_dir=root / "data" / "newsreader", cache_dir=root / "cache" / "newsreader")
 
 
+def open_bench_reader(root: Path, **options: Any) -> Reader:
+    """The Reader a bench drives, opened on `root`'s isolated dirs and config as the app would."""
+    from newsreader.services.wiring import open_reader
+
+    paths = bench_paths(root)
+    return open_reader(load_config(paths.config_file), paths=paths, **options)
+
+
 def source_url(index: int, port: int) -> str:
     return f"http://127.0.0.{1 + index % N_HOSTS}:{port}/feeds/{index}.xml"
 
@@ -162,11 +174,8 @@ def build_corpus(root: Path, n_stories: int, *, port: int = 8, n_sources: int = 
     Reader/Cache APIs (headline lists, parsed stories) and mark some read; returns them all,
     newest first.
     """
-    from newsreader.services.wiring import open_reader
-
     write_config(root, port, n_sources, **(config or {}))
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     rng = random.Random(n_stories)
     per_source = [n_stories // n_sources + (1 if i < n_stories % n_sources else 0)
                   for i in range(n_sources)]

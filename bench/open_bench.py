@@ -31,15 +31,14 @@ from bench.common import (
     ROWS,
     FrameClock,
     Row,
-    bench_paths,
     emit,
     machine,
     median,
+    open_bench_reader,
     pct,
     write_config,
 )
 from bench.pages import BASE_TIME, story_page
-from newsreader.config import load_config
 from newsreader.models import Headline
 
 P95_TARGET_MS = 50.0
@@ -48,11 +47,9 @@ P95_TARGET_MS = 50.0
 def seed_cache(root: Path, n_pages: int) -> list[tuple[Headline, float, str]]:
     """Raw HTML of `n_pages` pages plus their headlines: (headline, parse ms, plain text)."""
     from newsreader.parse.story import parse_story
-    from newsreader.services.wiring import open_reader
 
     write_config(root, 8, 1)
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     out: list[tuple[Headline, float, str]] = []
     try:
         source = reader.sources[0]
@@ -81,11 +78,9 @@ def seed_cache(root: Path, n_pages: int) -> list[tuple[Headline, float, str]]:
 async def open_all(root: Path, headlines: list[Headline]) -> tuple[list[float], list[float]]:
     from textual import events
 
-    from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
 
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     app = NewsreaderApp(reader, refresh_on_start=False)
     passes: list[list[float]] = [[], []]
     async with app.run_test(size=(COLS, ROWS)) as pilot:

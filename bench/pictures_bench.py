@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import COLS, ROWS, FrameClock, Row, bench_paths, emit, machine, median, pct
+from bench.common import COLS, ROWS, FrameClock, Row, emit, machine, median, open_bench_reader, pct
 from bench.common import write_config as write_bench_config
-from newsreader.config import load_config
 from newsreader.models import Block, Headline, Story
 
 
@@ -50,11 +49,9 @@ def jpeg(rng: random.Random) -> bytes:
 def seed_cache(root: Path, n: int, images: str) -> tuple[list[Headline], list[bytes]]:
     """N parsed stories with one cached picture each, and the picture bytes."""
     from newsreader.services.stories import PARSER_VERSION
-    from newsreader.services.wiring import open_reader
 
     write_bench_config(root, 8, 1, images=images)
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     rng = random.Random(7)
     headlines: list[Headline] = []
     pictures: list[bytes] = []
@@ -86,12 +83,10 @@ async def open_all(root: Path, headlines: list[Headline]) -> tuple[list[float], 
     """(key -> story frame, key -> picture frame) in ms for each story."""
     from textual import events
 
-    from newsreader.services.wiring import open_reader
     from newsreader.ui import pictures
     from newsreader.ui.app import NewsreaderApp
 
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     app = NewsreaderApp(reader, refresh_on_start=False)
     opened: list[float] = []
     drawn: list[float] = []

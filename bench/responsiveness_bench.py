@@ -28,16 +28,15 @@ from bench.common import (
     ROWS,
     FrameClock,
     Row,
-    bench_paths,
     build_corpus,
     emit,
     machine,
     median,
+    open_bench_reader,
     pct,
     start_server,
     stop_server,
 )
-from newsreader.config import load_config
 
 P95_TARGET_MS, MAX_TARGET_MS = 50.0, 200.0
 
@@ -45,12 +44,10 @@ P95_TARGET_MS, MAX_TARGET_MS = 50.0, 200.0
 async def navigate(root: Path) -> tuple[list[float], float, int]:
     from textual import events
 
-    from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
 
-    paths = bench_paths(root)
     # As `newsreader` opens it: the refresh runs in a child process.
-    reader = open_reader(load_config(paths.config_file), paths=paths, refresh_in_child=True)
+    reader = open_bench_reader(root, refresh_in_child=True)
     app = NewsreaderApp(reader, refresh_on_start=False)
     sent: list[float] = []
     handled: list[float] = []

@@ -12,12 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Row, bench_paths, build_corpus, emit, machine, median
+from bench.common import Row, build_corpus, emit, machine, median, open_bench_reader
 from bench.pages import paragraph, title
-from newsreader.config import load_config
 from newsreader.models import Block, Story
 from newsreader.services.stories import PARSER_VERSION
-from newsreader.services.wiring import open_reader
 
 IN_FEEDS, IN_NO_FEED = 10_000, 1_000
 
@@ -31,8 +29,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         build_corpus(root, IN_FEEDS)
-        paths = bench_paths(root)
-        reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+        reader = open_bench_reader(root, offline=True)
         try:
             rng = random.Random(7)
             for k in range(IN_NO_FEED):  # as the thread prefetch leaves them: parsed, no headline

@@ -24,10 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import COLS, ROWS, FrameClock, Row, bench_paths, emit, machine, median, pct
+from bench.common import COLS, ROWS, FrameClock, Row, emit, machine, median, open_bench_reader, pct
 from bench.common import write_config as write_bench_config
 from bench.pages import BASE_TIME
-from newsreader.config import load_config
 from newsreader.models import Block, Headline, RelatedLink, Story
 
 P95_TARGET_MS = 50.0
@@ -46,11 +45,9 @@ def _story(url: str, title: str, when: str, recalls: str | None) -> Story:
 def seed_cache(root: Path) -> list[Headline]:
     """The chains and the other stories, parsed in the cache; the headlines to press `t` on."""
     from newsreader.services.stories import PARSER_VERSION
-    from newsreader.services.wiring import open_reader
 
     write_bench_config(root, 8, 1)
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     headlines: list[Headline] = []
     pressed: list[Headline] = []
     try:
@@ -100,12 +97,10 @@ async def key_to_frame(app: object, clock: FrameClock, shown: list[float]) -> fl
 
 
 async def open_threads(root: Path, pressed: list[Headline]) -> tuple[list[float], list[str]]:
-    from newsreader.services.wiring import open_reader
     from newsreader.ui.app import NewsreaderApp
     from newsreader.ui.threads import ThreadScreen, entry_row
 
-    paths = bench_paths(root)
-    reader = open_reader(load_config(paths.config_file), offline=True, paths=paths)
+    reader = open_bench_reader(root, offline=True)
     app = NewsreaderApp(reader, refresh_on_start=False)
     out: list[float] = []
     texts: list[str] = []
