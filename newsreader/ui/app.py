@@ -32,6 +32,7 @@ from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table, replace_notices
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
+from newsreader.ui.textual_compat.keys import KeyRouter
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
@@ -64,6 +65,8 @@ class NewsreaderApp(CrashReportingApp):
         self.clock: Clock = clock or utc_now
         self.refresh_on_start = refresh_on_start
         self.gc_pacer = GcPacer()
+        # Keys read in one burst with one that opens a prompt (S, /, O, a...) reach the prompt.
+        self.key_router = KeyRouter(self, self.handle_event_as_textual)
         # Unknown actions are among the config's warnings (reader.warnings, shown at start).
         keymap, _ = keymap_from_config(dict(reader.config.keys or {}))
         self._key_clashes = keymap_clashes(keymap)
@@ -147,6 +150,11 @@ class NewsreaderApp(CrashReportingApp):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)):
             self.gc_pacer.note_input()
+        if not await self.key_router.take(event):
+            await super().on_event(event)
+
+    async def handle_event_as_textual(self, event: events.Event) -> None:
+        """Textual's own App.on_event: where the key router hands each key on."""
         await super().on_event(event)
 
     def _remember_theme(self, theme: object) -> None:
