@@ -6,6 +6,7 @@ driver does, all at once (Pilot.press waits for each key to be handled: it never
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input, OptionList
 
 from newsreader.ui.dialogs import AddSourceScreen, ConfirmScreen, OpenUrlScreen
@@ -15,6 +16,7 @@ from tests.ui_fakes import (
     FakeReader,
     burst,
     headline,
+    key_event,
     main,
     make_app,
     make_story,
@@ -139,3 +141,17 @@ async def test_pickers_and_the_confirmation_take_the_keys_sent_with_them() -> No
         await burst(pilot, "D", "g", "enter", "y")  # y answers the question Enter opened
         assert app.screen is screen
         assert [s.name for s in app.reader.sources] == ["Example News"]
+
+
+async def test_the_theme_picker_and_a_paste_take_what_is_sent_with_them() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "T", *"nord", "enter")  # Textual's own picker (the palette)
+        assert app.theme == "nord" and app.screen is main(app)
+        app.post_message(key_event("S"))  # S, then a paste, read at once
+        app.post_message(events.Paste("pasted words"))
+        await settle(pilot)
+        assert box(app, "#search-input") == "pasted words"
+        await burst(pilot, "backspace", *"s!")  # a letter after a key the box does not type
+        assert box(app, "#search-input") == "pasted words!"

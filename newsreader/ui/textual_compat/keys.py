@@ -40,7 +40,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenError
 from textual.dom import DOMNode, NoScreen
 from textual.message_pump import MessagePump
 from textual.timer import Timer
@@ -117,6 +117,10 @@ class KeyRouter:
             await self._delivered(event.token)
             return True
         if not isinstance(event, RoutedEvent) or not verified():
+            return False
+        try:
+            self.app.screen  # noqa: B018  # (a property that raises)
+        except ScreenError:  # no screen yet, or no more (quitting): Textual's own path
             return False
         if not event.is_forwarded:  # read from the terminal (or posted by a test)
             await self._dispatch(next(self._numbers), event)
