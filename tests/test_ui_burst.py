@@ -6,11 +6,18 @@ driver does, all at once (Pilot.press waits for each key to be handled: it never
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from textual import events
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.widgets import Input, OptionList
 
 from newsreader.ui.dialogs import AddSourceScreen, ConfirmScreen, OpenUrlScreen
 from newsreader.ui.search import SearchScreen
+from newsreader.ui.textual_compat.keys import MAX_WAIT, KeyRouter, KeysDelivered
+from newsreader.ui.widgets.headlines import HeadlineList
 from tests.ui_fakes import (
     SIZE,
     FakeReader,
@@ -155,3 +162,34 @@ async def test_the_theme_picker_and_a_paste_take_what_is_sent_with_them() -> Non
         assert box(app, "#search-input") == "pasted words"
         await burst(pilot, "backspace", *"s!")  # a letter after a key the box does not type
         assert box(app, "#search-input") == "pasted words!"
+
+
+async def test_keys_are_handed_on_even_when_a_marker_never_comes_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A marker lost on its way (its widget removed) holds the keys MAX_WAIT seconds at most."""
+    posted = MessagePump.post_message
+
+    def lose_markers(pump: MessagePump, message: Message) -> bool:
+        if isinstance(message, KeysDelivered) and isinstance(pump, HeadlineList):
+            return True  # "queued", and never seen again
+        return posted(pump, message)
+
+    monkeypatch.setattr(MessagePump, "post_message", lose_markers)
+    gave_up: list[float] = []
+    give_up = KeyRouter._gave_up
+
+    async def spy(router: KeyRouter) -> None:
+        gave_up.append(time.monotonic())
+        await give_up(router)
+
+    monkeypatch.setattr(KeyRouter, "_gave_up", spy)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sent = time.monotonic()
+        await burst(pilot, "S", *"budget")
+        await pilot.pause(MAX_WAIT + 0.1)
+        await settle(pilot)
+        assert box(app, "#search-input") == "budget"
+        assert len(gave_up) == 1 and gave_up[0] - sent >= MAX_WAIT
