@@ -262,7 +262,8 @@ async def test_unverified_keys_take_textual_own_path(unverified: None) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert await app.key_router.take(key_event("x")) is False
         await pilot.press("S", *"abc")
         await settle(pilot)
+        assert app.key_router is not None
+        assert await app.key_router.take(key_event("x")) is False
         assert app.screen.query_one("#search-input", Input).value == "abc"

@@ -193,3 +193,12 @@ async def test_keys_are_handed_on_even_when_a_marker_never_comes_back(
         await settle(pilot)
         assert box(app, "#search-input") == "budget"
         assert len(gave_up) == 1 and gave_up[0] - sent >= MAX_WAIT
+
+
+async def test_the_key_router_is_made_at_the_first_key_not_at_start() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.key_router is None  # the first frame needs none of it
+        await burst(pilot, "j")
+        assert app.key_router is not None and main(app).headlines.highlighted == 1

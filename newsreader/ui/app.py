@@ -32,10 +32,10 @@ from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.main_screen import MainScreen
 from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table, replace_notices
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
-from newsreader.ui.textual_compat.keys import KeyRouter
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
+    from newsreader.ui.textual_compat.keys import KeyRouter
 
 
 GC_TICK_SECONDS = 0.5
@@ -66,7 +66,8 @@ class NewsreaderApp(CrashReportingApp):
         self.refresh_on_start = refresh_on_start
         self.gc_pacer = GcPacer()
         # Keys read in one burst with one that opens a prompt (S, /, O, a...) reach the prompt.
-        self.key_router = KeyRouter(self, self.handle_event_as_textual)
+        # Made at the first key (or paste): the first frame needs none of it.
+        self.key_router: KeyRouter | None = None
         # Unknown actions are among the config's warnings (reader.warnings, shown at start).
         keymap, _ = keymap_from_config(dict(reader.config.keys or {}))
         self._key_clashes = keymap_clashes(keymap)
@@ -150,7 +151,12 @@ class NewsreaderApp(CrashReportingApp):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)):
             self.gc_pacer.note_input()
-        if not await self.key_router.take(event):
+        router = self.key_router
+        if router is None and isinstance(event, (events.Key, events.Paste)):
+            from newsreader.ui.textual_compat.keys import KeyRouter
+
+            router = self.key_router = KeyRouter(self, self.handle_event_as_textual)
+        if router is None or not await router.take(event):
             await super().on_event(event)
 
     async def handle_event_as_textual(self, event: events.Event) -> None:
