@@ -80,7 +80,7 @@ def fresh(event: RoutedEvent) -> RoutedEvent:
 
 
 class KeyRouter:
-    """The App's key dispatch with the two rules above; `take` is called from App.on_event.
+    """The App's key dispatch with the three rules above; `take` is called from App.on_event.
 
     `forward(event)` is Textual's own App.on_event: priority bindings, then the focused widget.
     """
