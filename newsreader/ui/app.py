@@ -65,9 +65,6 @@ class NewsreaderApp(CrashReportingApp):
         self.clock: Clock = clock or utc_now
         self.refresh_on_start = refresh_on_start
         self.gc_pacer = GcPacer()
-        # Keys read in one burst with one that opens a prompt (S, /, O, a...) reach the prompt.
-        # Made at the first key (or paste): the first frame needs none of it.
-        self.key_router: KeyRouter | None = None
         # Unknown actions are among the config's warnings (reader.warnings, shown at start).
         keymap, _ = keymap_from_config(dict(reader.config.keys or {}))
         self._key_clashes = keymap_clashes(keymap)
@@ -76,6 +73,9 @@ class NewsreaderApp(CrashReportingApp):
             self.set_keymap(keymap)
         if reader.offline:
             self.sub_title = "offline"
+        # Keys read in one burst with one that opens a prompt (S, /, O, a...) reach the prompt.
+        # Made at the first key (or paste): the first frame needs none of it.
+        self.key_router: KeyRouter | None = None
 
     def get_default_screen(self) -> Screen:
         """The main screen is the app's first screen, composed in Textual's own start-up.
