@@ -17,12 +17,14 @@
 #   again, as if read now, to what has the focus now;
 # - once the focus has moved, a key read is held back (and so is every later one) until the
 #   keys handed out before it are back or used: a marker event sent behind them to each widget
-#   that got keys comes back up the same queues after them (a second round comes back after
-#   what their bindings posted: Input.Submitted moving the focus). A screen pushed but not yet
+#   that got keys comes back up the same queues after them. A screen pushed but not yet
 #   mounted gets a marker too, so held keys wait for its on_mount to have set the focus;
 # - a key the focused widget would type (a letter in an Input) is held the same way while a
 #   key handed to it that it does not type (Enter, Esc, an arrow: a binding's, which may move
 #   the focus) is on its way: "/a Esc /b" must not type the second "/" into the first filter.
+#   Here a second round of markers follows the first, behind what the bindings posted (Enter
+#   posts Input.Submitted, whose handler moves the focus). Each round costs a trip through the
+#   queues, ~10 ms while a new screen is first drawn (bench/burst_bench.py).
 # Keys then reach the prompt in the order they were read, after the key that opened it, and
 # Enter or Esc typed with them acts on the prompt after the letters. Keys typed in place (30 j
 # in the list, letters in a box) are never held: the focus does not move. A marker that cannot
@@ -49,9 +51,6 @@ from textual.widget import Widget
 from newsreader.ui.textual_compat.versions import verified
 
 MAX_WAIT = 0.3  # seconds to wait for a marker before handing the held keys on anyway
-# Rounds of markers: the first comes back once the keys before it have run their bindings, the
-# second once what those bindings posted has been handled too (Input.Submitted moving the focus).
-LAPS = 2
 
 RoutedEvent = events.Key | events.Paste
 
@@ -141,10 +140,13 @@ class KeyRouter:
             self._hold(number, event)
             return
         target = self._target()
-        moved = self._sent_to and target is not self._last  # keys sent before may come back
-        if moved or (self._untyped and types(target, event)):  # or "/a <Esc> /b": the second
-            self._hold(number, event)  # "/" is typed only if Esc left the box in place
+        if self._sent_to and target is not self._last:  # keys sent before may come back
+            self._hold(number, event)
             self._hold_until_delivered()
+            return
+        if self._untyped and types(target, event):  # "/a Esc /b": the second "/" is typed
+            self._hold(number, event)  # only if Esc left the box in place; Enter in a box
+            self._hold_until_delivered(laps=2)  # moves the focus by a posted message
             return
         await self.forward(event)
         if event.is_forwarded:
@@ -157,14 +159,15 @@ class KeyRouter:
     def _hold(self, number: int, event: RoutedEvent) -> None:
         bisect.insort(self._held, (number, event), key=lambda held: held[0])
 
-    def _hold_until_delivered(self) -> None:
-        """Send markers behind the keys handed out so far; release the held keys once back."""
+    def _hold_until_delivered(self, laps: int = 1) -> None:
+        """Send markers behind the keys handed out so far; release the held keys once back
+        (after `laps` rounds: a second one comes back after what their bindings posted)."""
         if self._waiting:
             return  # nothing has been handed out since the markers went
         self._lap_targets = list(self._sent_to.values())
         self._sent_to.clear()
         self._untyped = False
-        self._laps = LAPS
+        self._laps = laps
         self._send_lap()
 
     def _send_lap(self) -> None:
