@@ -23,6 +23,17 @@ the raw replies to DA1, the kitty graphics query and the other queries a graphic
 send, and the pixel size TIOCGWINSZ reports. COMMAND runs with --venv's bin first on PATH, in
 throw-away XDG dirs (the user's config, cache and history are never touched, and every run
 starts from a first run), with the environment of a fresh terminal: no TMUX, no TERM_PROGRAM.
+`--env NAME=VALUE` is set inside the terminal, as xterm passes some variables on and not others
+(it drops COLORTERM: the app is in 16 colours there unless `--env COLORTERM=truecolor`).
+
+    python screenshots/terminals.py --venv /work/wt-graphics/.venv --terminal kitty --out x.png
+    python screenshots/terminals.py --check            # img2sixel / kitty icat: graphics show?
+    python screenshots/terminals.py --probe > replies.json
+    python screenshots/terminals.py --keys slash type:grain Return Return
+    python screenshots/terminals.py -- python -m textual_image textual   # textual-image's demo
+
+Debian 12's kitty is 0.26.5: it answers the kitty graphics query but has no Unicode placeholders
+(kitty 0.28), which textual-image places its pictures with; there they show as boxes.
 
 Needs Debian's `xvfb xterm kitty xdotool x11-apps fonts-dejavu-core` (x11-apps has xwd) and,
 for --check, `libsixel-bin`. Every process it starts is ended when it stops, however it stops.
