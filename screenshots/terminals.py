@@ -16,7 +16,8 @@ graphics would start them:
 
 KEYS are steps run in order, the screen left to settle after each: an xdotool key name
 (`Return`, `slash`, `j`, `ctrl+p`; several in one step, space-separated, go as one burst),
-`type:TEXT` (typed character by character), or `sleep:SECONDS`. `--check` shows instead a
+`type:TEXT` (typed character by character), `sleep:SECONDS`, or `shot:LABEL` (a PNG of the
+screen at that point, beside the last: terminal-xterm-LABEL.png). `--check` shows instead a
 picture drawn by the terminal's own tool (img2sixel in xterm, `kitty +kitten icat` in kitty),
 to prove the harness shows real graphics. `--probe` runs a probe inside each terminal and prints
 the raw replies to DA1, the kitty graphics query and the other queries a graphics detector may
@@ -388,11 +389,20 @@ def _shoot(
     with _terminal(name, command, args) as (env, window, _):
         _settle(env, window, quiet=1.5, limit=args.limit)  # the first frame
         for step in keys:
+            kind, _, label = step.partition(":")
+            if kind == "shot" and label:  # a picture on the way, named after the last one
+                _png(_settle(env, window, quiet=2.0, limit=args.limit), _beside(out, label))
+                print(_beside(out, label))
+                continue
             _press(env, window, step, args.key_delay)
             _settle(env, window, quiet=1.2, limit=args.limit)
         time.sleep(args.wait)
         _png(_settle(env, window, quiet=2.0, limit=args.limit), out)
     print(out)
+
+
+def _beside(out: Path, label: str) -> Path:
+    return out.with_name(f"{out.stem}-{label}{out.suffix}")
 
 
 def _probe(name: str, args: argparse.Namespace) -> dict[str, object]:
@@ -534,7 +544,7 @@ def _run(args: argparse.Namespace) -> int:
     for name in names:
         out = Path(str(args.out).replace("{terminal}", name))
         if len(names) > 1 and "{terminal}" not in str(args.out):
-            out = out.with_name(f"{out.stem}-{name}{out.suffix}")
+            out = _beside(out, name)
         _shoot(name, _check_command(name, args.picture.absolute()) if args.check else command,
                keys, out, args)  # fmt: skip
     return 0
