@@ -136,8 +136,14 @@ class Processes:
             process.wait()
 
     def end_all(self) -> None:
-        while self.started:
-            self.end(self.started.pop())
+        # A Ctrl+C or kill now waits until all is ended, rather than cutting the ending short.
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            while self.started:
+                self.end(self.started.pop())
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def _children() -> dict[int, list[int]]:
@@ -223,6 +229,8 @@ def _xdotool(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         ["xdotool", *args], env=env, capture_output=True, text=True, timeout=30
     )
+    for line in done.stderr.splitlines():  # e.g. a key name it does not know, which it skips
+        print(f"xdotool {args[0]}: {line}", file=sys.stderr)
     return done.stdout.strip()
 
 
