@@ -13,6 +13,7 @@ graphics would start them:
   xterm   xterm -ti vt340 -xrm 'XTerm*decTerminalID: vt340' -xrm 'XTerm*numColorRegisters: 256'
           (sixel; a plain xterm says vt420 and no sixel)
   kitty   kitty --config NONE (its graphics protocol); runs on Xvfb's Mesa software OpenGL
+  xterm-plain  xterm as it comes (only when asked for): the fallback where no graphics are
 
 KEYS are steps run in order, the screen left to settle after each: an xdotool key name
 (`Return`, `slash`, `j`, `ctrl+p`; several in one step, space-separated, go as one burst),
@@ -328,10 +329,13 @@ def _press(env: dict[str, str], window: str, step: str, delay: int) -> None:
 
 def _terminal_argv(name: str, command: list[str], args: argparse.Namespace) -> list[str]:
     columns, rows = args.size
-    if name == "xterm":
+    if name.startswith("xterm"):
+        sixel = [
+            "-ti", "vt340", "-xrm", "XTerm*decTerminalID: vt340",
+            "-xrm", "XTerm*numColorRegisters: 256",
+        ]  # fmt: skip
         return [
-            "xterm", "-ti", "vt340", "-xrm", "XTerm*decTerminalID: vt340",
-            "-xrm", "XTerm*numColorRegisters: 256", "-u8",
+            "xterm", *(sixel if name == "xterm" else []), "-u8",
             "-geometry", f"{columns}x{rows}+0+0", "-fa", args.font, "-fs", str(args.font_size),
             "-e", *command,
         ]  # fmt: skip
@@ -479,7 +483,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="screenshots/terminals.py",
         description="Screenshots of a command in xterm (sixel) and kitty under Xvfb.",
     )
-    parser.add_argument("--terminal", choices=(*TERMINALS, "both"), default="both")
+    parser.add_argument("--terminal", choices=(*TERMINALS, "xterm-plain", "both"), default="both",
+                        help="both: xterm and kitty; xterm-plain: Debian's xterm as it comes "
+                        "(vt420, no sixel), to see the fallback")
     parser.add_argument("--venv", type=Path, default=REPO / ".venv",
                         help="whose bin/newsreader runs, first on PATH (default: the repo's .venv)")
     parser.add_argument("--out", type=Path, default=HERE / "terminal-{terminal}.png",
