@@ -1,6 +1,7 @@
 """Screenshots of a command in real graphics terminals (xterm with sixel, kitty) under Xvfb.
 
-    python screenshots/terminals.py [--terminal xterm|kitty|both] [--venv DIR] [--out PATH]
+    python screenshots/terminals.py [--terminal xterm|kitty|xterm-plain|both] [--venv DIR]
+                                    [--out PATH]
                                     [--keys STEP ...] [--check | --probe] [-- COMMAND ...]
 
 CI has no graphics terminal, so this is how to see what a branch really draws: it starts Xvfb
@@ -38,7 +39,8 @@ Debian 12's kitty is 0.26.5: it answers the kitty graphics query but has no Unic
 (kitty 0.28), which textual-image places its pictures with; there they show as boxes.
 
 Needs Debian's `xvfb xterm kitty xdotool x11-apps fonts-dejavu-core` (x11-apps has xwd) and,
-for --check, `libsixel-bin`. Every process it starts is ended when it stops, however it stops.
+for --check, `libsixel-bin`. Every process it starts (Xvfb, the terminal, the app and what the
+app started) is ended when it stops, however it stops, short of kill -9.
 """
 
 from __future__ import annotations
