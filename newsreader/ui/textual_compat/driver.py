@@ -6,8 +6,9 @@ just emptied (nothing can arrive: it is a sleep). Quitting (`disable_input`, whi
 thread) took 0.1-0.2 s of the 0.35 s from `q` to the shell prompt, and so did each suspend.
 
 Here the thread also waits on a pipe that the exit event's `set()` writes to, so it wakes as soon
-as it is told to stop, and the empty last wait is gone (its parser tick is kept). Everything else
-is Textual's `run_input_thread`, line for line.
+as it is told to stop, and the empty last wait is gone (its parser tick is kept); and it first
+feeds the app's `typed_ahead` bytes (keys read by the terminal probe). Everything else is
+Textual's `run_input_thread`, line for line.
 """
 
 from __future__ import annotations
@@ -75,6 +76,14 @@ class QuickExitDriver(LinuxDriver):
 
         decode = getincrementaldecoder("utf-8")().decode
         read = os.read
+
+        # Keys typed while the terminal was asked about pictures (ui/terminal_probe) were read
+        # then: they come first, as if typed now.
+        typed: bytes = getattr(self._app, "typed_ahead", b"")
+        if typed:
+            self._app.typed_ahead = b""  # type: ignore[attr-defined]  # once, not on resume
+            for event in feed(decode(typed)):
+                self.process_message(event)
 
         try:
             while not self.exit_event.is_set():

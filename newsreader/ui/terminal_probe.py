@@ -1,0 +1,112 @@
+"""Which pictures the terminal can show (kitty, sixel, half blocks), asked before the app starts."""
+
+# Asked once, before Textual owns the terminal: once its input thread reads stdin, a reply would
+# reach the app as keys (textual-image's own probe cannot work then: lnqs/textual-image#55).
+# Kitty's documented way: the graphics query, then the primary device attributes query (DA1).
+# Every terminal answers DA1, so its reply ends the wait: a graphics "OK" before it means kitty
+# graphics; a 4 among its parameters means sixel. A terminal that answers nothing costs
+# TIMEOUT. Under tmux the replies are tmux's own: it swallows the kitty query (no passthrough
+# unless allow-passthrough is set, and placeholders would need it too) and answers DA1 itself,
+# with a 4 only when it draws sixel itself; so tmux gets sixel or, most often, half blocks.
+# Stdlib only: this runs on every start of the app.
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import struct
+import time
+from dataclasses import dataclass
+
+KITTY_QUERY = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
+DA1_QUERY = b"\x1b[c"
+TIMEOUT = 0.15  # seconds: a terminal that answers answers in a few ms, even over ssh nearby
+DEFAULT_CELL = (10, 20)  # pixels (a VT340's), when the tty does not tell
+PROTOCOLS = ("kitty", "sixel", "halfblock")
+
+_KITTY_OK = re.compile(rb"\x1b_Gi=31;OK\x1b\\")
+_DA1 = re.compile(rb"\x1b\[\?([0-9;]*)c")
+_REPLY = re.compile(rb"\x1b_G[^\x1b]*\x1b\\|\x1b\[\?[0-9;]*c")  # what is not typed keys
+
+
+@dataclass(frozen=True, slots=True)
+class Graphics:
+    """How pictures are drawn: `protocol` is "kitty", "sixel" or "halfblock"; a cell's size in
+    pixels; `typed` is what the user typed while the terminal was asked (the app's first keys)."""
+
+    protocol: str = "halfblock"
+    cell_width: int = DEFAULT_CELL[0]
+    cell_height: int = DEFAULT_CELL[1]
+    typed: bytes = b""
+
+
+def protocol_of(replies: bytes) -> str | None:
+    """The protocol the replies tell, or None while the DA1 reply has not come."""
+    da1 = _DA1.search(replies)
+    if da1 is None:
+        return None
+    sixel = "4" in da1.group(1).decode().split(";")
+    if _KITTY_OK.search(replies, 0, da1.start()) and not sixel:
+        return "kitty"
+    # Kitty itself has no sixel. WezTerm and Konsole answer both, and draw kitty images but
+    # not the placeholder cells the story's lines are made of (textual-image's notes): sixel.
+    return "sixel" if sixel else "halfblock"
+
+
+def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str, bytes]:
+    """(The protocol the terminal on `fd_in`/`fd_out` answers for, the bytes read that were
+    no reply.) The tty's mode is put back whatever happens, Ctrl+C included."""
+    import termios
+
+    saved = termios.tcgetattr(fd_in)
+    quiet = list(saved)
+    quiet[3] &= ~(termios.ICANON | termios.ECHO)  # lflag; ISIG stays: Ctrl+C still interrupts
+    quiet[6] = list(saved[6])
+    quiet[6][termios.VMIN], quiet[6][termios.VTIME] = 1, 0
+    replies = b""
+    found: str | None = None
+    try:
+        termios.tcsetattr(fd_in, termios.TCSANOW, quiet)
+        os.write(fd_out, KITTY_QUERY + DA1_QUERY)
+        deadline = time.monotonic() + timeout
+        while found is None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd_in], [], [], left)[0]:
+                break
+            chunk = os.read(fd_in, 1024)
+            if not chunk:
+                break
+            replies += chunk
+            found = protocol_of(replies)
+    finally:
+        termios.tcsetattr(fd_in, termios.TCSANOW, saved)
+    return found or "halfblock", _REPLY.sub(b"", replies)
+
+
+def cell_size(fd: int) -> tuple[int, int]:
+    """A cell's (width, height) in pixels from the tty's window size (no reply needed)."""
+    import fcntl
+    import termios
+
+    try:
+        packed = fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8)
+        rows, columns, width, height = struct.unpack("HHHH", packed)
+    except OSError:
+        return DEFAULT_CELL
+    if not (rows and columns and width >= columns and height >= rows):
+        return DEFAULT_CELL
+    return width // columns, height // rows
+
+
+def detect(images: str, fd_in: int = 0, fd_out: int = 1) -> Graphics:
+    """The graphics for the config's `images` value: an explicit protocol is taken as it is;
+    "auto" asks the terminal when both ends are ttys; "off" draws nothing (half blocks here)."""
+    interactive = os.isatty(fd_in) and os.isatty(fd_out)
+    cell = cell_size(fd_out) if os.isatty(fd_out) else DEFAULT_CELL
+    if images in PROTOCOLS:
+        return Graphics(images, *cell)
+    if images != "auto" or not interactive:
+        return Graphics("halfblock", *cell)
+    protocol, typed = ask(fd_in, fd_out)
+    return Graphics(protocol, *cell, typed=typed)
