@@ -91,7 +91,7 @@ def test_keys_typed_meanwhile_are_kept(terminal: tuple[int, int]) -> None:
 
 def test_an_interrupt_puts_the_mode_back(terminal: tuple[int, int],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    master, slave = terminal
+    _, slave = terminal
     mode = termios.tcgetattr(slave)
 
     def interrupted(*args: object) -> object:
