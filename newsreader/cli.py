@@ -312,6 +312,10 @@ def _app(config: Config, *, offline: bool, demo: bool) -> int:
 
         # Asked before Textual reads the terminal (after that its replies would be keys).
         graphics = detect(config.images) if config.images != "off" else None
+        if graphics is not None and graphics.protocol == "kitty":
+            # A kitty picture's id is its cells' 24-bit colour: Textual must not reduce it to
+            # 256 colours, as it does when COLORTERM is unset (over ssh, kitty's is not sent).
+            os.environ["COLORTERM"] = "truecolor"
         reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
         from newsreader.ui.app import run_app
 

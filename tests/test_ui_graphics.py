@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import io
+import os
+import pty
 import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,3 +187,58 @@ async def test_sixel_sends_nothing_through_the_driver(written: list[str]) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await open_story(app, pilot)
     assert commands(written) == []
+
+
+# -- the real app in a pty that answers like kitty -----------------------------------------------
+
+def test_the_app_asks_the_terminal_and_draws_with_kitty(isolated_dirs: dict[str, Path]) -> None:
+    """`newsreader --demo` on a pty that answers the probe as kitty does: the demo's picture
+    (320 x 180) is sent at its true size in 10 x 20 cells, then freed at exit."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 1200, 800))
+    script = Path(sys.executable).parent / "newsreader"
+    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    process = subprocess.Popen([str(script), "--demo"], stdin=slave, stdout=slave,
+                               stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    out = b""
+
+    def read_until(needle: bytes, timeout: float = 20.0) -> None:
+        nonlocal out
+        deadline = time.monotonic() + timeout
+        while needle not in out:
+            assert time.monotonic() < deadline, f"{needle!r} never came: {out[-300:]!r}"
+            if select.select([master], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):  # EIO: the app has exited
+                    out += os.read(master, 1 << 16)
+
+    try:
+        read_until(b"\x1b[c")
+        os.write(master, b"\x1b_Gi=31;OK\x1b\\\x1b[?62;c")  # what kitty answers
+        read_until(b"Dnipro")
+        os.write(master, b"/")
+        read_until(b"Filter headlines")  # the prompt (keys in a burst with "/": another issue)
+        os.write(master, b"Dnipro\r")
+        read_until(b"1 of ")
+        os.write(master, b"\r")
+        read_until(b"\x1b_Ga=p,")
+        os.write(master, b"q")
+        read_until(b"\x1b_Ga=d,")
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    sent = commands([out.decode("utf-8", "replace")])
+    first = next(i for i, (keys, _) in enumerate(sent) if keys.get("a") == "t")
+    image_id = sent[first][0]["i"]
+    payload = ""
+    for keys, chunk in sent[first:]:
+        payload += chunk
+        if keys["m"] == "0":
+            break
+    assert Image.open(io.BytesIO(base64.standard_b64decode(payload))).size == (320, 180)
+    assert {"a": "p", "U": "1", "i": image_id, "c": "32", "r": "9", "q": "2"} in [
+        keys for keys, _ in sent]
+    assert out.count(PLACEHOLDER.encode()) >= 32 * 9  # the cells, in at least one frame
+    assert sent[-1][0] == {"a": "d", "d": "I", "i": image_id, "q": "2"}
