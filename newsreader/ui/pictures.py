@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from textual.content import Content
 
@@ -20,7 +20,7 @@ from newsreader.services.ports import ReaderPort
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from newsreader.ui.terminal_pictures import PictureTerminal
+    from newsreader.ui.terminal_probe import Graphics
     from newsreader.ui.widgets.story import StoryView
 
 MAX_ROWS = 20  # a picture is at most this many lines tall (40 pixels of half cells)
@@ -80,6 +80,14 @@ class Picture:
 
     def release(self) -> None:
         """The story no longer shows it (what the terminal holds of it is freed)."""
+
+
+class PictureTerminal(Protocol):
+    """The terminal that draws pictures itself (ui/terminal_pictures.PictureTerminal)."""
+
+    graphics: Graphics
+
+    def picture(self, image: Image) -> Picture: ...
 
 
 def decode(data: bytes, width: int, terminal: PictureTerminal | None = None) -> Picture | None:

@@ -25,9 +25,10 @@ TIMEOUT = 0.15  # seconds: a terminal that answers answers in a few ms, even ove
 DEFAULT_CELL = (10, 20)  # pixels (a VT340's), when the tty does not tell
 PROTOCOLS = ("kitty", "sixel", "halfblock")
 
-_KITTY_OK = re.compile(rb"\x1b_Gi=31;OK\x1b\\")
-_DA1 = re.compile(rb"\x1b\[\?([0-9;]*)c")
-_REPLY = re.compile(rb"\x1b_G[^\x1b]*\x1b\\|\x1b\[\?[0-9;]*c")  # what is not typed keys
+# Patterns, compiled on first use (re caches them): not at import, which every start does.
+_KITTY_OK = rb"\x1b_Gi=31;OK\x1b\\"
+_DA1 = rb"\x1b\[\?([0-9;]*)c"
+_REPLY = rb"\x1b_G[^\x1b]*\x1b\\|\x1b\[\?[0-9;]*c"  # what is not typed keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +44,11 @@ class Graphics:
 
 def protocol_of(replies: bytes) -> str | None:
     """The protocol the replies tell, or None while the DA1 reply has not come."""
-    da1 = _DA1.search(replies)
+    da1 = re.search(_DA1, replies)
     if da1 is None:
         return None
     sixel = "4" in da1.group(1).decode().split(";")
-    if _KITTY_OK.search(replies, 0, da1.start()) and not sixel:
+    if re.search(_KITTY_OK, replies[:da1.start()]) and not sixel:
         return "kitty"
     # Kitty itself has no sixel. WezTerm and Konsole answer both, and draw kitty images but
     # not the placeholder cells the story's lines are made of (textual-image's notes): sixel.
@@ -81,7 +82,7 @@ def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str, bytes]:
             found = protocol_of(replies)
     finally:
         termios.tcsetattr(fd_in, termios.TCSANOW, saved)
-    return found or "halfblock", _REPLY.sub(b"", replies)
+    return found or "halfblock", re.sub(_REPLY, b"", replies)
 
 
 def cell_size(fd: int) -> tuple[int, int]:
