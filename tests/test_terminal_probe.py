@@ -17,6 +17,7 @@ from newsreader.ui.terminal_probe import (
     DEFAULT_CELL,
     KITTY_QUERY,
     TIMEOUT,
+    XTVERSION_QUERY,
     Graphics,
     ask,
     cell_size,
@@ -25,12 +26,16 @@ from newsreader.ui.terminal_probe import (
 )
 
 KITTY_OK = b"\x1b_Gi=31;OK\x1b\\"
+# What each answers to the three queries (xterm's and kitty 0.26.5's as measured in them).
 REPLIES = {
-    "kitty": KITTY_OK + b"\x1b[?62;c",
-    "wezterm": KITTY_OK + b"\x1b[?65;4;6;18;22c",  # both: its placeholders do not work
-    "xterm-vt340": b"\x1b[?63;1;2;4;6;9;15;22c",
+    "kitty": KITTY_OK + b"\x1bP>|kitty(0.35.2)\x1b\\\x1b[?62;c",
+    "kitty-0.26": KITTY_OK + b"\x1bP>|kitty(0.26.5)\x1b\\\x1b[?62;c",  # no placeholders yet
+    "ghostty": KITTY_OK + b"\x1bP>|ghostty 1.1.3\x1b\\\x1b[?62;22c",
+    "wezterm": KITTY_OK + b"\x1bP>|WezTerm 20240203\x1b\\\x1b[?65;4;6;18;22c",
+    "konsole": KITTY_OK + b"\x1b[?62;1;4c",  # no XTVERSION; draws no placeholders
+    "xterm-vt340": b"\x1bP>|XTerm(379)\x1b\\\x1b[?63;1;2;4;6;9;15;16;22;28c",
     "vt220": b"\x1b[?62;1;2;6;9;15;22c",
-    "kitty-refuses": b"\x1b_Gi=31;ENOTSUPPORTED:no\x1b\\\x1b[?62;c",
+    "kitty-refuses": b"\x1b_Gi=31;ENOTSUPPORTED:no\x1b\\\x1bP>|kitty(0.35.2)\x1b\\\x1b[?62;c",
 }
 
 
@@ -49,7 +54,7 @@ def answer(master: int, reply: bytes, before: bytes = b"") -> threading.Thread:
         asked = b""
         while not asked.endswith(DA1_QUERY):
             asked += os.read(master, 1024)
-        assert asked == KITTY_QUERY + DA1_QUERY
+        assert asked == KITTY_QUERY + XTVERSION_QUERY + DA1_QUERY
         os.write(master, before + reply)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -58,7 +63,8 @@ def answer(master: int, reply: bytes, before: bytes = b"") -> threading.Thread:
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("kitty", "kitty"), ("wezterm", "sixel"), ("xterm-vt340", "sixel"), ("vt220", "halfblock"),
+    ("kitty", "kitty"), ("kitty-0.26", "halfblock"), ("ghostty", "kitty"), ("wezterm", "sixel"),
+    ("konsole", "sixel"), ("xterm-vt340", "sixel"), ("vt220", "halfblock"),
     ("kitty-refuses", "halfblock"),
 ])
 def test_replies_name_the_protocol_and_the_mode_is_put_back(
@@ -80,7 +86,7 @@ def test_a_silent_terminal_costs_the_bound_only(terminal: tuple[int, int]) -> No
     assert ask(slave, slave) == ("halfblock", b"")
     assert TIMEOUT <= time.monotonic() - started < TIMEOUT + 0.1
     assert termios.tcgetattr(slave) == mode
-    assert os.read(master, 1024) == KITTY_QUERY + DA1_QUERY  # asked, and nothing echoed
+    assert os.read(master, 1024) == KITTY_QUERY + XTVERSION_QUERY + DA1_QUERY  # nothing echoed
 
 
 def test_keys_typed_meanwhile_are_kept(terminal: tuple[int, int]) -> None:

@@ -2,12 +2,16 @@
 
 # Asked once, before Textual owns the terminal: once its input thread reads stdin, a reply would
 # reach the app as keys (textual-image's own probe cannot work then: lnqs/textual-image#55).
-# Kitty's documented way: the graphics query, then the primary device attributes query (DA1).
-# Every terminal answers DA1, so its reply ends the wait: a graphics "OK" before it means kitty
-# graphics; a 4 among its parameters means sixel. A terminal that answers nothing costs
-# TIMEOUT. Under tmux the replies are tmux's own: it swallows the kitty query (no passthrough
-# unless allow-passthrough is set, and placeholders would need it too) and answers DA1 itself,
-# with a 4 only when it draws sixel itself; so tmux gets sixel or, most often, half blocks.
+# Kitty's documented way: the graphics query, then the primary device attributes query (DA1),
+# with XTVERSION between them. Every terminal answers DA1, so its reply ends the wait; one that
+# answers nothing costs TIMEOUT. A 4 among DA1's parameters means sixel. A graphics "OK" alone
+# does not do for kitty pictures: they are Unicode placeholder cells, which kitty has only
+# since 0.28 (Debian 12's 0.26.5 answers OK and shows the cells as boxes), and WezTerm and
+# Konsole answer OK without drawing them either; so kitty is taken when XTVERSION names kitty
+# 0.28 or later, or Ghostty (placeholders since before its 1.0). Under tmux the replies are
+# tmux's own: it swallows the graphics query (no passthrough unless allow-passthrough is set,
+# and the placeholders would need it too) and answers DA1 itself, with a 4 only when it draws
+# sixel itself; so tmux gets sixel or, most often, half blocks.
 # Stdlib only: this runs on every start of the app.
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 from dataclasses import dataclass
 
 KITTY_QUERY = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
+XTVERSION_QUERY = b"\x1b[>0q"  # the terminal's name and version (xterm, kitty, foot, tmux...)
 DA1_QUERY = b"\x1b[c"
 TIMEOUT = 0.15  # seconds: a terminal that answers answers in a few ms, even over ssh nearby
 DEFAULT_CELL = (10, 20)  # pixels (a VT340's), when the tty does not tell
@@ -28,7 +33,9 @@ PROTOCOLS = ("kitty", "sixel", "halfblock")
 # Patterns, compiled on first use (re caches them): not at import, which every start does.
 _KITTY_OK = rb"\x1b_Gi=31;OK\x1b\\"
 _DA1 = rb"\x1b\[\?([0-9;]*)c"
-_REPLY = rb"\x1b_G[^\x1b]*\x1b\\|\x1b\[\?[0-9;]*c"  # what is not typed keys
+_XTVERSION = rb"\x1bP>\|([^\x1b]*)\x1b\\"
+_REPLY = rb"\x1b_G[^\x1b]*\x1b\\|\x1bP>\|[^\x1b]*\x1b\\|\x1b\[\?[0-9;]*c"  # not typed keys
+_PLACEHOLDERS = rb"kitty\((\d+)\.(\d+)|ghostty"  # terminals known to draw placeholder cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +54,13 @@ def protocol_of(replies: bytes) -> str | None:
     da1 = re.search(_DA1, replies)
     if da1 is None:
         return None
-    sixel = "4" in da1.group(1).decode().split(";")
-    if re.search(_KITTY_OK, replies[:da1.start()]) and not sixel:
-        return "kitty"
-    # Kitty itself has no sixel. WezTerm and Konsole answer both, and draw kitty images but
-    # not the placeholder cells the story's lines are made of (textual-image's notes): sixel.
-    return "sixel" if sixel else "halfblock"
+    before = replies[:da1.start()]
+    if re.search(_KITTY_OK, before):
+        version = re.search(_XTVERSION, before)
+        known = re.match(_PLACEHOLDERS, version.group(1), re.IGNORECASE) if version else None
+        if known and (known.group(1) is None or (int(known[1]), int(known[2])) >= (0, 28)):
+            return "kitty"
+    return "sixel" if "4" in da1.group(1).decode().split(";") else "halfblock"
 
 
 def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str, bytes]:
@@ -69,7 +77,7 @@ def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str, bytes]:
     found: str | None = None
     try:
         termios.tcsetattr(fd_in, termios.TCSANOW, quiet)
-        os.write(fd_out, KITTY_QUERY + DA1_QUERY)
+        os.write(fd_out, KITTY_QUERY + XTVERSION_QUERY + DA1_QUERY)
         deadline = time.monotonic() + timeout
         while found is None:
             left = deadline - time.monotonic()

@@ -82,10 +82,16 @@ def kitty_diacritics() -> list[int]:
 
 
 def sixel_text(image: Image) -> str:
-    """`image` (RGB) as one sixel DCS string (textual-image's encoder: ~80 ms for 800x450)."""
+    """`image` (RGB) as one sixel DCS string (textual-image's encoder: ~80 ms for 800x450).
+
+    Its header asks for unset pixels in the background colour (P2=0): the last band of six
+    rows is padded past a picture whose height is no multiple of six, which xterm then paints
+    as a white bar over the next line. P2=1 leaves them as they were.
+    """
     from textual_image._sixel import image_to_sixels
 
-    return image_to_sixels(image)
+    text = image_to_sixels(image)
+    return "\x1bP0;1;0q" + text.removeprefix("\x1bP0;0;0q")
 
 
 def write_to_terminal(app: App[Any], text: str) -> bool:
