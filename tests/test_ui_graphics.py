@@ -15,6 +15,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -189,46 +190,62 @@ async def test_sixel_sends_nothing_through_the_driver(written: list[str]) -> Non
     assert commands(written) == []
 
 
-# -- the real app in a pty that answers like kitty -----------------------------------------------
+# -- the real app on a pty that answers the probe ------------------------------------------------
 
-def test_the_app_asks_the_terminal_and_draws_with_kitty(isolated_dirs: dict[str, Path]) -> None:
-    """`newsreader --demo` on a pty that answers the probe as kitty does: the demo's picture
-    (320 x 180) is sent at its true size in 10 x 20 cells, then freed at exit."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 1200, 800))
-    script = Path(sys.executable).parent / "newsreader"
-    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    process = subprocess.Popen([str(script), "--demo"], stdin=slave, stdout=slave,
-                               stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    out = b""
+class PtyApp:
+    """`newsreader --demo` on a 120x40 pty of 10x20-pixel cells; `out` is all it wrote."""
 
-    def read_until(needle: bytes, timeout: float = 20.0) -> None:
-        nonlocal out
+    def __init__(self) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 1200, 800))
+        script = Path(sys.executable).parent / "newsreader"
+        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        self.process = subprocess.Popen([str(script), "--demo"], stdin=slave, stdout=slave,
+                                        stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.out = b""
+
+    def read_until(self, needle: bytes, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
-        while needle not in out:
-            assert time.monotonic() < deadline, f"{needle!r} never came: {out[-300:]!r}"
-            if select.select([master], [], [], 0.1)[0]:
+        while needle not in self.out:
+            assert time.monotonic() < deadline, f"{needle!r} never came: {self.out[-300:]!r}"
+            if select.select([self.master], [], [], 0.1)[0]:
                 with contextlib.suppress(OSError):  # EIO: the app has exited
-                    out += os.read(master, 1 << 16)
+                    self.out += os.read(self.master, 1 << 16)
 
-    try:
-        read_until(b"\x1b[c")
-        os.write(master, b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.35.2)\x1b\\\x1b[?62;c")  # kitty's
-        read_until(b"Dnipro")
-        os.write(master, b"/")
-        read_until(b"Filter headlines")  # the prompt (keys in a burst with "/": another issue)
-        os.write(master, b"Dnipro\r")
-        read_until(b"1 of ")
-        os.write(master, b"\r")
-        read_until(b"\x1b_Ga=p,")
-        os.write(master, b"q")
-        read_until(b"\x1b_Ga=d,")
-        assert process.wait(10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(master)
+    def write(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        os.close(self.master)
+
+
+@pytest.fixture
+def pty_app(isolated_dirs: dict[str, Path]) -> Iterator[PtyApp]:
+    app = PtyApp()
+    yield app
+    app.close()
+
+
+def test_the_app_asks_the_terminal_and_draws_with_kitty(pty_app: PtyApp) -> None:
+    """Answered as kitty answers, the demo's picture (320 x 180) is sent at its true size in
+    10 x 20 cells, then freed at exit."""
+    pty_app.read_until(b"\x1b[c")
+    pty_app.write(b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.35.2)\x1b\\\x1b[?62;c")  # kitty's
+    pty_app.read_until(b"Dnipro")
+    pty_app.write(b"/")
+    pty_app.read_until(b"Filter headlines")  # the prompt (keys in a burst with "/": elsewhere)
+    pty_app.write(b"Dnipro\r")
+    pty_app.read_until(b"1 of ")
+    pty_app.write(b"\r")
+    pty_app.read_until(b"\x1b_Ga=p,")
+    pty_app.write(b"q")
+    pty_app.read_until(b"\x1b_Ga=d,")
+    assert pty_app.process.wait(10) == 0
+    out = pty_app.out
     sent = commands([out.decode("utf-8", "replace")])
     first = next(i for i, (keys, _) in enumerate(sent) if keys.get("a") == "t")
     image_id = sent[first][0]["i"]
@@ -242,3 +259,12 @@ def test_the_app_asks_the_terminal_and_draws_with_kitty(isolated_dirs: dict[str,
         keys for keys, _ in sent]
     assert out.count(PLACEHOLDER.encode()) >= 32 * 9  # the cells, in at least one frame
     assert sent[-1][0] == {"a": "d", "d": "I", "i": image_id, "q": "2"}
+
+
+def test_keys_typed_while_the_terminal_is_asked_reach_the_app(pty_app: PtyApp) -> None:
+    pty_app.read_until(b"\x1b[c")
+    pty_app.write(b"?\x1b[?62;1;2;6;9;15;22c")  # "?" typed before a VT220's reply came
+    pty_app.read_until("Keys — Esc closes".encode())  # the help, opened by that "?"
+    pty_app.write(b"\x1b")
+    pty_app.read_until(b"Dnipro")
+    assert b"\x1b_G" not in pty_app.out.split(b"\x1b[c", 1)[1]  # half blocks: nothing sent
