@@ -137,3 +137,14 @@ def test_explicit_values_and_no_tty_skip_the_question(terminal: tuple[int, int])
     os.set_blocking(master, False)
     with pytest.raises(BlockingIOError):
         os.read(master, 1024)  # nothing was asked
+
+
+def test_a_tty_that_refuses_its_modes_gets_half_blocks(terminal: tuple[int, int],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _, slave = terminal
+
+    def refuse(*args: object) -> object:
+        raise termios.error(25, "Inappropriate ioctl for device")
+
+    monkeypatch.setattr(termios, "tcgetattr", refuse)
+    assert detect("auto", slave, slave) == Graphics("halfblock")

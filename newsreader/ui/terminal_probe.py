@@ -117,5 +117,12 @@ def detect(images: str, fd_in: int = 0, fd_out: int = 1) -> Graphics:
         return Graphics(images, *cell)
     if images != "auto" or not interactive:
         return Graphics("halfblock", *cell)
-    protocol, typed = ask(fd_in, fd_out)
+    try:
+        import termios
+
+        protocol, typed = ask(fd_in, fd_out)
+    except (ImportError, OSError):  # no termios (Windows); a write that failed
+        return Graphics("halfblock", *cell)
+    except termios.error:  # a tty that refuses its modes
+        return Graphics("halfblock", *cell)
     return Graphics(protocol, *cell, typed=typed)
