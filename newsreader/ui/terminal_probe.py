@@ -21,7 +21,7 @@ import re
 import select
 import struct
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 KITTY_QUERY = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
 XTVERSION_QUERY = b"\x1b[>0q"  # the terminal's name and version (xterm, kitty, foot, tmux...)
@@ -38,8 +38,7 @@ _REPLY = rb"\x1b_G[^\x1b]*\x1b\\|\x1bP>\|[^\x1b]*\x1b\\|\x1b\[\?[0-9;]*c"  # not
 _PLACEHOLDERS = rb"kitty\((\d+)\.(\d+)|ghostty"  # terminals known to draw placeholder cells
 
 
-@dataclass(frozen=True, slots=True)
-class Graphics:
+class Graphics(NamedTuple):  # not a dataclass: 0.1 ms to make, not 0.7, on every start
     """How pictures are drawn: `protocol` is "kitty", "sixel" or "halfblock"; a cell's size in
     pixels; `typed` is what the user typed while the terminal was asked (the app's first keys)."""
 
