@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import fcntl
@@ -268,3 +269,19 @@ def test_keys_typed_while_the_terminal_is_asked_reach_the_app(pty_app: PtyApp) -
     pty_app.write(b"\x1b")
     pty_app.read_until(b"Dnipro")
     assert b"\x1b_G" not in pty_app.out.split(b"\x1b[c", 1)[1]  # half blocks: nothing sent
+
+
+async def test_a_new_sixel_crop_is_encoded_on_a_thread_then_repainted() -> None:
+    from newsreader.ui.terminal_pictures import PictureTerminal
+
+    terminal = PictureTerminal(Graphics("sixel", *CELL), lambda text: None)
+    picture = terminal.picture(Image.open(io.BytesIO(png(400, 200))).convert("RGB"))
+    size = picture.size(80)
+    assert size == (40, 10)
+    picture.prepare(80)  # the whole picture, on the decoding thread
+    assert picture.overlay(size, 0, 10, lambda: None) is not None  # type: ignore[attr-defined]
+    ready = asyncio.Event()
+    assert picture.overlay(size, 3, 10, ready.set) is None  # type: ignore[attr-defined]
+    await asyncio.wait_for(ready.wait(), 5)
+    sixel = picture.overlay(size, 3, 10, ready.set)  # type: ignore[attr-defined]
+    assert SIXEL.match(sixel).groups() == ("400", "140")  # rows 3-9: 7 x 20 pixels
