@@ -22,6 +22,7 @@ from newsreader.ui.terminal_probe import (
     ask,
     cell_size,
     detect,
+    drop_replies,
     protocol_of,
 )
 
@@ -83,7 +84,7 @@ def test_a_silent_terminal_costs_the_bound_only(terminal: tuple[int, int]) -> No
     master, slave = terminal
     mode = termios.tcgetattr(slave)
     started = time.monotonic()
-    assert ask(slave, slave) == ("halfblock", b"")
+    assert ask(slave, slave) == (None, b"")
     assert TIMEOUT <= time.monotonic() - started < TIMEOUT + 0.1
     assert termios.tcgetattr(slave) == mode
     assert os.read(master, 1024) == KITTY_QUERY + XTVERSION_QUERY + DA1_QUERY  # nothing echoed
@@ -148,3 +149,15 @@ def test_a_tty_that_refuses_its_modes_gets_half_blocks(terminal: tuple[int, int]
 
     monkeypatch.setattr(termios, "tcgetattr", refuse)
     assert detect("auto", slave, slave) == Graphics("halfblock")
+
+
+def test_a_late_answer_is_taken_out_of_the_input() -> None:
+    assert drop_replies("j\x1b_Gi=31;OK\x1b\\k") == ("jk", False)
+    assert drop_replies("\x1bP>|XTerm(379)\x1b\\\x1b[?63;1;4c/") == ("/", True)
+    assert drop_replies("?\x1b[A") == ("?\x1b[A", False)  # keys stay keys
+
+
+def test_a_silent_terminal_is_marked_late(terminal: tuple[int, int]) -> None:
+    _, slave = terminal
+    assert detect("auto", slave, slave).late
+    assert not detect("sixel", slave, slave).late

@@ -285,3 +285,13 @@ async def test_a_new_sixel_crop_is_encoded_on_a_thread_then_repainted() -> None:
     await asyncio.wait_for(ready.wait(), 5)
     sixel = picture.overlay(size, 3, 10, ready.set)  # type: ignore[attr-defined]
     assert SIXEL.match(sixel).groups() == ("400", "140")  # rows 3-9: 7 x 20 pixels
+
+
+def test_an_answer_after_the_bound_is_not_taken_for_keys(pty_app: PtyApp) -> None:
+    pty_app.read_until(b"\x1b[c")
+    pty_app.read_until(b"Dnipro")  # the probe gave up: half blocks
+    pty_app.write(b"\x1b[?62;1;2;6;9;15;22c")  # a far terminal's answer, late ("?" is help)
+    time.sleep(0.3)
+    pty_app.write(b"/")
+    pty_app.read_until(b"Filter headlines")
+    assert "Keys — Esc closes".encode() not in pty_app.out

@@ -70,6 +70,7 @@ class NewsreaderApp(CrashReportingApp):
         # cells when nobody asked (tests, Pilot).
         self.graphics = graphics or Graphics()
         self.typed_ahead = self.graphics.typed  # the driver feeds these keys first
+        self.late_replies = self.graphics.late  # and drops the probe's answers if they come
         self._picture_terminal: PictureTerminal | None = None
         self.gc_pacer = GcPacer()
         # Unknown actions are among the config's warnings (reader.warnings, shown at start).

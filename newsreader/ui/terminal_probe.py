@@ -46,6 +46,10 @@ class Graphics(NamedTuple):  # not a dataclass: 0.1 ms to make, not 0.7, on ever
     cell_width: int = DEFAULT_CELL[0]
     cell_height: int = DEFAULT_CELL[1]
     typed: bytes = b""
+    late: bool = False  # no answer within TIMEOUT: one may still come (drop_replies)
+
+
+LATE_SECONDS = 5.0  # how long the app drops a late answer from its input (ssh far away)
 
 
 def protocol_of(replies: bytes) -> str | None:
@@ -62,9 +66,10 @@ def protocol_of(replies: bytes) -> str | None:
     return "sixel" if "4" in da1.group(1).decode().split(";") else "halfblock"
 
 
-def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str, bytes]:
-    """(The protocol the terminal on `fd_in`/`fd_out` answers for, the bytes read that were
-    no reply.) The tty's mode is put back whatever happens, Ctrl+C included."""
+def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str | None, bytes]:
+    """(The protocol the terminal on `fd_in`/`fd_out` answers for, None if it did not answer
+    within `timeout`; the bytes read that were no reply.) The tty's mode is put back whatever
+    happens, Ctrl+C included."""
     import termios
 
     saved = termios.tcgetattr(fd_in)
@@ -89,7 +94,7 @@ def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str, bytes]:
             found = protocol_of(replies)
     finally:
         termios.tcsetattr(fd_in, termios.TCSANOW, saved)
-    return found or "halfblock", re.sub(_REPLY, b"", replies)
+    return found, re.sub(_REPLY, b"", replies)
 
 
 def cell_size(fd: int) -> tuple[int, int]:
@@ -124,4 +129,12 @@ def detect(images: str, fd_in: int = 0, fd_out: int = 1) -> Graphics:
         return Graphics("halfblock", *cell)
     except termios.error:  # a tty that refuses its modes
         return Graphics("halfblock", *cell)
-    return Graphics(protocol, *cell, typed=typed)
+    return Graphics(protocol or "halfblock", *cell, typed=typed, late=protocol is None)
+
+
+def drop_replies(text: str) -> tuple[str, bool]:
+    """(`text` read from the terminal without the answers to the probe, whether the last of
+    them has gone by): a terminal slower than TIMEOUT answers while the app runs, and Textual
+    would take "[?62;22c" for keys ("?" opens the help)."""
+    kept = re.sub(_REPLY.decode("ascii"), "", text)
+    return kept, re.search(_DA1.decode("ascii"), text) is not None
