@@ -206,9 +206,10 @@ class PtyApp:
         os.close(slave)
         self.out = b""
 
-    def read_until(self, needle: bytes, timeout: float = 20.0) -> None:
+    def read_until(self, needle: bytes, timeout: float = 20.0, count: int = 1) -> None:
+        """Read until `needle` has come `count` times."""
         deadline = time.monotonic() + timeout
-        while needle not in self.out:
+        while self.out.count(needle) < count:
             assert time.monotonic() < deadline, f"{needle!r} never came: {self.out[-300:]!r}"
             if select.select([self.master], [], [], 0.1)[0]:
                 with contextlib.suppress(OSError):  # EIO: the app has exited
@@ -243,6 +244,7 @@ def test_the_app_asks_the_terminal_and_draws_with_kitty(pty_app: PtyApp) -> None
     pty_app.read_until(b"1 of ")
     pty_app.write(b"\r")
     pty_app.read_until(b"\x1b_Ga=p,")
+    pty_app.read_until(PLACEHOLDER.encode(), count=32 * 9)  # the frame that shows it
     pty_app.write(b"q")
     pty_app.read_until(b"\x1b_Ga=d,")
     assert pty_app.process.wait(10) == 0
