@@ -25,12 +25,11 @@ from PIL import Image
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.geometry import Region
 
-from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.terminal_pictures import PLACEHOLDER
 from newsreader.ui.terminal_probe import Graphics
 from newsreader.ui.widgets.story_images import PictureRow
-from tests.test_ui_pictures import png
-from tests.ui_fakes import SIZE, FakeReader, main, make_app, settle
+from tests.test_ui_pictures import open_first, png
+from tests.ui_fakes import SIZE, FakeReader, make_app, settle
 
 CELL = (10, 20)
 APC = re.compile(r"\x1b_G([^;\x1b]*)(?:;([^\x1b]*))?\x1b\\")
@@ -62,13 +61,6 @@ def picture_reader(width: int = 400, height: int = 200) -> FakeReader:
     return reader
 
 
-async def open_story(app: NewsreaderApp, pilot: Any) -> Any:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    return main(app).story_view
-
-
 def visible_crop(view: Any) -> Region:
     """The part of the story's text on screen, in the text's own lines."""
     text, scroller = view.text, view.scroller.content_region
@@ -94,7 +86,7 @@ async def test_kitty_sends_the_picture_once_and_shows_it_in_placeholder_cells(
         written: list[str]) -> None:
     app = make_app(picture_reader(), graphics=Graphics("kitty", *CELL))
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_story(app, pilot)
+        view = await open_first(app, pilot)
         sent = commands(written)
         first = [(keys, payload) for keys, payload in sent if keys.get("a") == "t"]
         assert len(first) == 1  # one size drawn, sent once
@@ -133,7 +125,7 @@ async def test_kitty_sends_the_picture_once_and_shows_it_in_placeholder_cells(
 async def test_kitty_images_are_freed_at_exit(written: list[str]) -> None:
     app = make_app(picture_reader(), graphics=Graphics("kitty", *CELL))
     async with app.run_test(size=SIZE) as pilot:
-        await open_story(app, pilot)
+        await open_first(app, pilot)
         sent = [keys["i"] for keys, _ in commands(written) if keys.get("a") == "t"]
         assert sent
         written.clear()
@@ -144,7 +136,7 @@ async def test_kitty_images_are_freed_at_exit(written: list[str]) -> None:
 async def test_half_blocks_send_nothing(written: list[str]) -> None:
     app = make_app(picture_reader())
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_story(app, pilot)
+        view = await open_first(app, pilot)
         assert any(line.plain.startswith("▀") for line in view.text.lines(view.text_width))
     assert commands(written) == [] and "\x1bP" not in "".join(written)
 
@@ -154,7 +146,7 @@ async def test_half_blocks_send_nothing(written: list[str]) -> None:
 async def test_sixel_draws_the_visible_rows_once_cropped_and_never_under_a_modal() -> None:
     app = make_app(picture_reader(400, 200), graphics=Graphics("sixel", *CELL))
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_story(app, pilot)
+        view = await open_first(app, pilot)
         lines = view.text.lines(view.text_width)
         rows = [i for i, line in enumerate(lines) if isinstance(line, PictureRow)]
         assert len(rows) == 10 and rows == list(range(rows[0], rows[0] + 10))
@@ -187,7 +179,7 @@ async def test_sixel_draws_the_visible_rows_once_cropped_and_never_under_a_modal
 async def test_sixel_sends_nothing_through_the_driver(written: list[str]) -> None:
     app = make_app(picture_reader(), graphics=Graphics("sixel", *CELL))
     async with app.run_test(size=SIZE) as pilot:
-        await open_story(app, pilot)
+        await open_first(app, pilot)
     assert commands(written) == []
 
 
