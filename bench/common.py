@@ -257,6 +257,20 @@ def _spawn_on_pty(
     return master, proc, start
 
 
+DA1_QUERY = b"\x1b[c"
+VT220_DA1 = b"\x1b[?62;1;2;6;9;15;22c"  # what a VT220-class terminal (no graphics) answers
+
+
+def _answer(master: int, buf: bytes | bytearray, answered: bool) -> bool:
+    """Answer the app's device-attributes query (ui/terminal_probe) as a real terminal does
+    within a few ms (a pty answers nothing: the probe would wait its whole bound); True once
+    answered."""
+    if not answered and DA1_QUERY in buf:
+        os.write(master, VT220_DA1)
+        return True
+    return answered
+
+
 def _drain(master: int, seconds: float) -> None:
     """Read what the app writes for `seconds`, so it never blocks on a full pty."""
     end = time.perf_counter() + seconds
@@ -281,6 +295,7 @@ def run_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, *,
     master, proc, start = _spawn_on_pty(argv, env)
     buf = bytearray()
     found = None
+    answered = False
     try:
         while time.perf_counter() - start < timeout:
             ready, _, _ = select.select([master], [], [], 0.05)
@@ -292,6 +307,7 @@ def run_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, *,
                 if not chunk:
                     break
                 buf += chunk
+                answered = _answer(master, buf, answered)
                 if needle in buf[-(len(chunk) + len(needle)):] or needle in buf:
                     found = time.perf_counter() - start
                     break
@@ -332,6 +348,7 @@ def quit_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, key: by
     the time until the process has exited (the shell would print its prompt then)."""
     master, proc, start = _spawn_on_pty(argv, env)
     buf = bytearray()
+    answered = False
     try:
         while needle not in buf:
             if time.perf_counter() - start > timeout or proc.poll() is not None:
@@ -342,6 +359,7 @@ def quit_in_pty(argv: Sequence[str], env: dict[str, str], needle: bytes, key: by
                     buf += os.read(master, 1 << 16)
                 except OSError:
                     break
+                answered = _answer(master, buf, answered)
         _drain(master, settle)
         pressed = time.perf_counter()
         os.write(master, key)

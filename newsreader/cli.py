@@ -308,10 +308,19 @@ def _app(config: Config, *, offline: bool, demo: bool) -> int:
     hold_until_first_paint()  # the app's GcPacer takes collections over after its first frame
     try:
         # The app's loop only paints and answers keys; its refreshes run in a child process.
+        from newsreader.ui.terminal_probe import detect
+
+        # Asked before Textual reads the terminal (after that its replies would be keys).
+        graphics = detect(config.images) if config.images != "off" else None
+        if graphics is not None and graphics.protocol == "kitty":
+            # A kitty picture's id is its cells' 24-bit colour: Textual must not reduce it to
+            # 256 colours, as it does when COLORTERM is unset (over ssh, kitty's is not sent).
+            os.environ["COLORTERM"] = "truecolor"
         reader = _open_reader(config, offline=offline, demo=demo, refresh_in_child=True)
         from newsreader.ui.app import run_app
 
-        return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log")
+        return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log",
+                       graphics=graphics)
     finally:
         gc.enable()  # whatever happened before the first frame
 

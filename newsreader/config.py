@@ -28,7 +28,7 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
 )
 
 MARK_READ_POLICIES = ("open", "leave")
-IMAGE_MODES = ("auto", "off")
+IMAGE_MODES = ("auto", "kitty", "sixel", "halfblock", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,9 @@ class Config:
     thread_prefetch_max: int = 500  # pages a refresh fetches along threads at most
     mark_read: str = "open"
     max_width: int = 80  # story text columns at most, centred in a wider pane
-    images: str = "auto"  # "auto": pictures fetched with their story and drawn; "off": captions
+    # Pictures are fetched with their story and drawn unless "off" (captions only): "auto" asks
+    # the terminal (kitty graphics, sixel, else half blocks); the others force one way.
+    images: str = "auto"
     theme: str | None = None
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
@@ -85,7 +87,7 @@ _TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], str, tuple[int, int] | None
     "thread_prefetch_max": (int, "an integer (pages)", (0, 100_000)),
     "mark_read": (str, '"open" or "leave"', None),
     "max_width": (int, "an integer (columns)", (20, 1000)),
-    "images": (str, '"auto" or "off"', None),
+    "images": (str, '"auto", "kitty", "sixel", "halfblock" or "off"', None),
     "theme": (str, "a theme name", None),
     "browser": (str, "a command", None),
     "keys": (dict, "a table of action = \"keys\"", None),
@@ -139,7 +141,8 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
         _check_type(value, expected, description, bounds, shown, _line_of(text, key), key)
     for key, allowed in (("mark_read", MARK_READ_POLICIES), ("images", IMAGE_MODES)):
         if key in data and data[key] not in allowed:
-            choices = " or ".join(toml_value(choice) for choice in allowed)
+            *most, last = (toml_value(choice) for choice in allowed)
+            choices = f"{', '.join(most)} or {last}"
             raise ConfigError(shown, f"must be {choices}, got {toml_value(data[key])}",
                               line=_line_of(text, key), key=key)
     for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",

@@ -75,8 +75,10 @@ def test_cache_info_counts_the_stories_in_no_feed_and_their_dates() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('images = "maybe"\n', ':1: [images] must be "auto" or "off", got "maybe"'),
-    ("images = true\n", ':1: [images] expected "auto" or "off", got true'),
+    ('images = "maybe"\n',
+     ':1: [images] must be "auto", "kitty", "sixel", "halfblock" or "off", got "maybe"'),
+    ("images = true\n",
+     ':1: [images] expected "auto", "kitty", "sixel", "halfblock" or "off", got true'),
     ('mark_read = "never"\n', ':1: [mark_read] must be "open" or "leave", got "never"'),
     ('refresh_minutes = "soon"\n',
      ':1: [refresh_minutes] expected an integer (minutes), got "soon"'),

@@ -30,11 +30,13 @@ from newsreader.ui.bindings import (
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.main_screen import MainScreen
+from newsreader.ui.terminal_probe import Graphics
 from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table, replace_notices
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
 
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
+    from newsreader.ui.terminal_pictures import PictureTerminal
     from newsreader.ui.textual_compat.keys import KeyRouter
 
 
@@ -55,6 +57,7 @@ class NewsreaderApp(CrashReportingApp):
         clock: Clock | None = None,
         refresh_on_start: bool = True,
         crash_log: Path | None = None,
+        graphics: Graphics | None = None,
     ) -> None:
         # Before the first frame and the first screen's repaint timer: see textual_compat.
         compat_notice = textual_compat.install()
@@ -64,6 +67,12 @@ class NewsreaderApp(CrashReportingApp):
         self.crash_log = crash_log
         self.clock: Clock = clock or utc_now
         self.refresh_on_start = refresh_on_start
+        # How pictures are drawn (ui/terminal_probe, asked before the app started); half
+        # cells when nobody asked (tests, Pilot).
+        self.graphics = graphics or Graphics()
+        self.typed_ahead = self.graphics.typed  # the driver feeds these keys first
+        self.late_replies = self.graphics.late  # and drops the probe's answers if they come
+        self._picture_terminal: PictureTerminal | None = None
         self.gc_pacer = GcPacer()
         # Unknown actions are among the config's warnings (reader.warnings, shown at start).
         keymap, _ = keymap_from_config(dict(reader.config.keys or {}))
@@ -168,7 +177,21 @@ class NewsreaderApp(CrashReportingApp):
         if name and name != self.reader.get_setting("theme"):
             self.reader.set_setting("theme", name)
 
+    def picture_terminal(self) -> PictureTerminal | None:
+        """Where kitty / sixel pictures go (made with the first picture); None for half cells."""
+        if self.graphics.protocol not in ("kitty", "sixel"):
+            return None
+        if self._picture_terminal is None:
+            from newsreader.ui.terminal_pictures import PictureTerminal
+            from newsreader.ui.textual_compat.images import write_to_terminal
+
+            self._picture_terminal = PictureTerminal(self.graphics,
+                                                     partial(write_to_terminal, self))
+        return self._picture_terminal
+
     async def on_unmount(self) -> None:
+        if self._picture_terminal is not None:
+            self._picture_terminal.close()  # the kitty images this run sent
         self.gc_pacer.stop()
         # From here a failed write would be a notification nobody sees: run_app prints it.
         self.reader.report_state_errors(None)
@@ -275,9 +298,10 @@ class NewsreaderApp(CrashReportingApp):
         yield SystemCommand("Help", "Show every key binding", self.action_help)
 
 
-def run_app(reader: ReaderPort, crash_log: Path | None = None) -> int:
+def run_app(reader: ReaderPort, crash_log: Path | None = None,
+            graphics: Graphics | None = None) -> int:
     """Run the TUI until the user quits; the exit code is 0 unless the app failed."""
-    app = NewsreaderApp(reader, crash_log=crash_log)
+    app = NewsreaderApp(reader, crash_log=crash_log, graphics=graphics)
     try:
         app.run()
     finally:

@@ -171,11 +171,12 @@ class StoryNavigator:
             from newsreader.ui.pictures import load_pictures  # not at start-up
 
             view, width = self.story_view, self.story_view.text_width
+            terminal = getattr(self.screen.app, "picture_terminal", lambda: None)()
 
             # A function, not a coroutine: a worker cancelled before it starts (n n n) leaves
             # no coroutine that was never awaited.
             async def work() -> None:
-                await load_pictures(self.reader, view, story, width)
+                await load_pictures(self.reader, view, story, width, terminal)
 
             # Textual's run_worker types a worker function as returning Coroutine[..., Never].
             run = self.screen.run_worker

@@ -6,8 +6,10 @@ just emptied (nothing can arrive: it is a sleep). Quitting (`disable_input`, whi
 thread) took 0.1-0.2 s of the 0.35 s from `q` to the shell prompt, and so did each suspend.
 
 Here the thread also waits on a pipe that the exit event's `set()` writes to, so it wakes as soon
-as it is told to stop, and the empty last wait is gone (its parser tick is kept). Everything else
-is Textual's `run_input_thread`, line for line.
+as it is told to stop, and the empty last wait is gone (its parser tick is kept); and it first
+feeds the app's `typed_ahead` bytes (keys read by the terminal probe) and, when the app's
+`late_replies` says the terminal did not answer the probe in time, drops its answer from what
+comes next. Everything else is Textual's `run_input_thread`, line for line.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ import contextlib
 import os
 import selectors
 import threading
+import time
 from codecs import getincrementaldecoder
 from typing import Any
 
 from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+
+from newsreader.ui.terminal_probe import LATE_SECONDS, drop_replies
 
 
 class _WakingEvent(threading.Event):
@@ -76,6 +81,20 @@ class QuickExitDriver(LinuxDriver):
         decode = getincrementaldecoder("utf-8")().decode
         read = os.read
 
+        # Keys typed while the terminal was asked about pictures (ui/terminal_probe) were read
+        # then: they come first, as if typed now.
+        typed: bytes = getattr(self._app, "typed_ahead", b"")
+        if typed:
+            self._app.typed_ahead = b""  # type: ignore[attr-defined]  # once, not on resume
+            text = decode(typed)  # "" for half a character: feed("") would end the input
+            for event in feed(text) if text else ():
+                self.process_message(event)
+        # It did not answer in time: its answer, if it comes, is no keys.
+        late: bool = getattr(self._app, "late_replies", False)
+        late_until = time.monotonic() + LATE_SECONDS if late else 0.0
+        if late:
+            self._app.late_replies = False  # type: ignore[attr-defined]  # once, as above
+
         try:
             while not self.exit_event.is_set():
                 for selector_key, mask in selector.select(0.1):
@@ -86,6 +105,11 @@ class QuickExitDriver(LinuxDriver):
                         if not unicode_data:
                             # This can occur if the stdin is piped
                             break
+                        if late:
+                            unicode_data, answered = drop_replies(unicode_data)
+                            late = not answered and time.monotonic() < late_until
+                            if not unicode_data:
+                                continue  # feed("") would tell the parser input has ended
                         for event in feed(unicode_data):
                             self.process_message(event)
                 for event in tick():

@@ -1,4 +1,5 @@
-"""textual-image's half-cell pictures, imported without the terminal probe its package runs."""
+"""textual-image's pictures (half cells, kitty's diacritics, sixel), imported without its probe;
+and the way the app's own escape sequences reach the terminal."""
 
 # textual_image.renderable asks the terminal for sixel and kitty support when it is imported:
 # it writes a query to stdout and reads the reply from stdin, 0.1 s at most each
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import Console
 from rich.text import Text
@@ -26,12 +27,18 @@ from textual.content import Content
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+    from textual.app import App
 
 _lock = threading.Lock()  # two pictures decoded at once import the package once
 
 
 def _halfcell() -> Any:
     """textual_image's HalfcellImage renderable class, imported without probing the terminal."""
+    return _renderables().halfcell.Image
+
+
+def _renderables() -> Any:
+    """The textual_image.renderable package, imported without probing the terminal."""
     with _lock:
         from textual_image import _terminal
 
@@ -40,10 +47,10 @@ def _halfcell() -> Any:
         real = _terminal.capture_terminal_response
         _terminal.capture_terminal_response = _no_reply  # type: ignore[assignment]  # the probe
         try:
-            from textual_image.renderable.halfcell import Image as HalfcellImage
+            import textual_image.renderable as renderables
         finally:
             _terminal.capture_terminal_response = real  # type: ignore[assignment]  # put back
-    return HalfcellImage
+    return renderables
 
 
 @contextmanager
@@ -67,3 +74,31 @@ def halfcell_lines(image: Image, columns: int, rows: int) -> list[Content]:
                                for style, run in groupby(segments, key=lambda s: s.style)))
         lines.append(Content.from_rich_text(text))
     return lines
+
+
+def kitty_diacritics() -> list[int]:
+    """The combining marks that number a kitty placeholder's row and column (0, 1, ...)."""
+    return cast(list[int], _renderables().tgp._NUMBER_TO_DIACRITIC)
+
+
+def sixel_text(image: Image) -> str:
+    """`image` (RGB) as one sixel DCS string (textual-image's encoder: ~80 ms for 800x450).
+
+    Its header asks for unset pixels in the background colour (P2=0): the last band of six
+    rows is padded past a picture whose height is no multiple of six, which xterm then paints
+    as a white bar over the next line. P2=1 leaves them as they were.
+    """
+    from textual_image._sixel import image_to_sixels
+
+    text = image_to_sixels(image)
+    return "\x1bP0;1;0q" + text.removeprefix("\x1bP0;0;0q")
+
+
+def write_to_terminal(app: App[Any], text: str) -> bool:
+    """Queue `text` on the app driver's writer, in order with the frames (a frame written from
+    another thread could land inside one); False when no driver is running."""
+    driver = app._driver
+    if driver is None:
+        return False
+    driver.write(text)
+    return True

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rich.segment import Segment
+from rich.control import Control
+from rich.segment import ControlType, Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -35,6 +36,7 @@ from newsreader.ui.textual_compat.widget import (
 from newsreader.ui.widgets.choices import ChoiceList
 from newsreader.ui.widgets.plain_lines import StripScrollBar
 from newsreader.ui.widgets.scroll import KeyScroll
+from newsreader.ui.widgets.story_images import PictureRow
 from newsreader.ui.widgets.wrap import wrap_plain
 
 if TYPE_CHECKING:
@@ -49,6 +51,9 @@ MARK_STYLE = "bold $accent"
 _BLANK = Content("")
 Marks = list[tuple[str, int]]  # (a link's words, its number), in reading order
 _NO_PICTURES: Mapping[str, PictureLines] = {}
+# A control code that does nothing: Rich and Textual pass a control segment's text through as
+# it is (a sixel is printable text that must not be measured, cropped or styled).
+_NO_OP = ((ControlType.CURSOR_FORWARD, 0),)
 
 
 def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
@@ -240,8 +245,39 @@ class StoryText(Widget):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if is_plain(self):
-            return plain_lines(self, crop, self.render_line)
-        return super().render_lines(crop)
+            strips = plain_lines(self, crop, self.render_line)
+        else:
+            strips = super().render_lines(crop)
+        return self._overlay_pictures(crop, strips)
+
+    def _overlay_pictures(self, crop: Region, strips: list[Strip]) -> list[Strip]:
+        """Sixel pictures drawn over their blank rows among `strips` (lines crop.y...).
+
+        Each picture's rows on screen get one sixel, appended to the last of them (after its
+        blank cells are written) with a cursor move to the first, as textual-image's sixel
+        widget does; the cursor is saved and put back around it. None while another screen
+        (a modal) is in front: it would be drawn over that screen.
+        """
+        lines = self._lines[1]
+        runs: dict[int, tuple[PictureRow, int, int]] = {}  # id(picture) -> (row, first i, last i)
+        for i, line in enumerate(lines[crop.y:crop.bottom]):
+            if isinstance(line, PictureRow):
+                run = runs.get(id(line.picture))
+                runs[id(line.picture)] = (run[0], run[1], i) if run else (line, i, i)
+        if not runs or not self.screen.is_active:
+            return strips
+        region = self.content_region
+        for top, first, last in runs.values():
+            end = top.row + last - first + 1
+            sixel = top.picture.overlay(top.size, top.row, end, self.refresh)
+            if sixel is None or last >= len(strips):
+                continue
+            move = Control.move_to(region.x, region.y + crop.y + first).segment.text
+            strip = strips[last]
+            strips[last] = Strip([*strip, Segment("\x1b7" + move, None, _NO_OP),
+                                  Segment(sixel, None, _NO_OP), Segment("\x1b8", None, _NO_OP)],
+                                 strip.cell_length)
+        return strips
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -357,7 +393,7 @@ class StoryView(Vertical):
     def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
         """Render `story`; `cached[i]` tells whether related link i is in the cache."""
         self.story, self.url = story, story.url
-        self.pictures = {}
+        self.release_pictures()
         self.text.set_document(partial(story_lines, story, pictures=self.pictures))
         self.set_related(story, cached)
         self._set_title(story.source or "")
@@ -389,8 +425,15 @@ class StoryView(Vertical):
         lines scrolled meanwhile (Enter j j j, typed at once) count from `scroll_y`."""
         self.scroller.scroll_after_layout(scroll_y)
 
+    def release_pictures(self) -> None:
+        """Forget the shown story's pictures (the terminal frees what it holds of them)."""
+        for picture in self.pictures.values():
+            picture.release()
+        self.pictures = {}
+
     def _show_message(self, url: str | None, message: Content) -> None:
         self.story, self.url = None, url
+        self.release_pictures()
         self.text.set_document(partial(message_lines, message))
         self._show_related(False)
         self.restore_scroll(0.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from textual.content import Content
@@ -15,6 +15,25 @@ class PictureLines(Protocol):
     """A picture that can draw itself as lines of a given width (ui/pictures.Picture)."""
 
     def lines(self, width: int) -> list[Content]: ...
+
+    def release(self) -> None: ...
+
+
+class Overlaid(Protocol):
+    """A picture the terminal draws over blank rows (sixel: ui/terminal_pictures)."""
+
+    def overlay(self, size: tuple[int, int], first: int, end: int,
+                ready: Callable[[], object]) -> str | None: ...
+
+
+class PictureRow(Content):
+    """A blank line of the document that row `row` of `picture` (drawn `size` cells) covers."""
+
+    __slots__ = ("picture", "row", "size")
+
+    def __init__(self, picture: Overlaid, size: tuple[int, int], row: int) -> None:
+        super().__init__(" " * size[0])
+        self.picture, self.size, self.row = picture, size, row
 
 
 def image_lines(block: Block, width: int, pictures: Mapping[str, PictureLines]) -> list[Content]:
