@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import PYTHON, Row, machine, print_table
 
 SCRIPTS = ("start_bench.py", "quit_bench.py", "open_bench.py", "thread_bench.py",
-           "responsiveness_bench.py", "refresh_bench.py", "scale_bench.py")
+           "responsiveness_bench.py", "refresh_bench.py", "scale_bench.py", "burst_bench.py")
 
 
 def main() -> None:

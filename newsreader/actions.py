@@ -16,7 +16,6 @@ class KeySpec(NamedTuple):
     short: str  # the footer's label
     tip: str  # the help screen's line
     show: bool = False  # in the footer
-    priority: bool = False
 
     @property
     def id(self) -> str:
@@ -48,10 +47,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("A", "mark_all_read", "All read", "Mark every headline the list shows read"),
     KeySpec("U", "undo_mark_all", "Undo all read", "Undo the last mark-all-read"),
     KeySpec("r", "refresh", "Refresh", "Refresh every source in the background", show=True),
-    # Priority: it runs before the keys typed after it are dispatched, so "/cyber" typed fast
-    # (or pasted) all lands in the filter instead of firing "y" (copy) and "r" (refresh).
-    KeySpec("slash", "filter", "Filter", "Filter the headlines as you type",
-            show=True, priority=True),
+    KeySpec("slash", "filter", "Filter", "Filter the headlines as you type", show=True),
     KeySpec("escape", "clear_filter", "Clear filter", "Clear the filter"),
     KeySpec("f", "cycle_scope", "Source", "Show one folder or source at a time"),
     KeySpec("F", "pick_scope", "Show folder/source…", "Choose the folder or source to show"),

@@ -256,3 +256,27 @@ def test_daily_reading_main_path(tmux_site: tuple[Tmux, Any]) -> None:
     tmux.wait_for("7 headlines")
     tmux.keys("q")
     assert "Traceback" not in tmux.screen()
+
+
+def test_keys_sent_with_the_key_that_opens_a_prompt_reach_the_prompt(tmux: Tmux) -> None:
+    tmux.wait_for("3/3 sources")
+    # S and the query in one send-keys: one read. None of the letters may fire a key of the
+    # list underneath (t: thread, u: links, g: first), and all of them land in the box.
+    tmux.keys("-l", "Sbudget")
+    screen = tmux.wait_for("Construction was funded from the state budget")
+    assert "▊  budget " in screen
+    tmux.keys("Escape")
+    tmux.wait_gone("Search the cached stories")
+    # The query, then ↓ ↓ Enter, with S: the second result opens.
+    tmux.keys("S", "g", "r", "a", "i", "n", "Down", "Down", "Enter")
+    screen = tmux.wait_for("Odesa • RNA")
+    assert "Search the cached stories" not in screen
+    assert "New grain terminal opens at the port of Odesa" in story_rows(screen)[1]
+    # / and O take what is sent with them too (O: the URL and its Enter).
+    tmux.keys("-l", "/cyber")
+    tmux.wait_for("2 of 14 · /cyber")
+    tmux.keys("Escape")
+    tmux.wait_for("Central bank keeps")
+    tmux.keys("-l", "Onot a url\r")
+    tmux.wait_for("Not an http(s) URL.")
+    assert "not a url" in tmux.screen()

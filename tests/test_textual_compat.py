@@ -13,7 +13,7 @@ import pytest
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from newsreader.config import Config
 from newsreader.ui import textual_compat
@@ -26,6 +26,7 @@ from newsreader.ui.widgets.story import StoryText
 from tests.ui_fakes import (
     SIZE,
     FakeReader,
+    key_event,
     main,
     make_app,
     make_story,
@@ -254,3 +255,15 @@ async def test_unverified_a_crash_still_ends_the_app_with_an_error(unverified: N
             await pilot.pause()
     assert app.return_code == 1
     assert not any("newsreader: internal error" in str(r) for r in app._exit_renderables)
+
+
+async def test_unverified_keys_take_textual_own_path(unverified: None) -> None:
+    """The key router (textual_compat/keys.py) stands aside: keys typed one at a time work."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S", *"abc")
+        await settle(pilot)
+        assert app.key_router is not None
+        assert await app.key_router.take(key_event("x")) is False
+        assert app.screen.query_one("#search-input", Input).value == "abc"

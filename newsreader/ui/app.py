@@ -37,6 +37,7 @@ from newsreader.ui.textual_compat.app import keymap as keymap_in_force
 if TYPE_CHECKING:
     from newsreader.services.ports import ReaderPort
     from newsreader.ui.terminal_pictures import PictureTerminal
+    from newsreader.ui.textual_compat.keys import KeyRouter
 
 
 GC_TICK_SECONDS = 0.5
@@ -81,6 +82,9 @@ class NewsreaderApp(CrashReportingApp):
             self.set_keymap(keymap)
         if reader.offline:
             self.sub_title = "offline"
+        # Keys read in one burst with one that opens a prompt (S, /, O, a...) reach the prompt.
+        # Made at the first key (or paste): the first frame needs none of it.
+        self.key_router: KeyRouter | None = None
 
     def get_default_screen(self) -> Screen:
         """The main screen is the app's first screen, composed in Textual's own start-up.
@@ -156,6 +160,16 @@ class NewsreaderApp(CrashReportingApp):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)):
             self.gc_pacer.note_input()
+        router = self.key_router
+        if router is None and isinstance(event, (events.Key, events.Paste)):
+            from newsreader.ui.textual_compat.keys import KeyRouter
+
+            router = self.key_router = KeyRouter(self, self.handle_event_as_textual)
+        if router is None or not await router.take(event):
+            await super().on_event(event)
+
+    async def handle_event_as_textual(self, event: events.Event) -> None:
+        """Textual's own App.on_event: where the key router hands each key on."""
         await super().on_event(event)
 
     def _remember_theme(self, theme: object) -> None:

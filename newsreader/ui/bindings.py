@@ -10,7 +10,7 @@ from newsreader.actions import ACTION_IDS, APP_KEYS, MAIN_KEYS, KeySpec
 def _bind(spec: KeySpec) -> Binding:
     """A binding whose id is its action name (without arguments), so [keys] can rebind it."""
     return Binding(spec.keys, spec.action, spec.short, show=spec.show, id=spec.id,
-                   tooltip=spec.tip, priority=spec.priority)
+                   tooltip=spec.tip)
 
 
 # The tables themselves are plain data in newsreader/actions.py, which the config checks

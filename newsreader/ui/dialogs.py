@@ -253,19 +253,22 @@ class PickScreen(Dialog[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = Content(self.title_text)
-            yield ChoiceList(*(Option(label) for label, _ in self.choices), id="choices",
-                             markup=False)
+            choices = ChoiceList(*(Option(label) for label, _ in self.choices), id="choices",
+                                 markup=False)
+            # Enter acts at once, not by a posted message: the keys sent with it ("D Enter y")
+            # then go to what the choice opens (the confirmation), not to this list.
+            choices.on_select = self._chosen
+            yield choices
             yield Static(Content(self.hint), classes="status", markup=False)
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)
         if self.choices:
             choices.highlighted = max(0, min(self.selected, len(self.choices) - 1))
-        choices.focus()
+        self.set_focus(choices)
 
-    @on(OptionList.OptionSelected, "#choices")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[event.option_index][1])
+    def _chosen(self, index: int) -> None:
+        self.dismiss(self.choices[index][1])
 
 
 def source_choices(sources: Sequence[Source]) -> list[tuple[Content, Source]]:

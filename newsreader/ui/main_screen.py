@@ -222,12 +222,9 @@ class MainScreen(Screen[None]):
     # -- filter -----------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        if self.focused is self.filter_input:
-            self.filter_input.insert_text_at_cursor("/")  # a priority binding sees it first
-            return
         self.filter_input.display = True
         # Focus now, not on the next tick as Widget.focus() would: the keys typed right after
-        # "/" are forwarded to whatever is focused when they are read.
+        # "/" are handed to whatever is focused when they are read (textual_compat/keys.py).
         self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:

@@ -76,9 +76,8 @@ class SearchScreen(Dialog[SearchHit | None]):
     }
     """
 
-    # Not a priority binding: it must see the box as the keys typed before it left it. (So
-    # letters sent in the same burst right after it are still typed in the box: Textual hands
-    # each key to the widget focused when it reads it, before any binding runs.)
+    # Not a priority binding: it must see the box as the keys typed before it left it. (Keys
+    # sent in the same burst after it are handed on once it has run: textual_compat/keys.py.)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "focus_results", "Results", show=False, id="search_results"),
     ]

@@ -8,7 +8,8 @@ import sys
 
 # (lowest verified, first not verified): the versions installed when every module here was
 # last read against Textual's and Rich's sources. Widen a range only after doing that again
-# (and running tests/test_plain_lines.py, test_strip_cycles.py and test_frame_pacing.py).
+# (and running tests/test_plain_lines.py, test_strip_cycles.py, test_frame_pacing.py and
+# test_ui_burst.py: keys.py rests on how App.on_event and App._on_key hand keys on).
 VERIFIED: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
     "textual": ((8, 2, 8), (8, 3)),
     "rich": ((15, 0, 0), (16,)),

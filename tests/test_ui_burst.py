@@ -1,0 +1,204 @@
+"""Keys sent in one burst with the key that opens a prompt (S, /, O, a, F, D) reach the prompt.
+
+A terminal delivers a fast typist's or a paste's keys in one read; `burst` posts them as the
+driver does, all at once (Pilot.press waits for each key to be handled: it never showed this).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual import events
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.widgets import Input, OptionList
+
+from newsreader.ui.dialogs import AddSourceScreen, ConfirmScreen, OpenUrlScreen
+from newsreader.ui.search import SearchScreen
+from newsreader.ui.textual_compat.keys import MAX_WAIT, KeyRouter, KeysDelivered
+from newsreader.ui.widgets.headlines import HeadlineList
+from tests.ui_fakes import (
+    SIZE,
+    FakeReader,
+    burst,
+    headline,
+    key_event,
+    main,
+    make_app,
+    make_story,
+    settle,
+    shown_text,
+    url,
+)
+
+
+def box(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(selector, Input).value)
+
+
+async def test_a_search_sent_with_s_lands_in_the_box_and_fires_no_key_underneath() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        # t, u, g, e are keys of the main screen (thread, links, first...): none may fire.
+        await burst(pilot, "S", *"budget")
+        assert isinstance(app.screen, SearchScreen)
+        assert box(app, "#search-input") == "budget"
+        assert len(app.screen_stack) == 2, "no other dialog opened"
+        assert screen.headlines.highlighted == 0 and screen.story_view.url is None
+
+
+async def test_a_search_sent_with_its_enter_opens_the_first_result_and_down_down_the_second(
+) -> None:
+    reader = FakeReader(headlines=[headline(s, f"Grain story {s}", n) for n, s in
+                                   enumerate("abc", start=1)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "S", *"grain", "enter")
+        assert app.screen is screen and screen.story_view.url == url("a")
+        await burst(pilot, "S", *"grain", "down", "down", "enter")
+        assert app.screen is screen and screen.story_view.url == url("b")
+        await burst(pilot, "S", *"grain", "escape", "j")  # Esc after the letters, then the list
+        assert app.screen is screen and screen.headlines.highlighted == 2
+
+
+async def test_thirty_down_at_once_in_search_results_move_thirty_rows() -> None:
+    reader = FakeReader(headlines=[headline(f"s{n}", f"Story {n}", n) for n in range(40)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "S", *"story", *["down"] * 30)  # before the results: counted
+        results = app.screen.query_one("#search-results", OptionList)
+        assert app.focused is results and results.highlighted == 29
+        await burst(pilot, *["down"] * 30)  # in the listed results
+        assert results.highlighted == 39
+        await burst(pilot, *["up"] * 30)
+        assert results.highlighted == 9
+
+
+async def test_thirty_j_at_once_move_the_list_thirty_rows() -> None:
+    reader = FakeReader(headlines=[headline(f"s{n}", f"Story {n}", n) for n in range(40)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, *"j" * 30)
+        assert main(app).headlines.highlighted == 30
+
+
+async def test_a_url_sent_with_o_and_enter_is_opened() -> None:
+    story_url = "https://elsewhere.example/story"
+    app = make_app(FakeReader(remote={story_url: make_story(story_url, "From elsewhere")}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "O", *"elsewhere.example/st")
+        assert isinstance(app.screen, OpenUrlScreen)
+        assert box(app, "#open-url") == "elsewhere.example/st"
+        await burst(pilot, *"ory", "enter")
+        screen = main(app)
+        assert screen.story_view.url == story_url and "From elsewhere" in shown_text(screen)
+        await burst(pilot, "O", *"elsewhere.example/story", "enter")  # the whole of it at once
+        assert app.screen is screen and screen.story_view.url == story_url
+
+
+async def test_a_filter_sent_with_slash_after_other_keys_keeps_their_order() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        filter_box = screen.filter_input
+        # f (the next folder) was typed before /: it acts first and is not typed in the box.
+        await burst(pilot, "f", "slash", *"story")
+        assert screen.headlines.scope is not None and filter_box.value == "story"
+        assert app.focused is filter_box
+        # A filter typed over: Esc clears the first before the second "/" opens it again.
+        await burst(pilot, "escape", "slash", *"abc", "escape", "slash", *"alpha")
+        assert filter_box.value == "alpha" and filter_box.display
+        # Enter leaves the box: the j after it moves the list, it is not typed in the box.
+        await burst(pilot, "enter", "j")
+        assert filter_box.value == "alpha" and app.focused is screen.headlines
+
+
+async def test_a_source_url_sent_with_a_lands_in_the_add_dialog() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "a", *"example.org/feed")
+        assert isinstance(app.screen, AddSourceScreen)
+        assert box(app, "#source-url") == "example.org/feed"
+
+
+async def test_pickers_and_the_confirmation_take_the_keys_sent_with_them() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "F", "j", "j", "enter")  # All, Saved, then the first folder
+        assert app.screen is screen and screen.headlines.scope == ("folder", "Local")
+        await burst(pilot, "F", "g", "enter")
+        assert screen.headlines.scope is None
+        await burst(pilot, "D", "G", "enter")  # folders A-Z: Local's Other Wire, World's...
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Example News" in str(app.screen.question)
+        await burst(pilot, "n")
+        assert app.screen is screen and len(app.reader.sources) == 2
+        await burst(pilot, "D", "g", "enter", "y")  # y answers the question Enter opened
+        assert app.screen is screen
+        assert [s.name for s in app.reader.sources] == ["Example News"]
+
+
+async def test_the_theme_picker_and_a_paste_take_what_is_sent_with_them() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "T", *"nord", "enter")  # Textual's own picker (the palette)
+        assert app.theme == "nord" and app.screen is main(app)
+        app.post_message(key_event("S"))  # S, then a paste, read at once
+        app.post_message(events.Paste("pasted words"))
+        await settle(pilot)
+        assert box(app, "#search-input") == "pasted words"
+        await burst(pilot, "backspace", *"s!")  # a letter after a key the box does not type
+        assert box(app, "#search-input") == "pasted words!"
+
+
+async def test_keys_are_handed_on_even_when_a_marker_never_comes_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A marker lost on its way (its widget removed) holds the keys MAX_WAIT seconds at most."""
+    posted = MessagePump.post_message
+
+    def lose_markers(pump: MessagePump, message: Message) -> bool:
+        if isinstance(message, KeysDelivered) and isinstance(pump, HeadlineList):
+            return True  # "queued", and never seen again
+        return posted(pump, message)
+
+    monkeypatch.setattr(MessagePump, "post_message", lose_markers)
+    gave_up: list[float] = []
+    give_up = KeyRouter._gave_up
+
+    async def spy(router: KeyRouter) -> None:
+        gave_up.append(time.monotonic())
+        await give_up(router)
+
+    monkeypatch.setattr(KeyRouter, "_gave_up", spy)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sent = time.monotonic()
+        await burst(pilot, "S", *"budget")
+        await pilot.pause(MAX_WAIT + 0.1)
+        await settle(pilot)
+        assert box(app, "#search-input") == "budget"
+        assert len(gave_up) == 1 and gave_up[0] - sent >= MAX_WAIT
+
+
+async def test_the_key_router_is_made_at_the_first_key_not_at_start() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.key_router is None  # the first frame needs none of it
+        await burst(pilot, "j")
+        assert app.key_router is not None and main(app).headlines.highlighted == 1
