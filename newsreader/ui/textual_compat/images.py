@@ -94,6 +94,17 @@ def sixel_text(image: Image) -> str:
     return "\x1bP0;1;0q" + text.removeprefix("\x1bP0;0;0q")
 
 
+def sixel_bands(image: Image, height: int) -> list[str]:
+    """`image` (RGB) cut into bands `height` pixels tall, each its own sixel (P2=1, as
+    sixel_text). The colours are chosen once for the whole picture (a paletted band goes
+    through the encoder as it is), so neighbouring bands match and it costs one quantize."""
+    from PIL.Image import Quantize
+
+    paletted = image.quantize(colors=256, method=Quantize.FASTOCTREE)  # the encoder's own
+    return [sixel_text(paletted.crop((0, top, image.width, min(top + height, image.height))))
+            for top in range(0, image.height, height)]
+
+
 def write_to_terminal(app: App[Any], text: str) -> bool:
     """Queue `text` on the app driver's writer, in order with the frames (a frame written from
     another thread could land inside one); False when no driver is running."""

@@ -253,30 +253,35 @@ class StoryText(Widget):
     def _overlay_pictures(self, crop: Region, strips: list[Strip]) -> list[Strip]:
         """Sixel pictures drawn over their blank rows among `strips` (lines crop.y...).
 
-        Each picture's rows on screen get one sixel, appended to the last of them (after its
-        blank cells are written) with a cursor move to the first, as textual-image's sixel
-        widget does; the cursor is saved and put back around it. None while another screen
-        (a modal) is in front: it would be drawn over that screen.
+        Each row on screen carries its own band of the picture, right after its blank cells:
+        a cursor move to the row's start and the band, the cursor saved and put back around
+        them. So the rows a scroll brings are drawn in that frame from bands encoded already,
+        and when another layer (a toast) cuts a row, Textual's divide of that row drops what
+        follows the cut there, that row's band only. None while another screen (a modal) is in
+        front: it would be drawn over that screen.
         """
-        lines = self._lines[1]
-        runs: dict[int, tuple[PictureRow, int, int]] = {}  # id(picture) -> (row, first i, last i)
-        for i, line in enumerate(lines[crop.y:crop.bottom]):
-            if isinstance(line, PictureRow):
-                run = runs.get(id(line.picture))
-                runs[id(line.picture)] = (run[0], run[1], i) if run else (line, i, i)
-        if not runs or not self.screen.is_active:
+        if not self.screen.is_active:
             return strips
+        lines = self._lines[1]
         region = self.content_region
-        for top, first, last in runs.values():
-            end = top.row + last - first + 1
-            sixel = top.picture.overlay(top.size, top.row, end, self.refresh)
-            if sixel is None or last >= len(strips):
+        drawn: dict[int, list[str] | None] = {}  # id(picture) -> its bands at the size shown
+        for i, line in enumerate(lines[crop.y:crop.y + len(strips)]):
+            if not isinstance(line, PictureRow):
                 continue
-            move = Control.move_to(region.x, region.y + crop.y + first).segment.text
-            strip = strips[last]
-            strips[last] = Strip([*strip, Segment("\x1b7" + move, None, _NO_OP),
-                                  Segment(sixel, None, _NO_OP), Segment("\x1b8", None, _NO_OP)],
-                                 strip.cell_length)
+            if id(line.picture) not in drawn:
+                drawn[id(line.picture)] = line.picture.bands(line.size, self.refresh)
+            bands = drawn[id(line.picture)]
+            if not bands or line.row >= len(bands):
+                continue
+            move = Control.move_to(region.x, region.y + crop.y + i).segment.text
+            band = Segment(f"\x1b7{move}{bands[line.row]}\x1b8", None, _NO_OP)
+            strip = strips[i]
+            # Before the padding to the text's width: a layer cutting only that keeps the band.
+            if line.size[0] < strip.cell_length:
+                cells, rest = strip.divide([line.size[0], strip.cell_length])
+                strips[i] = Strip([*cells, band, *rest], strip.cell_length)
+            else:
+                strips[i] = Strip([*strip, band], strip.cell_length)
         return strips
 
     def render_line(self, y: int) -> Strip:
