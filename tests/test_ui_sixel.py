@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -170,3 +171,19 @@ async def test_a_new_cell_size_draws_the_picture_again_at_it(
         assert {SIXEL.match(band).groups() for band in drawn.values()} == {("400", "25")}
         assert encodes[-1] == 25
         assert terminal.cell == (10, 25)
+
+
+def test_bands_number_the_colours_alike_and_select_each_right_after_defining_it() -> None:
+    from PIL import Image
+
+    image = Image.new("RGB", (60, 50), (200, 210, 220))  # snow, then a red and a blue stripe
+    image.paste((200, 0, 0), (0, 20, 60, 30))
+    image.paste((0, 0, 200), (0, 30, 30, 50))
+    bands = images.sixel_bands(image, 20)
+    assert [SIXEL.match(band).groups() for band in bands] == [("60", "20")] * 2 + [("60", "10")]
+    defined: dict[str, str] = {}
+    for band in bands:
+        for number, colour, selected in re.findall(r"#(\d+)(;2;[\d;]+)(#\d+)?", band):
+            assert selected == f"#{number}"  # xterm draws with the old colour otherwise
+            assert defined.setdefault(number, colour) == colour  # one palette for all bands
+    assert len(defined) == 3
