@@ -109,7 +109,8 @@ class PictureTerminal:
         cell = self.measure()
         if cell is None or cell == self.cell:
             return False
-        self.graphics = self.graphics._replace(cell_width=cell[0], cell_height=cell[1])
+        old = self.graphics
+        self.graphics = Graphics(old.protocol, *cell, typed=old.typed, late=old.late)
         return True
 
     def picture(self, image: Image) -> Picture:
