@@ -190,7 +190,7 @@ class NewsreaderApp(CrashReportingApp):
         return self._picture_terminal
 
     def on_resize(self, event: events.Resize) -> None:
-        """A font zoom (xterm's Ctrl-+) changes a cell's pixels, and the tty says so with a
+        """A font zoom (xterm's Shift-keypad-+) changes a cell's pixels, and the tty says so with a
         resize even when the rows and columns stay: sixel pictures are drawn for the new size
         (rows x the old height would spill over the text below)."""
         terminal = self._picture_terminal
