@@ -280,3 +280,24 @@ def test_keys_sent_with_the_key_that_opens_a_prompt_reach_the_prompt(tmux: Tmux)
     tmux.keys("-l", "Onot a url\r")
     tmux.wait_for("Not an http(s) URL.")
     assert "not a url" in tmux.screen()
+
+
+def test_escape_then_a_key_sent_at_once_is_both_keys(tmux: Tmux) -> None:
+    """ESC and the next key in one read (or the next read, well within Textual's 0.1 s escape
+    delay) were read as Alt+key: the filter read "cyber/grain", the help stayed open."""
+    tmux.wait_for("3/3 sources")
+    tmux.keys("/cyber", "Escape", "/grain")
+    tmux.wait_for("/grain ")
+    assert "cyber" not in tmux.screen().splitlines()[4]  # the list's border: "2 of 14 · /grain"
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    tmux.keys("/cyber", "Escape")
+    tmux.keys("/grain")  # a second send-keys: the next read
+    tmux.wait_for("of 14 · /grain ")
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    tmux.keys("?", "Escape", "j", "j")
+    tmux.wait_gone("Show every key binding")
+    tmux.keys("S", "grain", "Escape", "S", "cyber")
+    screen = tmux.wait_for("▊  cyber ")
+    assert "grain" not in screen
