@@ -21,8 +21,8 @@ from newsreader.actions import THEME_NAMES
 from newsreader.ui import textual_compat
 from newsreader.ui.bindings import (
     APP_BINDINGS,
+    APP_CLASS_BINDINGS,
     BUILTIN_HELP,
-    CTRL_C_QUITS,
     MAIN_BINDINGS,
     clash_message,
     keymap_clashes,
@@ -49,7 +49,7 @@ class NewsreaderApp(CrashReportingApp):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    BINDINGS = [*APP_BINDINGS, CTRL_C_QUITS]  # type: ignore[assignment]  # list is invariant
+    BINDINGS = APP_CLASS_BINDINGS  # type: ignore[assignment]  # list[Binding]: list is invariant
 
     def __init__(
         self,

@@ -46,6 +46,7 @@ QUIT_KEYS: list[Binding] = [
 # copy, and when config [keys] gives Ctrl+C to another action or takes it from quit. Not in
 # APP_BINDINGS (no id): the help and the clash check see Ctrl+C on quit already.
 CTRL_C_QUITS = Binding("ctrl+c", "quit_unless_copying", show=False, priority=True)
+APP_CLASS_BINDINGS: list[Binding] = [*APP_BINDINGS, CTRL_C_QUITS]  # the App's BINDINGS
 
 # Bindings Textual itself provides, named so the help screen and palette can list them.
 BUILTIN_HELP: list[tuple[str, str]] = [
