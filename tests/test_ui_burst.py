@@ -202,3 +202,26 @@ async def test_the_key_router_is_made_at_the_first_key_not_at_start() -> None:
         assert app.key_router is None  # the first frame needs none of it
         await burst(pilot, "j")
         assert app.key_router is not None and main(app).headlines.highlighted == 1
+
+
+async def test_keys_the_filter_box_does_not_type_after_its_enter_or_esc_act_on_the_list() -> None:
+    """Enter / Esc in the box (bindings that move the focus) with ↓ or Enter right behind:
+    those go where the focus lands, the list, as "j" after them already did."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "slash", *"echo", "enter", "enter")
+        assert screen.story_view.url == url("e")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "slash", *"story", "enter", "down", "enter")
+        assert screen.story_view.url == url("b")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "slash", *"story", "escape", "down", "down", "down")
+        assert not screen.filter_input.display and screen.headlines.highlighted == 3

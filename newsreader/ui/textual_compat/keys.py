@@ -22,6 +22,9 @@
 # - a key the focused widget would type (a letter in an Input) is held the same way while a
 #   key handed to it that it does not type (Enter, Esc, an arrow: a binding's, which may move
 #   the focus) is on its way: "/a Esc /b" must not type the second "/" into the first filter.
+#   When that key went to a text box, every key after it is held so, typed or not: in
+#   "/a Enter ↓ Enter" the ↓ and the second Enter are the list's, where the first Enter
+#   leaves the focus (keys in the list, "j j j", are not held: the list types none).
 #   Here a second round of markers follows the first, behind what the bindings posted (Enter
 #   posts Input.Submitted, whose handler moves the focus). Each round costs a trip through the
 #   queues, ~10 ms while a new screen is first drawn (bench/burst_bench.py).
@@ -71,6 +74,11 @@ def types(target: MessagePump, event: RoutedEvent) -> bool:
     return isinstance(target, Widget) and target.check_consume_key(event.key, event.character)
 
 
+def types_text(target: MessagePump) -> bool:
+    """True for a text box (an Input): it types the letters it is sent."""
+    return isinstance(target, Widget) and target.check_consume_key("a", "a")
+
+
 def fresh(event: RoutedEvent) -> RoutedEvent:
     """A new, not yet handed on event with the same key (or pasted text)."""
     if isinstance(event, events.Paste):
@@ -100,6 +108,7 @@ class KeyRouter:
         # A key that the widget it went to does not type (Enter, Esc, ↓: a binding's, which
         # may move the focus) has been handed out since the last hold.
         self._untyped = False
+        self._untyped_in_box = False  # ... and it went to a text box: keys after it wait too
         self._give_up: Timer | None = None
 
     @property
@@ -144,9 +153,12 @@ class KeyRouter:
             self._hold(number, event)
             self._hold_until_delivered()
             return
-        if self._untyped and types(target, event):  # "/a Esc /b": the second "/" is typed
-            self._hold(number, event)  # only if Esc left the box in place; Enter in a box
-            self._hold_until_delivered(laps=2)  # moves the focus by a posted message
+        # "/a Esc /b": the second "/" is typed only if Esc left the box in place (Enter in a
+        # box moves the focus by a posted message); "/a Enter ↓ Enter": the ↓ and the second
+        # Enter go where the first Enter leaves the focus, not to the box's bindings.
+        if self._untyped and (types(target, event) or self._untyped_in_box):
+            self._hold(number, event)
+            self._hold_until_delivered(laps=2)
             return
         await self.forward(event)
         if event.is_forwarded:
@@ -154,7 +166,9 @@ class KeyRouter:
             self._routes[event] = (number, target)
             self._sent_to[id(target)] = target
             self._last = target
-            self._untyped = self._untyped or not types(target, event)
+            if not types(target, event):
+                self._untyped = True
+                self._untyped_in_box = self._untyped_in_box or types_text(target)
 
     def _hold(self, number: int, event: RoutedEvent) -> None:
         bisect.insort(self._held, (number, event), key=lambda held: held[0])
@@ -166,7 +180,7 @@ class KeyRouter:
             return  # nothing has been handed out since the markers went
         self._lap_targets = list(self._sent_to.values())
         self._sent_to.clear()
-        self._untyped = False
+        self._untyped = self._untyped_in_box = False
         self._laps = laps
         self._send_lap()
 
