@@ -275,3 +275,22 @@ async def test_an_early_down_that_finds_nothing_gives_the_box_back_to_type_on() 
         assert app.focused is search.box
         await burst(pilot, "x")
         assert box(app, "#search-input") == "zzzx"
+
+
+async def test_keys_sent_with_a_refused_prompt_key_fire_nothing_and_the_next_keys_work() -> None:
+    """The demo refuses "a" (its sources are fixed): the URL typed with it is no list keys
+    (m marks read, o opens a browser, r refreshes, / filters, g, f...)."""
+    reader = FakeReader(demo=True)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        read_before = {h.id: reader.is_read(h.id) for h in reader.headlines()}
+        await burst(pilot, "j", "a", *"example.org/feed", "enter")
+        assert app.screen is screen and not screen.filter_input.display
+        assert screen.headlines.highlighted == 1  # the j before "a" counted; nothing after
+        assert screen.headlines.scope is None and screen.story_view.url is None
+        assert {h.id: reader.is_read(h.id) for h in reader.headlines()} == read_before
+        assert any("fixed" in n.message for n in app._notifications)
+        await burst(pilot, "j", "j")  # the next keys are the list's again
+        assert screen.headlines.highlighted == 3

@@ -168,6 +168,13 @@ class NewsreaderApp(CrashReportingApp):
             router = self.key_router = KeyRouter(self, self.handle_event_as_textual)
         if router is None or not await router.take(event):
             await super().on_event(event)
+            if router is not None:
+                router.handled()
+
+    def swallow_burst(self) -> None:
+        """A key that opens a prompt was refused: the keys read with it are dropped (keys.py)."""
+        if self.key_router is not None:
+            self.key_router.swallow_burst()
 
     async def action_quit_unless_copying(self) -> None:
         """Ctrl+C (CTRL_C_QUITS): quit, unless there is a selection to copy or config [keys]

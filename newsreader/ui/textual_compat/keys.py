@@ -28,6 +28,8 @@
 #   Here a second round of markers follows the first, behind what the bindings posted (Enter
 #   posts Input.Submitted, whose handler moves the focus). Each round costs a trip through the
 #   queues, ~10 ms while a new screen is first drawn (bench/burst_bench.py).
+# A key whose prompt is refused (the demo's fixed sources) calls swallow_burst: the keys read
+# with it, meant for the prompt, are dropped instead of firing the list's keys.
 # Keys then reach the prompt in the order they were read, after the key that opened it, and
 # Enter or Esc typed with them acts on the prompt after the letters. Keys typed in place (30 j
 # in the list, letters in a box) are never held: the focus does not move. A marker that cannot
@@ -64,6 +66,10 @@ class KeysDelivered(events.Event, bubble=True):
     def __init__(self, token: int) -> None:
         super().__init__()
         self.token = token
+
+
+class BurstEnd(events.Event, bubble=False):
+    """Posted to the App by `swallow_burst`: behind every key read with the refused key."""
 
 
 def types(target: MessagePump, event: RoutedEvent) -> bool:
@@ -110,6 +116,11 @@ class KeyRouter:
         self._untyped = False
         self._untyped_in_box = False  # ... and it went to a text box: keys after it wait too
         self._give_up: Timer | None = None
+        self._handling: int | None = None  # the read number of the key Textual handles now
+        # swallow_burst: keys read in (after, before) are dropped, and every key read until
+        # BurstEnd comes back.
+        self._swallowed: tuple[int, int] | None = None
+        self._swallowing = False
 
     @property
     def holding(self) -> bool:
@@ -124,6 +135,9 @@ class KeyRouter:
         if isinstance(event, KeysDelivered):
             await self._delivered(event.token)
             return True
+        if isinstance(event, BurstEnd):
+            self._swallowing = False
+            return True
         if not isinstance(event, RoutedEvent) or not verified():
             return False
         try:
@@ -131,13 +145,17 @@ class KeyRouter:
         except ScreenError:  # no screen yet, or no more (quitting): Textual's own path
             return False
         if not event.is_forwarded:  # read from the terminal (or posted by a test)
-            await self._dispatch(next(self._numbers), event)
+            if not self._swallowing:
+                await self._dispatch(next(self._numbers), event)
             return True
         route = self._routes.pop(event, None)
         if route is None:
             return False
         number, sent_to = route
+        if self._swallowed and self._swallowed[0] < number < self._swallowed[1]:
+            return True
         if sent_to is self._target():
+            self._handling = number  # for swallow_burst, called by the binding's action
             return False  # Textual's own: the bindings of the focused widget and up
         # The focus moved while this key was on its way: it is read again, in its place.
         self._hold(number, fresh(event))
@@ -169,6 +187,20 @@ class KeyRouter:
             if not types(target, event):
                 self._untyped = True
                 self._untyped_in_box = self._untyped_in_box or types_text(target)
+
+    def handled(self) -> None:
+        """Textual has handled the event `take` left to it (its bindings have run)."""
+        self._handling = None
+
+    def swallow_burst(self) -> None:
+        """The key being handled opens no prompt (refused: the demo's fixed sources): the keys
+        read with it, meant for that prompt, are dropped rather than fired as list keys."""
+        if self._handling is None:
+            return
+        self._swallowed = (self._handling, next(self._numbers))
+        self._held = [(n, e) for n, e in self._held if n < self._handling]
+        self._swallowing = True  # the keys still queued at the App: until BurstEnd is back
+        self.app.post_message(BurstEnd())
 
     def _hold(self, number: int, event: RoutedEvent) -> None:
         bisect.insort(self._held, (number, event), key=lambda held: held[0])
