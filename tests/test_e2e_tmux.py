@@ -301,3 +301,23 @@ def test_escape_then_a_key_sent_at_once_is_both_keys(tmux: Tmux) -> None:
     tmux.keys("S", "grain", "Escape", "S", "cyber")
     screen = tmux.wait_for("▊  cyber ")
     assert "grain" not in screen
+
+
+def test_keys_after_enter_in_the_filter_and_after_down_in_search_act_where_they_lead(
+    tmux: Tmux,
+) -> None:
+    tmux.wait_for("3/3 sources")
+    tmux.keys("/Dnipro", "Enter", "Enter")  # the second Enter is the list's: it opens the story
+    tmux.wait_for("Dnipro • RNA")
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    tmux.keys("Skyiv", "Down")
+    tmux.keys(*["j"] * 30)  # a moment later: the results', not the box's
+    screen = tmux.wait_for("stories; Enter opens the highlighted one.")
+    assert "▊  kyiv " in screen and "kyivj" not in screen
+    tmux.keys("Escape")
+    tmux.wait_gone("Search the cached stories")
+    tmux.keys("-l", "aexample.org/feed")  # the demo refuses a: the rest fires no list key
+    screen = tmux.wait_for("sources are fixed")
+    assert "13 unread" in screen  # m (mark read) did not fire; / opened no filter:
+    assert "▊▔ 14 headlines ▔" in screen  # the list's border would say "… of 14 · /…"
