@@ -206,6 +206,8 @@ class SearchScreen(Dialog[SearchHit | None]):
     async def _search(self, query: str, wait: bool = True) -> None:
         if wait:
             await asyncio.sleep(DEBOUNCE_SECONDS)  # the next keystroke cancels this one
+        if self._dialog_gone():
+            return
         if not query.strip():
             self._show(query, [], "Type to search; ↓ then Enter opens a story.")
             return
@@ -214,6 +216,8 @@ class SearchScreen(Dialog[SearchHit | None]):
         # before starting the next, so fast typing never piles threads up over a big cache.
         if self._search_future is not None and not self._search_future.done():
             await asyncio.wait({self._search_future})
+            if self._dialog_gone():
+                return
         self.show_status("Searching…")
         running = asyncio.ensure_future(
             asyncio.to_thread(self.reader.prepare_search(query, MAX_RESULTS))
@@ -223,6 +227,8 @@ class SearchScreen(Dialog[SearchHit | None]):
         try:
             hits = await asyncio.shield(running)  # cancelling this worker leaves it to finish
         except Exception as exc:  # a damaged cache entry must not take the app down
+            if self._dialog_gone():
+                return
             self._downs, self._enter = 0, False
             self._back_to_box()
             self.show_status(f"Search failed: {type(exc).__name__}", error=True)
@@ -230,7 +236,7 @@ class SearchScreen(Dialog[SearchHit | None]):
         finally:
             if self._searching == query:
                 self._searching = None
-        if get_current_worker().is_cancelled:
+        if self._dialog_gone():
             return
         if not hits:
             self._show(query, [], NO_MATCH)
@@ -238,6 +244,11 @@ class SearchScreen(Dialog[SearchHit | None]):
             more = "+" if len(hits) >= MAX_RESULTS else ""
             noun = "story" if len(hits) == 1 else "stories"
             self._show(query, hits, f"{len(hits)}{more} {noun}; Enter opens the highlighted one.")
+
+    def _dialog_gone(self) -> bool:
+        """True once this search is cancelled, or the dialog is being taken down: its widgets
+        go before its Unmount cancels the worker (the burst bench hit that window)."""
+        return get_current_worker().is_cancelled or not self.query("#search-results")
 
     def _show(self, query: str, hits: list[SearchHit], status: str) -> None:
         self.hits = hits
