@@ -294,3 +294,28 @@ async def test_keys_sent_with_a_refused_prompt_key_fire_nothing_and_the_next_key
         assert any("fixed" in n.message for n in app._notifications)
         await burst(pilot, "j", "j")  # the next keys are the list's again
         assert screen.headlines.highlighted == 3
+
+
+
+async def test_keys_after_an_enter_that_waits_for_the_results_go_to_what_it_opens() -> None:
+    """S, the query, Enter, then j j, at once: the Enter opens the first result when the
+    results arrive, and the j's after it act in the app (not typed into the closing box)."""
+    reader = FakeReader(headlines=[headline(f"s{n}", f"Story {n}", n) for n in range(10)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "S", *"story", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.story_view.url is not None
+        alone = (screen.story_view.url, screen.headlines.highlighted, app.focused)
+        await burst(pilot, "S", *"story", "enter", "j", "j")
+        await settle(pilot)
+        assert app.screen is screen, "the Enter opened a story and closed the search"
+        assert screen.story_view.url == alone[0]
+        assert app.focused is alone[2]
+        if app.focused is screen.headlines:
+            assert screen.headlines.highlighted == (alone[1] or 0) + 2
+        else:  # the story has the focus: j scrolls it
+            assert screen.story_view.scroller.scroll_y > 0
+        assert app.key_router is not None and not app.key_router.holding

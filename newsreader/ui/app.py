@@ -176,6 +176,16 @@ class NewsreaderApp(CrashReportingApp):
         if self.key_router is not None:
             self.key_router.swallow_burst()
 
+    def hold_keys(self) -> None:
+        """Keys read from now on wait until release_keys() (KeyRouter.pause)."""
+        if self.key_router is not None:
+            self.key_router.pause()
+
+    def release_keys(self) -> None:
+        """The keys held since hold_keys() go on, where the focus is after the next frame."""
+        if self.key_router is not None:
+            self.key_router.resume()
+
     async def action_quit_unless_copying(self) -> None:
         """Ctrl+C (CTRL_C_QUITS): quit, unless there is a selection to copy or config [keys]
         has given Ctrl+C to another action."""

@@ -166,6 +166,9 @@ class SearchScreen(Dialog[SearchHit | None]):
 
     def _open_when_listed(self) -> None:
         self._enter = True
+        # The keys typed after this Enter are for the story it will open, not for the box:
+        # they wait until the results are in (_apply_early_keys, or the dialog closes).
+        self._app_keys("hold_keys")
         query = self.box.value
         if self._searching != query:
             self._search(query, wait=False)
@@ -231,6 +234,7 @@ class SearchScreen(Dialog[SearchHit | None]):
                 return
             self._downs, self._enter = 0, False
             self._back_to_box()
+            self._app_keys("release_keys")
             self.show_status(f"Search failed: {type(exc).__name__}", error=True)
             return
         finally:
@@ -244,6 +248,15 @@ class SearchScreen(Dialog[SearchHit | None]):
             more = "+" if len(hits) >= MAX_RESULTS else ""
             noun = "story" if len(hits) == 1 else "stories"
             self._show(query, hits, f"{len(hits)}{more} {noun}; Enter opens the highlighted one.")
+
+    def _app_keys(self, name: str) -> None:
+        """NewsreaderApp's hold_keys / release_keys (textual_compat/keys.py), where it runs."""
+        call = getattr(self.app, name, None)
+        if call is not None:
+            call()
+
+    def on_unmount(self) -> None:
+        self._app_keys("release_keys")  # however it closes, held keys never stay held
 
     def _dialog_gone(self) -> bool:
         """True once this search is cancelled, or the dialog is being taken down: its widgets
@@ -272,9 +285,11 @@ class SearchScreen(Dialog[SearchHit | None]):
         self._downs, self._enter = 0, False
         if not self.hits:
             self._back_to_box()
-            return
-        if downs:
-            self.set_focus(self.results)
-            self.results.highlighted = min(downs - 1, len(self.hits) - 1)
+        else:
+            if downs:
+                self.set_focus(self.results)
+                self.results.highlighted = min(downs - 1, len(self.hits) - 1)
+            if enter:
+                self.dismiss(self.hits[self.results.highlighted or 0])
         if enter:
-            self.dismiss(self.hits[self.results.highlighted or 0])
+            self._app_keys("release_keys")

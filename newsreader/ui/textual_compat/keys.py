@@ -121,10 +121,24 @@ class KeyRouter:
         # BurstEnd comes back.
         self._swallowed: tuple[int, int] | None = None
         self._swallowing = False
+        self._paused = False  # pause() .. resume(): every key read waits
 
     @property
     def holding(self) -> bool:
-        return bool(self._held or self._waiting)
+        return bool(self._held or self._waiting or self._paused)
+
+    def pause(self) -> None:
+        """Hold every key from now on until resume(): a prompt that has taken an Enter but
+        acts on it only when a worker is done (search: the results of the query) — the keys
+        typed after that Enter are for what it will open, not for the prompt."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """Hand the keys held since pause() on, after the next frame: by then a prompt that
+        closed has given the focus back (its screen's resume is handled)."""
+        if self._paused:
+            self._paused = False
+            self.app.call_after_refresh(self._release)
 
     def _target(self) -> MessagePump:
         """Where Textual hands a key read now."""
@@ -267,6 +281,6 @@ class KeyRouter:
             self._give_up.stop()
             self._give_up = None
         self._last = self._target()
-        while self._held and not self._waiting:
+        while self._held and not self._waiting and not self._paused:
             number, event = self._held.pop(0)
             await self._dispatch(number, event, draining=True)
