@@ -68,16 +68,14 @@ def visible_crop(view: Any) -> Region:
     return Region(0, shown.y - text.region.y, text.size.width, shown.height)
 
 
+BAND = re.compile(r"\x1b7\x1b\[(\d+);(\d+)H(\x1bP.*?\x1b\\)\x1b8", re.DOTALL)
+
+
 def sixels(view: Any) -> list[tuple[str, str]]:
-    """(The text before it, the sixel) for each sixel the text's visible lines carry now."""
+    """(The cursor move before it, the sixel) for each band the text's visible lines carry."""
     strips = view.text.render_lines(visible_crop(view))
-    out = []
-    for strip in strips:
-        segments = list(strip)
-        for i, segment in enumerate(segments):
-            if segment.text.startswith("\x1bP"):
-                out.append((segments[i - 1].text, segment.text))
-    return out
+    return [(f"\x1b[{y};{x}H", sixel) for strip in strips for segment in strip
+            for y, x, sixel in BAND.findall(segment.text)]
 
 
 # -- kitty ---------------------------------------------------------------------------------------
@@ -143,7 +141,7 @@ async def test_half_blocks_send_nothing(written: list[str]) -> None:
 
 # -- sixel ---------------------------------------------------------------------------------------
 
-async def test_sixel_draws_the_visible_rows_once_cropped_and_never_under_a_modal() -> None:
+async def test_sixel_draws_each_visible_row_from_its_own_band_and_never_under_a_modal() -> None:
     app = make_app(picture_reader(400, 200), graphics=Graphics("sixel", *CELL))
     async with app.run_test(size=SIZE) as pilot:
         view = await open_first(app, pilot)
@@ -152,23 +150,19 @@ async def test_sixel_draws_the_visible_rows_once_cropped_and_never_under_a_modal
         assert len(rows) == 10 and rows == list(range(rows[0], rows[0] + 10))
         assert all(lines[i].plain == " " * 40 for i in rows)  # blank: the sixel covers them
         assert visible_crop(view).y == 0 and rows[-1] < visible_crop(view).bottom
-        drawn = sixels(view)
-        assert len(drawn) == 1  # once for the whole picture, encoded on its thread already
-        move, sixel = drawn[0]
-        assert SIXEL.match(sixel).groups() == ("400", "200")
         region = view.text.content_region
-        assert move == f"\x1b7\x1b[{region.y + rows[0] + 1};{region.x + 1}H"
+        drawn = sixels(view)  # encoded on the decoding thread already
+        assert [move for move, _ in drawn] == [
+            f"\x1b[{region.y + row + 1};{region.x + 1}H" for row in rows]
+        assert {SIXEL.match(sixel).groups() for _, sixel in drawn} == {("400", "20")}
+        assert len({sixel for _, sixel in drawn}) == 10  # a band a row
 
         view.scroller.scroll_to(y=rows[0] + 4, animate=False)  # 4 rows off the top
         await pilot.pause()
         assert visible_crop(view).y == rows[0] + 4
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.3)  # the new crop is encoded on a thread, then the rows repainted
-        drawn = sixels(view)
-        assert len(drawn) == 1
-        move, sixel = drawn[0]
-        assert SIXEL.match(sixel).groups() == ("400", "120")  # the 6 rows still on screen
-        assert move == f"\x1b7\x1b[{region.y + 1};{region.x + 1}H"  # at the pane's top line
+        shown = sixels(view)  # at once: the same bands, no new encode
+        assert shown == [(f"\x1b[{region.y + 1 + i};{region.x + 1}H", sixel)
+                         for i, (_, sixel) in enumerate(drawn[4:])]
 
         await pilot.press("question_mark")  # the help, a screen over the story
         await pilot.pause()
@@ -265,20 +259,23 @@ def test_keys_typed_while_the_terminal_is_asked_reach_the_app(pty_app: PtyApp) -
     assert b"\x1b_G" not in pty_app.out.split(b"\x1b[c", 1)[1]  # half blocks: nothing sent
 
 
-async def test_a_new_sixel_crop_is_encoded_on_a_thread_then_repainted() -> None:
+async def test_a_new_sixel_size_is_encoded_on_the_encoder_thread_then_repainted() -> None:
     from newsreader.ui.terminal_pictures import PictureTerminal
 
     terminal = PictureTerminal(Graphics("sixel", *CELL), lambda text: None)
     picture = terminal.picture(Image.open(io.BytesIO(png(400, 200))).convert("RGB"))
     size = picture.size(80)
     assert size == (40, 10)
-    picture.prepare(80)  # the whole picture, on the decoding thread
-    assert picture.overlay(size, 0, 10, lambda: None) is not None  # type: ignore[attr-defined]
+    picture.prepare(80)  # on the decoding thread
+    assert len(picture.bands(size, lambda: None)) == 10  # type: ignore[attr-defined]
     ready = asyncio.Event()
-    assert picture.overlay(size, 3, 10, ready.set) is None  # type: ignore[attr-defined]
+    smaller = picture.size(30)
+    assert smaller == (30, 8)
+    assert picture.bands(smaller, ready.set) is None  # type: ignore[attr-defined]
     await asyncio.wait_for(ready.wait(), 5)
-    sixel = picture.overlay(size, 3, 10, ready.set)  # type: ignore[attr-defined]
-    assert SIXEL.match(sixel).groups() == ("400", "140")  # rows 3-9: 7 x 20 pixels
+    bands = picture.bands(smaller, ready.set)  # type: ignore[attr-defined]
+    assert [SIXEL.match(band).groups() for band in bands] == [("300", "20")] * 8
+    assert picture._bands.keys() == {(smaller, CELL)}  # type: ignore[attr-defined]  # kept: one size
 
 
 def test_an_answer_after_the_bound_is_not_taken_for_keys(pty_app: PtyApp) -> None:

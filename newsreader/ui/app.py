@@ -220,6 +220,18 @@ class NewsreaderApp(CrashReportingApp):
                                                      partial(write_to_terminal, self))
         return self._picture_terminal
 
+    def on_resize(self, event: events.Resize) -> None:
+        """A font zoom (xterm's Shift-keypad-+) changes a cell's pixels, and the tty says so with a
+        resize even when the rows and columns stay: sixel pictures are drawn for the new size
+        (rows x the old height would spill over the text below)."""
+        terminal = self._picture_terminal
+        if terminal is not None and terminal.remeasure():
+            from newsreader.ui.widgets.story import StoryText
+
+            for screen in self.screen_stack:
+                for text in screen.query(StoryText):
+                    text.redraw()
+
     async def on_unmount(self) -> None:
         if self._picture_terminal is not None:
             self._picture_terminal.close()  # the kitty images this run sent

@@ -53,7 +53,10 @@ def fit(pixels: tuple[int, int], width: int, cell: tuple[int, int]) -> tuple[int
 class Picture:
     """A decoded picture, drawn as half-cell lines for a given text width (memoised)."""
 
-    cell = HALF_CELL
+    @property
+    def cell(self) -> tuple[int, int]:
+        """A cell's pixels, as the picture is drawn."""
+        return HALF_CELL
 
     def __init__(self, image: Image) -> None:
         self.image = image  # RGB, at most _KEEP_WIDTH pixels wide

@@ -7,10 +7,11 @@ Both keep the story one Line-API document, as the half-cell pictures do:
   the row and column and whose foreground colour is the image id. They scroll, clip and wrap
   like text; the terminal puts the picture's pixels in them. The escape sequences go through
   the Textual driver's writer, in order with its frames (write_to_terminal).
-- sixel: the document holds blank lines for the picture (PictureRow); StoryText asks for the
-  sixel of the rows on screen (`overlay`) when it paints them and appends it to the last of
-  them, moved to the first. Each crop is encoded once, on a thread (~80 ms for 800x450),
-  and kept; until it is ready the rows stay blank.
+- sixel: the document holds blank lines for the picture (PictureRow). The picture is encoded
+  once a size as bands, one sixel a text row (cell-height pixels, ~80 ms in all for
+  800x450), on the decoding thread or the terminal's own encoder thread; StoryText draws
+  each row it paints with that row's band, so scrolling never encodes. Until the bands of a
+  new size (a resize, a font zoom) are ready its rows stay blank.
 
 Pillow is imported here only through the pictures it is given (this module loads with the
 first picture, never at start-up).
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
-import threading
+import os
+import sys
 from collections.abc import Callable
 from itertools import count
 from random import randint
@@ -29,8 +32,9 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from newsreader.ui.pictures import Picture, fit
-from newsreader.ui.terminal_probe import Graphics
+from newsreader.ui.pictures import Picture
+from newsreader.ui.sixel_encoder import SixelEncoder
+from newsreader.ui.terminal_probe import Graphics, cell_size
 from newsreader.ui.widgets.story_images import PictureRow
 
 if TYPE_CHECKING:
@@ -38,7 +42,7 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = "\U0010eeee"
 _CHUNK = 4096  # base64 bytes an escape sequence carries (kitty's limit)
-_KEPT_CROPS = 8  # sixel crops kept a picture (scrolling past it makes one a line)
+_BandsKey = tuple[tuple[int, int], tuple[int, int]]  # a sixel picture's (size, cell size)
 
 
 def _apc(control: str, payload: str = "") -> str:
@@ -74,6 +78,12 @@ def placeholder_lines(image_id: int, columns: int, rows: int) -> list[Content]:
             for row in range(rows)]
 
 
+def _tty_cell() -> tuple[int, int] | None:
+    """A cell's pixels as the app's terminal reports them now; None when it is no tty."""
+    out = sys.__stdout__
+    return cell_size(out.fileno()) if out is not None and os.isatty(out.fileno()) else None
+
+
 class PictureTerminal:
     """What the app's terminal draws pictures with, and the kitty images sent to it."""
 
@@ -84,10 +94,24 @@ class PictureTerminal:
         # so the colour alone carries them.
         self._ids = count(randint(1, 2**23))
         self.sent: set[int] = set()
+        self.encoder = SixelEncoder()
+        self.measure: Callable[[], tuple[int, int] | None] = _tty_cell
 
     @property
     def cell(self) -> tuple[int, int]:
         return self.graphics.cell_width, self.graphics.cell_height
+
+    def remeasure(self) -> bool:
+        """Take the cell size the tty reports now (a font zoom changes it); True if sixel
+        pictures must be drawn again for it. Kitty's are not: its cells scale them."""
+        if self.graphics.protocol != "sixel":
+            return False
+        cell = self.measure()
+        if cell is None or cell == self.cell:
+            return False
+        old = self.graphics
+        self.graphics = Graphics(old.protocol, *cell, typed=old.typed, late=old.late)
+        return True
 
     def picture(self, image: Image) -> Picture:
         """`image` as the kind of picture this terminal shows."""
@@ -119,10 +143,10 @@ class _TerminalPicture(Picture):
     def __init__(self, image: Image, terminal: PictureTerminal) -> None:
         super().__init__(image)
         self.terminal = terminal
-        self.cell = terminal.cell
 
-    def size(self, width: int) -> tuple[int, int]:
-        return fit(self.image.size, width, self.cell)
+    @property
+    def cell(self) -> tuple[int, int]:  # the terminal's, as it is now (a font zoom changes it)
+        return self.terminal.cell
 
     def pixels(self, size: tuple[int, int]) -> Image:
         """The picture scaled to fill `size` (columns, rows) cells."""
@@ -165,18 +189,21 @@ class KittyPicture(_TerminalPicture):
 
 
 class SixelPicture(_TerminalPicture):
-    """Sixel: blank lines in the document, the picture's visible rows drawn over them."""
+    """Sixel: blank lines in the document, each drawn over by its own band of the picture.
+
+    The bands (one a row, cell-height pixels) are encoded once a size, on the terminal's
+    encoder thread (or the decoding thread for the first size), and only the size on screen
+    is kept; scrolling draws the rows on screen from them, never a new encode.
+    """
 
     def __init__(self, image: Image, terminal: PictureTerminal) -> None:
         super().__init__(image, terminal)
         self._rows: dict[tuple[int, int], list[Content]] = {}
-        self._sixels: dict[tuple[tuple[int, int], int, int], str] = {}
-        self._encoding: set[tuple[tuple[int, int], int, int]] = set()
-        self._sixel_lock = threading.Lock()
+        self._bands: dict[_BandsKey, list[str]] = {}
+        self._asked: _BandsKey | None = None  # waiting on the encoder
 
     def prepare(self, width: int) -> None:
-        size = self.size(width)
-        self._encode(size, 0, size[1])
+        self._encode((self.size(width), self.cell))
 
     def lines(self, width: int) -> list[Content]:
         size = self.size(width)
@@ -185,37 +212,47 @@ class SixelPicture(_TerminalPicture):
             rows = self._rows[size] = [PictureRow(self, size, row) for row in range(size[1])]
         return rows
 
-    def _encode(self, size: tuple[int, int], first: int, end: int) -> str:
-        from newsreader.ui.textual_compat.images import sixel_text
+    def _encode(self, key: _BandsKey) -> list[str]:
+        from newsreader.ui.textual_compat.images import sixel_bands
 
-        key = (size, first, end)
-        with self._sixel_lock:
-            if key in self._sixels:
-                return self._sixels[key]
-        cell_high = self.cell[1]
-        image = self.pixels(size)
-        text = sixel_text(image.crop((0, first * cell_high, image.width, end * cell_high)))
-        with self._sixel_lock:
-            while len(self._sixels) >= _KEPT_CROPS:
-                self._sixels.pop(next(iter(self._sixels)))
-            self._sixels[key] = text
-        return text
+        with self._lock:
+            bands = self._bands.get(key)
+        if bands is None:
+            (columns, rows), (cell_wide, cell_high) = key
+            image = self.image.resize((columns * cell_wide, rows * cell_high))
+            bands = sixel_bands(image, cell_high)
+            with self._lock:
+                self._bands[key] = bands
+        return bands
 
-    def overlay(self, size: tuple[int, int], first: int, end: int,
-                ready: Callable[[], object]) -> str | None:
-        """The sixel of rows first..end-1 at `size`; None while it is encoded on a thread
-        (`ready` is called on the event loop once it is)."""
-        key = (size, first, end)
-        with self._sixel_lock:
-            text = self._sixels.get(key)
-        if text is not None or key in self._encoding:
-            return text
-        self._encoding.add(key)
-        future = asyncio.get_running_loop().run_in_executor(None, self._encode, *key)
+    def bands(self, size: tuple[int, int], ready: Callable[[], object]) -> list[str] | None:
+        """The sixel of each row at `size`; None while they are encoded (`ready` is called on
+        the event loop once they are). Other sizes' bands are let go."""
+        key = (size, self.cell)
+        with self._lock:
+            bands = self._bands.get(key)
+            if bands is not None and len(self._bands) > 1:
+                self._bands = {key: bands}
+        if bands is None and self._asked != key:
+            self._asked = key
+            loop = asyncio.get_running_loop()
 
-        def done(_: object) -> None:
-            self._encoding.discard(key)
+            def encode() -> None:
+                self._encode(key)  # if it raises, this size stays asked: never asked again
+                with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
+                    loop.call_soon_threadsafe(self._encoded, key, ready)
+
+            self.terminal.encoder.submit(self, encode)
+        return bands
+
+    def _encoded(self, key: _BandsKey, ready: Callable[[], object]) -> None:
+        if self._asked == key:
+            self._asked = None
             ready()
 
-        future.add_done_callback(done)
-        return None
+    def release(self) -> None:
+        self.terminal.encoder.cancel(self)
+        self._asked = None
+        with self._lock:
+            self._bands.clear()
+        self._rows.clear()

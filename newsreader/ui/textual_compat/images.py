@@ -81,17 +81,36 @@ def kitty_diacritics() -> list[int]:
     return cast(list[int], _renderables().tgp._NUMBER_TO_DIACRITIC)
 
 
-def sixel_text(image: Image) -> str:
-    """`image` (RGB) as one sixel DCS string (textual-image's encoder: ~80 ms for 800x450).
+# The encoder's header asks for unset pixels in the background colour (P2=0): the last band of
+# six rows is padded past a picture whose height is no multiple of six, which xterm then paints
+# as a bar over the next line. P2=1 leaves them as they were.
+_SIXEL_START = b"\x1bP0;1;0q"
 
-    Its header asks for unset pixels in the background colour (P2=0): the last band of six
-    rows is padded past a picture whose height is no multiple of six, which xterm then paints
-    as a white bar over the next line. P2=1 leaves them as they were.
+
+def sixel_bands(image: Image, height: int) -> list[str]:
+    """`image` (RGB) cut into bands `height` pixels tall, each its own sixel string (~80 ms in
+    all for 800x400, as one image), with textual-image's encoder steps (read on 0.12.0).
+
+    The colours are chosen once for the whole picture and every band numbers them alike, so
+    the bands match. Each colour is selected again right after it is defined: xterm (379)
+    draws with a register's old colour until it is selected anew (a one-colour band of snow
+    came out green), though the standard says defining selects it.
     """
-    from textual_image._sixel import image_to_sixels
+    from PIL.Image import Quantize
+    from textual_image import _sixel
 
-    text = image_to_sixels(image)
-    return "\x1bP0;1;0q" + text.removeprefix("\x1bP0;0;0q")
+    paletted = image.quantize(colors=_sixel.MAX_COLORS, method=Quantize.FASTOCTREE)
+    data, registers = _sixel._compact_palette(paletted, paletted.tobytes())
+    registers = tuple(define + _sixel._COLOR_SELECT[number]
+                      for number, define in enumerate(registers))
+    width, bands = image.width, []
+    for top in range(0, image.height, height):
+        rows = min(height, image.height - top)
+        chunks = _sixel._iter_bands(data[top * width:(top + rows) * width], width, rows,
+                                    registers)
+        header = _sixel._make_header(width, rows).replace(b"\x1bP0;0;0q", _SIXEL_START, 1)
+        bands.append((header + b"".join(chunks) + _sixel._ST).decode("ascii"))
+    return bands
 
 
 def write_to_terminal(app: App[Any], text: str) -> bool:

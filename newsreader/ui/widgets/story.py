@@ -22,6 +22,7 @@ from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 from textual.widget import Widget
 
 from newsreader.models import Block, Story
@@ -54,6 +55,7 @@ _NO_PICTURES: Mapping[str, PictureLines] = {}
 # A control code that does nothing: Rich and Textual pass a control segment's text through as
 # it is (a sixel is printable text that must not be measured, cropped or styled).
 _NO_OP = ((ControlType.CURSOR_FORWARD, 0),)
+TOAST_CHECK = 0.25  # seconds between looks for the toast that hides rows of a sixel picture
 
 
 def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
@@ -205,6 +207,7 @@ class StoryText(Widget):
         self._document: Callable[[int], list[Content]] = lambda width: []
         self._lines: tuple[int, list[Content]] = (-1, [])
         self._strips: dict[int, Strip] = {}
+        self._toast_check: Timer | None = None  # rows of a sixel picture wait for a toast to go
 
     def set_document(self, document: Callable[[int], list[Content]]) -> None:
         self._document = document
@@ -253,31 +256,59 @@ class StoryText(Widget):
     def _overlay_pictures(self, crop: Region, strips: list[Strip]) -> list[Strip]:
         """Sixel pictures drawn over their blank rows among `strips` (lines crop.y...).
 
-        Each picture's rows on screen get one sixel, appended to the last of them (after its
-        blank cells are written) with a cursor move to the first, as textual-image's sixel
-        widget does; the cursor is saved and put back around it. None while another screen
-        (a modal) is in front: it would be drawn over that screen.
+        Each row on screen carries its own band of the picture, right after its blank cells:
+        a cursor move to the row's start and the band, the cursor saved and put back around
+        them. So the rows a scroll brings are drawn in that frame from bands encoded already,
+        and a layer in front of some rows costs only those: a row under a toast gets no band
+        (drawn after the cells, it would cover the toast; Textual's divide of a row cut by
+        another layer drops what follows the cut anyway), and is drawn again once the toast
+        has gone. None while another screen (a modal) is in front: it would cover that screen.
         """
-        lines = self._lines[1]
-        runs: dict[int, tuple[PictureRow, int, int]] = {}  # id(picture) -> (row, first i, last i)
-        for i, line in enumerate(lines[crop.y:crop.bottom]):
-            if isinstance(line, PictureRow):
-                run = runs.get(id(line.picture))
-                runs[id(line.picture)] = (run[0], run[1], i) if run else (line, i, i)
-        if not runs or not self.screen.is_active:
+        if not self.screen.is_active:
             return strips
+        lines = self._lines[1]
         region = self.content_region
-        for top, first, last in runs.values():
-            end = top.row + last - first + 1
-            sixel = top.picture.overlay(top.size, top.row, end, self.refresh)
-            if sixel is None or last >= len(strips):
+        drawn: dict[int, list[str] | None] = {}  # id(picture) -> its bands at the size shown
+        toasts: list[Region] | None = None
+        hidden = False
+        for i, line in enumerate(lines[crop.y:crop.y + len(strips)]):
+            if not isinstance(line, PictureRow):
                 continue
-            move = Control.move_to(region.x, region.y + crop.y + first).segment.text
-            strip = strips[last]
-            strips[last] = Strip([*strip, Segment("\x1b7" + move, None, _NO_OP),
-                                  Segment(sixel, None, _NO_OP), Segment("\x1b8", None, _NO_OP)],
-                                 strip.cell_length)
+            if id(line.picture) not in drawn:
+                drawn[id(line.picture)] = line.picture.bands(line.size, self.refresh)
+            bands = drawn[id(line.picture)]
+            if not bands or line.row >= len(bands):
+                continue
+            if toasts is None:
+                toasts = self._toasts()
+            shown = Region(region.x, region.y + crop.y + i, line.size[0], 1)
+            if any(toast.overlaps(shown) for toast in toasts):
+                hidden = True
+                continue
+            move = Control.move_to(shown.x, shown.y).segment.text
+            band = Segment(f"\x1b7{move}{bands[line.row]}\x1b8", None, _NO_OP)
+            strip = strips[i]
+            # Before the padding to the text's width: a layer cutting only that keeps the band.
+            if line.size[0] < strip.cell_length:
+                cells, rest = strip.divide([line.size[0], strip.cell_length])
+                strips[i] = Strip([*cells, band, *rest], strip.cell_length)
+            else:
+                strips[i] = Strip([*strip, band], strip.cell_length)
+        if hidden and self._toast_check is None:
+            self._toast_check = self.set_timer(TOAST_CHECK, self._recheck_toasts)
         return strips
+
+    def _toasts(self) -> list[Region]:
+        return [toast.region for toast in self.screen.query("Toast")]
+
+    def _recheck_toasts(self) -> None:
+        """Rows a toast hid are drawn again once it has gone (the frame that takes a toast
+        away need not repaint them)."""
+        self._toast_check = None
+        if self._toasts():
+            self._toast_check = self.set_timer(TOAST_CHECK, self._recheck_toasts)
+        else:
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

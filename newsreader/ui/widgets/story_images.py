@@ -20,10 +20,9 @@ class PictureLines(Protocol):
 
 
 class Overlaid(Protocol):
-    """A picture the terminal draws over blank rows (sixel: ui/terminal_pictures)."""
+    """A picture the terminal draws over blank rows, a band a row (sixel: ui/terminal_pictures)."""
 
-    def overlay(self, size: tuple[int, int], first: int, end: int,
-                ready: Callable[[], object]) -> str | None: ...
+    def bands(self, size: tuple[int, int], ready: Callable[[], object]) -> list[str] | None: ...
 
 
 class PictureRow(Content):
