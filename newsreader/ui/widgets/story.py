@@ -22,6 +22,7 @@ from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 from textual.widget import Widget
 
 from newsreader.models import Block, Story
@@ -54,6 +55,7 @@ _NO_PICTURES: Mapping[str, PictureLines] = {}
 # A control code that does nothing: Rich and Textual pass a control segment's text through as
 # it is (a sixel is printable text that must not be measured, cropped or styled).
 _NO_OP = ((ControlType.CURSOR_FORWARD, 0),)
+TOAST_CHECK = 0.25  # seconds between looks at a toast that hides a sixel picture
 
 
 def _indent(lines: list[Content], first: Content, rest: Content) -> list[Content]:
@@ -205,6 +207,7 @@ class StoryText(Widget):
         self._document: Callable[[int], list[Content]] = lambda width: []
         self._lines: tuple[int, list[Content]] = (-1, [])
         self._strips: dict[int, Strip] = {}
+        self._toast_check: Timer | None = None  # a sixel waits for a toast to go
 
     def set_document(self, document: Callable[[int], list[Content]]) -> None:
         self._document = document
@@ -267,10 +270,18 @@ class StoryText(Widget):
         if not runs or not self.screen.is_active:
             return strips
         region = self.content_region
+        toasts = [toast.region for toast in self.screen.query("Toast")]
         for top, first, last in runs.values():
             end = top.row + last - first + 1
             sixel = top.picture.overlay(top.size, top.row, end, self.refresh)
             if sixel is None or last >= len(strips):
+                continue
+            # A sixel is drawn after the cells, so over a toast in front of it: none until the
+            # toast has gone (checked again shortly; its repaint does not include these rows).
+            shown = Region(region.x, region.y + crop.y + first, top.size[0], last - first + 1)
+            if any(toast.overlaps(shown) for toast in toasts):
+                if self._toast_check is None:
+                    self._toast_check = self.set_timer(TOAST_CHECK, self._recheck_toasts)
                 continue
             move = Control.move_to(region.x, region.y + crop.y + first).segment.text
             strip = strips[last]
@@ -278,6 +289,10 @@ class StoryText(Widget):
                                   Segment(sixel, None, _NO_OP), Segment("\x1b8", None, _NO_OP)],
                                  strip.cell_length)
         return strips
+
+    def _recheck_toasts(self) -> None:
+        self._toast_check = None
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
