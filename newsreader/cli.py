@@ -96,18 +96,20 @@ def _main(argv: Sequence[str] | None) -> int:
     if getattr(args, "config", None) and not config_path.exists():
         print(f"newsreader: config file not found: {config_path}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command == "paths":
-        return _paths(config_path, demo)  # works even when the config is broken: find it
     try:
         config = load_config(config_path)
     except ConfigError as exc:
         print(f"newsreader: config error: {exc}", file=sys.stderr)
+        if args.command == "paths":  # still says where the file is, to fix it
+            _paths(config_path, demo)
         return EXIT_USAGE
     if args.command:
         # Headless commands say it at once; the app shows them with its start-up notices.
         for warning in config.warnings:
             print(f"newsreader: warning: {warning}", file=sys.stderr)
         config.warnings = []
+    if args.command == "paths":
+        return _paths(config_path, demo)
     if demo:
         from newsreader.demo import DEMO_SOURCES
 

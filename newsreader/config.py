@@ -143,7 +143,7 @@ def _validate(data: dict[str, Any], text: str, shown: str, path: Path) -> Config
         if key in data and data[key] not in allowed:
             *most, last = (toml_value(choice) for choice in allowed)
             choices = f"{', '.join(most)} or {last}"
-            raise ConfigError(shown, f"must be {choices}, got {toml_value(data[key])}",
+            raise ConfigError(shown, f"expected {choices}, got {toml_value(data[key])}",
                               line=_line_of(text, key), key=key)
     for key in ("refresh_minutes", "prefetch", "prefetch_per_source", "cache_size_mb",
                 "keep_days", "thread_depth", "thread_prefetch_max", "mark_read", "max_width",
@@ -185,7 +185,8 @@ def _array_table(
     """
     if not isinstance(table, dict):
         header = _line_of_table(text, name, index)
-        raise ConfigError(shown, f"expected a [[{name}]] table", line=header,
+        raise ConfigError(shown, f"expected a [[{name}]] table, got {toml_value(table)}",
+                          line=header,
                           key=f"{name}[{index}]")
 
     def line(key: str) -> int | None:
@@ -219,7 +220,8 @@ def _filter(table: Any, index: int, text: str, shown: str, config: Config) -> He
         try:
             pattern = re.compile(regex, re.IGNORECASE)
         except re.error as exc:
-            raise ConfigError(shown, f"not a valid regular expression: {exc}",
+            raise ConfigError(shown, f"expected a regular expression, got {toml_value(regex)}"
+                              f" ({exc})",
                               line=line("regex"), key=f"{where}.regex") from None
     if not words and pattern is None:
         raise ConfigError(shown, "needs words or a regex", line=_line_of_table(text, "filters",
@@ -237,11 +239,14 @@ def _source(table: Any, index: int, text: str, shown: str, config: Config) -> So
     where = f"sources[{index}]"
     line = _array_table(table, "sources", index, _SOURCE_KEYS, text, shown, config)
     for key in ("name", "url"):
-        if not isinstance(table.get(key), str) or not table[key].strip():
-            raise ConfigError(shown, "is required (a string)", line=line(key), key=f"{where}.{key}")
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problem = ("is required (a string)" if value is None
+                       else f"expected a non-empty string, got {toml_value(value)}")
+            raise ConfigError(shown, problem, line=line(key), key=f"{where}.{key}")
     url = table["url"].strip()
     if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
-        raise ConfigError(shown, f"must be an http(s) URL, got {toml_value(url)}",
+        raise ConfigError(shown, f"expected an http(s) URL, got {toml_value(url)}",
                           line=line("url"), key=f"{where}.url")
     folder = table.get("folder")
     if folder is not None and not isinstance(folder, str):
@@ -269,7 +274,7 @@ def _check_type(
         raise ConfigError(shown, f"expected {description}, got {toml_value(value)}", line=line,
                           key=key)
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        raise ConfigError(shown, f"must be between {bounds[0]} and {bounds[1]}, got "
+        raise ConfigError(shown, f"expected {description} from {bounds[0]} to {bounds[1]}, got "
                           f"{toml_value(value)}", line=line, key=key)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from newsreader import __version__
 from newsreader.models import STORY_KEYS
+from newsreader.paths import default_paths
 from tests.fixture_site import STORY_PATHS
 from tests.http_server import TestServer
 from tests.site_helpers import serve_fixture_site, write_config
@@ -121,6 +122,32 @@ def test_paths_prints_the_three_locations(isolated_dirs: dict) -> None:
     out = result.stdout
     assert str(isolated_dirs["config"]) in out and str(isolated_dirs["cache"]) in out
     assert str(isolated_dirs["data"]) in out
+
+
+def test_paths_says_the_config_warnings_like_every_command() -> None:
+    config = default_paths().config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('refesh_minutes = 5\ntheme = "nosuch"\n[keys]\nnxt_story = "n"\n')
+    result = run("paths")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"config  {config}\n")
+    assert result.stderr.splitlines() == [
+        f"newsreader: warning: {config}:1: [refesh_minutes] unknown key ignored",
+        f"newsreader: warning: {config}:4: [keys.nxt_story] unknown action ignored "
+        "(help, ?, names them all)",
+        f'newsreader: warning: {config}:2: [theme] unknown theme "nosuch" ignored',
+    ]
+
+
+def test_paths_with_a_broken_config_still_says_where_it_is() -> None:
+    config = default_paths().config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('refresh_minutes = "soon"\n')
+    result = run("paths")
+    assert result.returncode == 2  # a config error, as for every command
+    assert result.stdout.startswith(f"config  {config}\n")
+    assert result.stderr == (f"newsreader: config error: {config}:1: [refresh_minutes] "
+                             'expected an integer (minutes), got "soon"\n')
 
 
 def test_fetch_honours_schedule_and_backoff(site: TestServer) -> None:

@@ -67,22 +67,24 @@ url = "https://feeds.bbci.co.uk/news/world/rss.xml"
         ("a = { a = 1, }\n", ":1: col 14: TOML syntax error"),
         ('refresh_minutes = 5\ntheme = "unclosed\n', ":2: col 18: TOML syntax error"),
         ('\n\nrefresh_minutes = "soon"\n', ":3: [refresh_minutes] expected an integer"),
-        ("refresh_minutes = -5\n", ":1: [refresh_minutes] must be between 1 and 10080"),
+        ("refresh_minutes = -5\n",
+         ":1: [refresh_minutes] expected an integer (minutes) from 1 to 10080, got -5"),
         ("refresh_minutes = true\n", "[refresh_minutes] expected an integer"),
         ("cache_size_mb = 1e12\n", "[cache_size_mb] expected an integer"),
-        ('mark_read = "never"\n', '[mark_read] must be "open" or "leave"'),
+        ('mark_read = "never"\n', '[mark_read] expected "open" or "leave", got "never"'),
         ('\nimages = "iterm"\n',
-         ':2: [images] must be "auto", "kitty", "sixel", "halfblock" or "off"'),
+         ':2: [images] expected "auto", "kitty", "sixel", "halfblock" or "off", got "iterm"'),
         ("images = false\n", '[images] expected "auto", "kitty", "sixel", "halfblock" or "off"'),
         ('[[sources]]\nname = "x"\n', ":1: [sources[0].url] is required"),
         ('[[sources]]\nname = "x"\nurl = "file:///etc/passwd"\n',
-         ":3: [sources[0].url] must be an"),
+         ":3: [sources[0].url] expected an http(s) URL, got \"file:///etc/passwd\""),
         # The bad key's own line, in the right table (not its [[sources]] header).
         ('[[sources]]\nname = "a"\nurl = "https://a.b/"\nrefresh_minutes = 5\n\n'
          '[[sources]]\nname = "b"\nurl = "https://b.c/"\nfolder = 3\n',
          ":9: [sources[1].folder] expected a string"),
         ('[[sources]]\nname = "a"\nurl = "https://a.b/"\n\n[[sources]]\nname = "b"\n'
-         'url = "https://b.c/"\nrefresh_minutes = 0\n', ":8: [sources[1].refresh_minutes] must be"),
+         'url = "https://b.c/"\nrefresh_minutes = 0\n',
+         ":8: [sources[1].refresh_minutes] expected an integer"),
         ("[keys]\nquit = 5\n", ":2: [keys.quit] expected a key string"),
     ],
 )
@@ -153,7 +155,8 @@ def test_filters_hide_by_words_or_regex_globally_or_for_one_source(tmp_path: Pat
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('[[filters]]\nregex = "(unclosed"\n', ":2: [filters[0].regex] not a valid regular expression"),
+    ('[[filters]]\nregex = "(unclosed"\n',
+     ':2: [filters[0].regex] expected a regular expression, got "(unclosed" (missing )'),
     ('[[filters]]\nsource = "Wire"\n', ":1: [filters[0]] needs words or a regex"),
     ('[[filters]]\nwords = [1]\n', ":2: [filters[0].words] expected a list of words"),
 ])

@@ -280,3 +280,48 @@ def test_keys_sent_with_the_key_that_opens_a_prompt_reach_the_prompt(tmux: Tmux)
     tmux.keys("-l", "Onot a url\r")
     tmux.wait_for("Not an http(s) URL.")
     assert "not a url" in tmux.screen()
+
+
+def test_escape_then_a_key_sent_at_once_is_both_keys(tmux: Tmux) -> None:
+    """ESC and the next key in one read (or the next read, well within Textual's 0.1 s escape
+    delay) were read as Alt+key: the filter read "cyber/grain", the help stayed open."""
+    tmux.wait_for("3/3 sources")
+    tmux.keys("/cyber", "Escape", "/grain")
+    tmux.wait_for("/grain ")
+    assert "cyber" not in tmux.screen().splitlines()[4]  # the list's border: "2 of 14 · /grain"
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    tmux.keys("/cyber", "Escape")
+    tmux.keys("/grain")  # a second send-keys: the next read
+    tmux.wait_for("of 14 · /grain ")
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    # The help closes on Esc (not "alt+j"), so the "/" after j j opens the filter under it.
+    tmux.keys("?", "Escape", "j", "j", "/grain")
+    tmux.wait_for("of 14 · /grain ")
+    assert "Keys — Esc closes" not in tmux.screen()
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    tmux.keys("S", "grain", "Escape", "S", "cyber")
+    screen = tmux.wait_for("▊  cyber ")
+    assert "grain" not in screen
+
+
+def test_keys_after_enter_in_the_filter_and_after_down_in_search_act_where_they_lead(
+    tmux: Tmux,
+) -> None:
+    tmux.wait_for("3/3 sources")
+    tmux.keys("/Dnipro", "Enter", "Enter")  # the second Enter is the list's: it opens the story
+    tmux.wait_for("Dnipro • RNA")
+    tmux.keys("Escape")
+    tmux.wait_for("14 headlines")
+    tmux.keys("Skyiv", "Down")
+    tmux.keys(*["j"] * 30)  # a moment later: the results', not the box's
+    screen = tmux.wait_for("stories; Enter opens the highlighted one.")
+    assert "▊  kyiv " in screen and "kyivj" not in screen
+    tmux.keys("Escape")
+    tmux.wait_gone("Search the cached stories")
+    tmux.keys("-l", "aexample.org/feed")  # the demo refuses a: the rest fires no list key
+    screen = tmux.wait_for("sources are fixed")
+    assert "13 unread" in screen  # m (mark read) did not fire; / opened no filter:
+    assert "▊▔ 14 headlines ▔" in screen  # the list's border would say "… of 14 · /…"

@@ -6,6 +6,7 @@ driver does, all at once (Pilot.press waits for each key to be handled: it never
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -15,7 +16,7 @@ from textual.message_pump import MessagePump
 from textual.widgets import Input, OptionList
 
 from newsreader.ui.dialogs import AddSourceScreen, ConfirmScreen, OpenUrlScreen
-from newsreader.ui.search import SearchScreen
+from newsreader.ui.search import DEBOUNCE_SECONDS, SearchScreen
 from newsreader.ui.textual_compat.keys import MAX_WAIT, KeyRouter, KeysDelivered
 from newsreader.ui.widgets.headlines import HeadlineList
 from tests.ui_fakes import (
@@ -202,3 +203,119 @@ async def test_the_key_router_is_made_at_the_first_key_not_at_start() -> None:
         assert app.key_router is None  # the first frame needs none of it
         await burst(pilot, "j")
         assert app.key_router is not None and main(app).headlines.highlighted == 1
+
+
+async def test_keys_the_filter_box_does_not_type_after_its_enter_or_esc_act_on_the_list() -> None:
+    """Enter / Esc in the box (bindings that move the focus) with ↓ or Enter right behind:
+    those go where the focus lands, the list, as "j" after them already did."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "slash", *"echo", "enter", "enter")
+        assert screen.story_view.url == url("e")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "slash", *"story", "enter", "down", "enter")
+        assert screen.story_view.url == url("b")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "slash", *"story", "escape", "down", "down", "down")
+        assert not screen.filter_input.display and screen.headlines.highlighted == 3
+
+
+async def test_j_and_enter_after_a_down_before_the_results_act_on_the_results() -> None:
+    """↓ before the results arrive leaves the box: the j, k and Enter after it (in the same
+    burst or a moment later) move in and open the results once they arrive, never typed."""
+    reader = FakeReader(headlines=[headline(f"s{n}", f"Story {n}", n) for n in range(40)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "S", *"story", "down", *"j" * 12, "k", "k")
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        results = search.query_one("#search-results", OptionList)
+        assert box(app, "#search-input") == "story"
+        assert app.focused is results and results.highlighted == 10
+        await burst(pilot, "escape")
+        screen = main(app)
+        await burst(pilot, "S", *"story", "down", "j", "j", "enter")
+        assert app.screen is screen and screen.story_view.url is not None
+        assert screen.story_view.url == search.hits[2].url  # ↓ j j: the third (same query)
+
+
+async def test_keys_after_a_down_typed_while_the_search_runs_act_on_the_results() -> None:
+    reader = FakeReader(headlines=[headline(f"s{n}", f"Story {n}", n) for n in range(40)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("S", *"story", "down"):
+            app.post_message(key_event(key))
+        await asyncio.sleep(DEBOUNCE_SECONDS / 3)  # the typist's pause: the search waits still
+        assert not app.screen.hits  # type: ignore[attr-defined]
+        for key in "jjj":
+            app.post_message(key_event(key))
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", OptionList)
+        assert box(app, "#search-input") == "story"
+        assert app.focused is results and results.highlighted == 3
+
+
+async def test_an_early_down_that_finds_nothing_gives_the_box_back_to_type_on() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "S", *"zzz", "down", "j")
+        search = app.screen
+        assert isinstance(search, SearchScreen) and not search.hits
+        assert app.focused is search.box
+        await burst(pilot, "x")
+        assert box(app, "#search-input") == "zzzx"
+
+
+async def test_keys_sent_with_a_refused_prompt_key_fire_nothing_and_the_next_keys_work() -> None:
+    """The demo refuses "a" (its sources are fixed): the URL typed with it is no list keys
+    (m marks read, o opens a browser, r refreshes, / filters, g, f...)."""
+    reader = FakeReader(demo=True)
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        read_before = {h.id: reader.is_read(h.id) for h in reader.headlines()}
+        await burst(pilot, "j", "a", *"example.org/feed", "enter")
+        assert app.screen is screen and not screen.filter_input.display
+        assert screen.headlines.highlighted == 1  # the j before "a" counted; nothing after
+        assert screen.headlines.scope is None and screen.story_view.url is None
+        assert {h.id: reader.is_read(h.id) for h in reader.headlines()} == read_before
+        assert any("fixed" in n.message for n in app._notifications)
+        await burst(pilot, "j", "j")  # the next keys are the list's again
+        assert screen.headlines.highlighted == 3
+
+
+
+async def test_keys_after_an_enter_that_waits_for_the_results_go_to_what_it_opens() -> None:
+    """S, the query, Enter, then j j, at once: the Enter opens the first result when the
+    results arrive, and the j's after it act in the app (not typed into the closing box)."""
+    reader = FakeReader(headlines=[headline(f"s{n}", f"Story {n}", n) for n in range(10)])
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await burst(pilot, "S", *"story", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.story_view.url is not None
+        alone = (screen.story_view.url, screen.headlines.highlighted, app.focused)
+        await burst(pilot, "S", *"story", "enter", "j", "j")
+        await settle(pilot)
+        assert app.screen is screen, "the Enter opened a story and closed the search"
+        assert screen.story_view.url == alone[0]
+        assert app.focused is alone[2]
+        if app.focused is screen.headlines:
+            assert screen.headlines.highlighted == (alone[1] or 0) + 2
+        else:  # the story has the focus: j scrolls it
+            assert screen.story_view.scroller.scroll_y > 0
+        assert app.key_router is not None and not app.key_router.holding

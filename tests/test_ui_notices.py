@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from textual.widgets import Footer
 from textual.widgets._toast import Toast
 
+from newsreader.config import load_config
 from tests.ui_fakes import SIZE, FakeReader, main, make_app, settle
 
 
@@ -50,4 +55,33 @@ async def test_startup_warnings_are_one_notice_with_a_line_each() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert main(app).story_view is not None
-        assert [n.message for n in app._notifications] == ["\n".join(reader.warnings)]
+        assert [n.message for n in app._notifications] == [
+            "config.toml:1: [a] unknown key ignored\n\nconfig.toml:2: [b] unknown key ignored"
+        ]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_three_config_warnings_are_one_toast_above_the_status_line_and_footer(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('refesh_minutes = 5\ntheme = "nosuch"\n[keys]\nnxt_story = "n"\n')
+    config = load_config(path)
+    config.sources = FakeReader().sources
+    reader = FakeReader(config=config)
+    reader.warnings = list(config.warnings)  # as the CLI hands them to the app
+    app = make_app(reader)
+    async with app.run_test(size=size, notifications=True) as pilot:  # toasts drawn
+        await settle(pilot)
+        await pilot.pause(0.3)  # the toast rack mounts its toasts on its own
+        [toast] = app.screen.query(Toast)
+        text = str(toast.render())
+        assert text.split("\n\n") == [
+            f"newsreader: 3 warnings\n{path}:1: [refesh_minutes] unknown key ignored",
+            f"{path}:4: [keys.nxt_story] unknown action ignored (help, ?, names them all)",
+            f'{path}:2: [theme] unknown theme "nosuch" ignored',
+        ]
+        # Over the story, not over the status line's counts or the footer's keys.
+        status, footer = main(app).status_line.region, app.screen.query_one(Footer).region
+        assert toast.region.bottom <= status.y < footer.y, toast.region
+

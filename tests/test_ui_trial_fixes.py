@@ -192,6 +192,45 @@ async def test_ctrl_c_quits_from_help_and_a_prompt_where_q_is_typed() -> None:
         assert app.return_code == 0
 
 
+
+@pytest.mark.parametrize("open_key", ["ctrl+p", "T"])
+async def test_ctrl_c_quits_from_the_command_palette_and_the_theme_picker(open_key: str) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(open_key)
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("q")  # typed into its search box, as in every text box
+        await pilot.pause()
+        assert app.return_code is None
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_ctrl_c_copies_a_selection_in_a_box_and_quits_only_when_it_is_quit() -> None:
+    from newsreader.config import Config
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "O", *"abc")
+        app.screen.query_one("#open-url").select_all()  # type: ignore[attr-defined]
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code is None and app.clipboard == "abc"
+    reader = FakeReader(config=Config(keys={"copy_link": "ctrl+c", "quit": "q"}))
+    app = make_app(reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code is None  # [keys] gave Ctrl+C to copy_link
+
 # -- 5. Offline, an uncached story says what would fetch it ---------------------------------------
 
 

@@ -21,6 +21,7 @@ from newsreader.actions import THEME_NAMES
 from newsreader.ui import textual_compat
 from newsreader.ui.bindings import (
     APP_BINDINGS,
+    APP_CLASS_BINDINGS,
     BUILTIN_HELP,
     MAIN_BINDINGS,
     clash_message,
@@ -48,7 +49,7 @@ class NewsreaderApp(CrashReportingApp):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    BINDINGS = APP_BINDINGS  # type: ignore[assignment]  # list[Binding]: list is invariant
+    BINDINGS = APP_CLASS_BINDINGS  # type: ignore[assignment]  # list[Binding]: list is invariant
 
     def __init__(
         self,
@@ -168,6 +169,36 @@ class NewsreaderApp(CrashReportingApp):
             router = self.key_router = KeyRouter(self, self.handle_event_as_textual)
         if router is None or not await router.take(event):
             await super().on_event(event)
+            if router is not None:
+                router.handled()
+
+    def swallow_burst(self) -> None:
+        """A key that opens a prompt was refused: the keys read with it are dropped (keys.py)."""
+        if self.key_router is not None:
+            self.key_router.swallow_burst()
+
+    def hold_keys(self) -> None:
+        """Keys read from now on wait until release_keys() (KeyRouter.pause)."""
+        if self.key_router is not None:
+            self.key_router.pause()
+
+    def release_keys(self) -> None:
+        """The keys held since hold_keys() go on, where the focus is after the next frame."""
+        if self.key_router is not None:
+            self.key_router.resume()
+
+    async def action_quit_unless_copying(self) -> None:
+        """Ctrl+C (CTRL_C_QUITS): quit, unless there is a selection to copy or config [keys]
+        has given Ctrl+C to another action."""
+        from textual.actions import SkipAction
+
+        if getattr(self.focused, "selected_text", "") or self.screen.get_selected_text():
+            raise SkipAction()
+        keys = {action: value.split(",") for action, value in self._keymap_set.items()}
+        if "ctrl+c" not in keys.get("quit", ["ctrl+c"]) or any(
+                "ctrl+c" in value for action, value in keys.items() if action != "quit"):
+            raise SkipAction()
+        await self.action_quit()
 
     async def handle_event_as_textual(self, event: events.Event) -> None:
         """Textual's own App.on_event: where the key router hands each key on."""

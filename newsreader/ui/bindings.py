@@ -40,6 +40,14 @@ QUIT_KEYS: list[Binding] = [
     Binding("q,ctrl+c", "app.quit", "Quit", show=False, id="quit"),
 ]
 
+# Ctrl+C quits from every view, Textual's own command palette and theme picker (T) included:
+# their search box takes Ctrl+C as "copy" and their modal screen cuts the app's bindings off.
+# A priority binding runs before either; its action steps aside (SkipAction) for a selection to
+# copy, and when config [keys] gives Ctrl+C to another action or takes it from quit. Not in
+# APP_BINDINGS (no id): the help and the clash check see Ctrl+C on quit already.
+CTRL_C_QUITS = Binding("ctrl+c", "quit_unless_copying", show=False, priority=True)
+APP_CLASS_BINDINGS: list[Binding] = [*APP_BINDINGS, CTRL_C_QUITS]  # the App's BINDINGS
+
 # Bindings Textual itself provides, named so the help screen and palette can list them.
 BUILTIN_HELP: list[tuple[str, str]] = [
     ("tab / shift+tab", "Move focus: headlines → story → related links"),

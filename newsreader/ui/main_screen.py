@@ -96,10 +96,7 @@ class MainScreen(Screen[None]):
         self.reload_headlines()  # from the cache, at once: no network before the first paint
         self._show_placeholder()
         self.headlines.focus()
-        warnings = [*self.start_warnings, *self.reader.warnings]
-        if warnings:  # one notice: each would replace the one before (NewsreaderApp.on_notify)
-            self.notify("\n".join(warnings), title="newsreader", severity="warning", timeout=10,
-                        markup=False)
+        self._say_start_warnings([*self.start_warnings, *self.reader.warnings])
         self.navigator.restore_last_story()
         self.set_interval(AGE_TICK_SECONDS, self.headlines.refresh_all_rows)
         if not self.reader.offline:
@@ -113,6 +110,20 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._load_thread_index)
         # After the first paint: what exists now (the whole list) lives as long as the app.
         self.call_after_refresh(self.app.gc_pacer.start)  # type: ignore[attr-defined]  # NewsreaderApp's; Screen.app is typed App
+
+    def _say_start_warnings(self, warnings: list[str]) -> None:
+        """One notice listing them all (a second would replace the first: NewsreaderApp's
+        on_notify), counted and a blank line apart: each wraps (a file path, a line number),
+        and run together they read as several toasts. No bullets: a path too long for the
+        toast's line left the bullet alone on its own."""
+        if not warnings:
+            return
+        if len(warnings) == 1:
+            message, title = warnings[0], "newsreader"
+        else:
+            message = "\n\n".join(warnings)
+            title = f"newsreader: {len(warnings)} warnings"
+        self.notify(message, title=title, severity="warning", timeout=10, markup=False)
 
     @work(group="thread-index")
     async def _load_thread_index(self) -> None:

@@ -81,7 +81,14 @@ class SourceManager:
         """In the demo edition say at once that its sources are fixed (before any question)."""
         if self.reader.demo:
             self.notify(DEMO_FIXED, severity="warning", timeout=4)
+            self._refused()
         return self.reader.demo
+
+    def _refused(self) -> None:
+        """No prompt opens: the keys typed ahead for it must not fire the list's keys."""
+        swallow = getattr(self.screen.app, "swallow_burst", None)  # NewsreaderApp's
+        if swallow is not None:
+            swallow()
 
     def add_source(self) -> None:
         if self._demo_refuses():
@@ -104,6 +111,7 @@ class SourceManager:
             return
         if not self.reader.sources:
             self.notify("There are no sources to remove.", timeout=3)
+            self._refused()
             return
         from newsreader.ui.dialogs import PickScreen, source_choices
 

@@ -3,10 +3,10 @@
 The search itself (services.search.search) is synchronous and reads the cache, so it runs in a
 thread, debounced: each keystroke cancels the previous, still-waiting search.
 
-Keys count however fast they come: ↓ and Enter pressed in the box before the results of what it
-says have arrived are kept and applied to them (the query, then ↓ ↓ Enter, typed in one go,
-opens the second result), and the first ↓ moves the focus into the results at once, so the
-next ↓ typed with it already moves the highlight.
+Keys count however fast they come: the first ↓ moves the focus into the results at once, even
+before the results of what the box says have arrived; the moves (↓ ↑ j k g G) and Enter pressed
+before they arrive are kept and applied to them (the query, then ↓ ↓ Enter, or ↓ j j Enter,
+typed in one go, opens the third result), never typed into the box.
 """
 
 from __future__ import annotations
@@ -62,6 +62,34 @@ def _retrieve(future: asyncio.Future[list[SearchHit]]) -> None:
         future.exception()
 
 
+class ResultList(ChoiceList):
+    """The results; its moves and Enter pressed before they arrive are applied to them."""
+
+    def _early(self, step: int | None) -> bool:
+        screen = self.screen
+        return isinstance(screen, SearchScreen) and screen.early(step)
+
+    def action_cursor_down(self) -> None:
+        if not self._early(1):
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if not self._early(-1):
+            super().action_cursor_up()
+
+    def action_first(self) -> None:
+        if not self._early(-MAX_RESULTS):
+            super().action_first()
+
+    def action_last(self) -> None:
+        if not self._early(MAX_RESULTS):
+            super().action_last()
+
+    def action_select(self) -> None:
+        if not self._early(None):
+            super().action_select()
+
+
 class SearchScreen(Dialog[SearchHit | None]):
     """Dismisses with the chosen SearchHit (Enter), or None (Esc)."""
 
@@ -97,9 +125,11 @@ class SearchScreen(Dialog[SearchHit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "Search the cached stories — Esc closes"
+            # Back in the box (Tab, or an early ↓ that found nothing), typing goes on after
+            # the query rather than over it.
             yield Input(self.query_text, placeholder="Words to find (all of them)",
-                        id="search-input")
-            yield ChoiceList(id="search-results", markup=False)
+                        id="search-input", select_on_focus=False)
+            yield ResultList(id="search-results", markup=False)
             yield Static(Content("Type to search; ↓ then Enter opens a story."),
                          classes="status", markup=False)
 
@@ -132,10 +162,28 @@ class SearchScreen(Dialog[SearchHit | None]):
             if self.hits:
                 self.dismiss(self.hits[self.results.highlighted or 0])
             return
+        self._open_when_listed()
+
+    def _open_when_listed(self) -> None:
         self._enter = True
+        # The keys typed after this Enter are for the story it will open, not for the box:
+        # they wait until the results are in (_apply_early_keys, or the dialog closes).
+        self._app_keys("hold_keys")
         query = self.box.value
         if self._searching != query:
             self._search(query, wait=False)
+
+    def early(self, step: int | None) -> bool:
+        """A key of the results list pressed after a ↓ left the box, before the results of its
+        query arrived: move by `step` rows (None: Enter) once they do. False when the results
+        are listed: the list acts itself."""
+        if self._listed_now() or not self._downs:
+            return False
+        if step is None:
+            self._open_when_listed()
+        else:
+            self._downs = max(1, self._downs + step)  # 1: the first row
+        return True
 
     @on(OptionList.OptionSelected, "#search-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -147,6 +195,10 @@ class SearchScreen(Dialog[SearchHit | None]):
         if not self._listed_now():
             if self.box.value.strip():
                 self._downs += 1  # counted until the results arrive
+                if self._downs == 1:  # the keys after it are the results' (early()), not
+                    self.hits, self._listed = [], None  # typed: out of the box at once,
+                    self.results.clear_options()  # over no stale results
+                    self.set_focus(self.results)
             return
         if self.hits:
             # Now, not on the next tick as Widget.focus() would: a ↓ typed right after this
@@ -157,6 +209,8 @@ class SearchScreen(Dialog[SearchHit | None]):
     async def _search(self, query: str, wait: bool = True) -> None:
         if wait:
             await asyncio.sleep(DEBOUNCE_SECONDS)  # the next keystroke cancels this one
+        if self._dialog_gone():
+            return
         if not query.strip():
             self._show(query, [], "Type to search; ↓ then Enter opens a story.")
             return
@@ -165,6 +219,8 @@ class SearchScreen(Dialog[SearchHit | None]):
         # before starting the next, so fast typing never piles threads up over a big cache.
         if self._search_future is not None and not self._search_future.done():
             await asyncio.wait({self._search_future})
+            if self._dialog_gone():
+                return
         self.show_status("Searching…")
         running = asyncio.ensure_future(
             asyncio.to_thread(self.reader.prepare_search(query, MAX_RESULTS))
@@ -174,13 +230,17 @@ class SearchScreen(Dialog[SearchHit | None]):
         try:
             hits = await asyncio.shield(running)  # cancelling this worker leaves it to finish
         except Exception as exc:  # a damaged cache entry must not take the app down
+            if self._dialog_gone():
+                return
             self._downs, self._enter = 0, False
+            self._back_to_box()
+            self._app_keys("release_keys")
             self.show_status(f"Search failed: {type(exc).__name__}", error=True)
             return
         finally:
             if self._searching == query:
                 self._searching = None
-        if get_current_worker().is_cancelled:
+        if self._dialog_gone():
             return
         if not hits:
             self._show(query, [], NO_MATCH)
@@ -188,6 +248,20 @@ class SearchScreen(Dialog[SearchHit | None]):
             more = "+" if len(hits) >= MAX_RESULTS else ""
             noun = "story" if len(hits) == 1 else "stories"
             self._show(query, hits, f"{len(hits)}{more} {noun}; Enter opens the highlighted one.")
+
+    def _app_keys(self, name: str) -> None:
+        """NewsreaderApp's hold_keys / release_keys (textual_compat/keys.py), where it runs."""
+        call = getattr(self.app, name, None)
+        if call is not None:
+            call()
+
+    def on_unmount(self) -> None:
+        self._app_keys("release_keys")  # however it closes, held keys never stay held
+
+    def _dialog_gone(self) -> bool:
+        """True once this search is cancelled, or the dialog is being taken down: its widgets
+        go before its Unmount cancels the worker (the burst bench hit that window)."""
+        return get_current_worker().is_cancelled or not self.query("#search-results")
 
     def _show(self, query: str, hits: list[SearchHit], status: str) -> None:
         self.hits = hits
@@ -199,15 +273,23 @@ class SearchScreen(Dialog[SearchHit | None]):
         if query == self.box.value:
             self._apply_early_keys()
 
+    def _back_to_box(self) -> None:
+        """An early ↓ left the box for results that never came: type on after the query."""
+        if self.focused is self.results:
+            self.set_focus(self.box)
+
     def _apply_early_keys(self) -> None:
         """↓ and Enter pressed before these results arrived: move into them, then down one a
         ↓ after the first, then open the highlighted one."""
         downs, enter = self._downs, self._enter
         self._downs, self._enter = 0, False
         if not self.hits:
-            return
-        if downs:
-            self.set_focus(self.results)
-            self.results.highlighted = min(downs - 1, len(self.hits) - 1)
+            self._back_to_box()
+        else:
+            if downs:
+                self.set_focus(self.results)
+                self.results.highlighted = min(downs - 1, len(self.hits) - 1)
+            if enter:
+                self.dismiss(self.hits[self.results.highlighted or 0])
         if enter:
-            self.dismiss(self.hits[self.results.highlighted or 0])
+            self._app_keys("release_keys")

@@ -84,7 +84,8 @@ def test_k2_unreadable_config(capsys: pytest.CaptureFixture[str]):
     ("line", "message"),
     [
         ('refresh_minutes = "soon"', "[refresh_minutes] expected an integer (minutes)"),
-        ("refresh_minutes = -5", "[refresh_minutes] must be between 1 and 10080, got -5"),
+        ("refresh_minutes = -5",
+         "[refresh_minutes] expected an integer (minutes) from 1 to 10080, got -5"),
         ("cache_size_mb = 1e12", "[cache_size_mb] expected an integer (MiB)"),
         ("prefetch = 1", "[prefetch] expected true or false"),
     ],

@@ -9,7 +9,8 @@ Here the thread also waits on a pipe that the exit event's `set()` writes to, so
 as it is told to stop, and the empty last wait is gone (its parser tick is kept); and it first
 feeds the app's `typed_ahead` bytes (keys read by the terminal probe) and, when the app's
 `late_replies` says the terminal did not answer the probe in time, drops its answer from what
-comes next. Everything else is Textual's `run_input_thread`, line for line. Its first start
+comes next; and its parser reads Esc followed at once by a plain key as both keys
+(escape_keys). Everything else is Textual's `run_input_thread`, line for line. Its first start
 keeps, to put back at exit, the mode the tty had before the app held it (`terminal_probe.hold`).
 """
 
@@ -24,10 +25,10 @@ from codecs import getincrementaldecoder
 from typing import Any
 
 from textual._parser import ParseError
-from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
 from newsreader.ui.terminal_probe import LATE_SECONDS, drop_replies
+from newsreader.ui.textual_compat.escape_keys import EscapeSplittingParser
 
 
 class _WakingEvent(threading.Event):
@@ -85,7 +86,7 @@ class QuickExitDriver(LinuxDriver):
         wake = self._wake_read
         EVENT_READ = selectors.EVENT_READ
 
-        parser = XTermParser(self._debug)
+        parser = EscapeSplittingParser(self._debug)  # Esc then a key fast: both (escape_keys)
         feed = parser.feed
         tick = parser.tick
 

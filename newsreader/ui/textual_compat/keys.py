@@ -22,9 +22,14 @@
 # - a key the focused widget would type (a letter in an Input) is held the same way while a
 #   key handed to it that it does not type (Enter, Esc, an arrow: a binding's, which may move
 #   the focus) is on its way: "/a Esc /b" must not type the second "/" into the first filter.
+#   When that key went to a text box, every key after it is held so, typed or not: in
+#   "/a Enter ↓ Enter" the ↓ and the second Enter are the list's, where the first Enter
+#   leaves the focus (keys in the list, "j j j", are not held: the list types none).
 #   Here a second round of markers follows the first, behind what the bindings posted (Enter
 #   posts Input.Submitted, whose handler moves the focus). Each round costs a trip through the
 #   queues, ~10 ms while a new screen is first drawn (bench/burst_bench.py).
+# A key whose prompt is refused (the demo's fixed sources) calls swallow_burst: the keys read
+# with it, meant for the prompt, are dropped instead of firing the list's keys.
 # Keys then reach the prompt in the order they were read, after the key that opened it, and
 # Enter or Esc typed with them acts on the prompt after the letters. Keys typed in place (30 j
 # in the list, letters in a box) are never held: the focus does not move. A marker that cannot
@@ -63,12 +68,21 @@ class KeysDelivered(events.Event, bubble=True):
         self.token = token
 
 
+class BurstEnd(events.Event, bubble=False):
+    """Posted to the App by `swallow_burst`: behind every key read with the refused key."""
+
+
 def types(target: MessagePump, event: RoutedEvent) -> bool:
     """True when `target` uses `event` itself (an Input types a letter, takes a paste) rather
     than leaving it to the bindings."""
     if isinstance(event, events.Paste):
         return True
     return isinstance(target, Widget) and target.check_consume_key(event.key, event.character)
+
+
+def types_text(target: MessagePump) -> bool:
+    """True for a text box (an Input): it types the letters it is sent."""
+    return isinstance(target, Widget) and target.check_consume_key("a", "a")
 
 
 def fresh(event: RoutedEvent) -> RoutedEvent:
@@ -100,11 +114,31 @@ class KeyRouter:
         # A key that the widget it went to does not type (Enter, Esc, ↓: a binding's, which
         # may move the focus) has been handed out since the last hold.
         self._untyped = False
+        self._untyped_in_box = False  # ... and it went to a text box: keys after it wait too
         self._give_up: Timer | None = None
+        self._handling: int | None = None  # the read number of the key Textual handles now
+        # swallow_burst: keys read in (after, before) are dropped, and every key read until
+        # BurstEnd comes back.
+        self._swallowed: tuple[int, int] | None = None
+        self._swallowing = False
+        self._paused = False  # pause() .. resume(): every key read waits
 
     @property
     def holding(self) -> bool:
-        return bool(self._held or self._waiting)
+        return bool(self._held or self._waiting or self._paused)
+
+    def pause(self) -> None:
+        """Hold every key from now on until resume(): a prompt that has taken an Enter but
+        acts on it only when a worker is done (search: the results of the query) — the keys
+        typed after that Enter are for what it will open, not for the prompt."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """Hand the keys held since pause() on, after the next frame: by then a prompt that
+        closed has given the focus back (its screen's resume is handled)."""
+        if self._paused:
+            self._paused = False
+            self.app.call_after_refresh(self._release)
 
     def _target(self) -> MessagePump:
         """Where Textual hands a key read now."""
@@ -115,6 +149,9 @@ class KeyRouter:
         if isinstance(event, KeysDelivered):
             await self._delivered(event.token)
             return True
+        if isinstance(event, BurstEnd):
+            self._swallowing = False
+            return True
         if not isinstance(event, RoutedEvent) or not verified():
             return False
         try:
@@ -122,13 +159,17 @@ class KeyRouter:
         except ScreenError:  # no screen yet, or no more (quitting): Textual's own path
             return False
         if not event.is_forwarded:  # read from the terminal (or posted by a test)
-            await self._dispatch(next(self._numbers), event)
+            if not self._swallowing:
+                await self._dispatch(next(self._numbers), event)
             return True
         route = self._routes.pop(event, None)
         if route is None:
             return False
         number, sent_to = route
+        if self._swallowed and self._swallowed[0] < number < self._swallowed[1]:
+            return True
         if sent_to is self._target():
+            self._handling = number  # for swallow_burst, called by the binding's action
             return False  # Textual's own: the bindings of the focused widget and up
         # The focus moved while this key was on its way: it is read again, in its place.
         self._hold(number, fresh(event))
@@ -144,9 +185,12 @@ class KeyRouter:
             self._hold(number, event)
             self._hold_until_delivered()
             return
-        if self._untyped and types(target, event):  # "/a Esc /b": the second "/" is typed
-            self._hold(number, event)  # only if Esc left the box in place; Enter in a box
-            self._hold_until_delivered(laps=2)  # moves the focus by a posted message
+        # "/a Esc /b": the second "/" is typed only if Esc left the box in place (Enter in a
+        # box moves the focus by a posted message); "/a Enter ↓ Enter": the ↓ and the second
+        # Enter go where the first Enter leaves the focus, not to the box's bindings.
+        if self._untyped and (types(target, event) or self._untyped_in_box):
+            self._hold(number, event)
+            self._hold_until_delivered(laps=2)
             return
         await self.forward(event)
         if event.is_forwarded:
@@ -154,7 +198,23 @@ class KeyRouter:
             self._routes[event] = (number, target)
             self._sent_to[id(target)] = target
             self._last = target
-            self._untyped = self._untyped or not types(target, event)
+            if not types(target, event):
+                self._untyped = True
+                self._untyped_in_box = self._untyped_in_box or types_text(target)
+
+    def handled(self) -> None:
+        """Textual has handled the event `take` left to it (its bindings have run)."""
+        self._handling = None
+
+    def swallow_burst(self) -> None:
+        """The key being handled opens no prompt (refused: the demo's fixed sources): the keys
+        read with it, meant for that prompt, are dropped rather than fired as list keys."""
+        if self._handling is None:
+            return
+        self._swallowed = (self._handling, next(self._numbers))
+        self._held = [(n, e) for n, e in self._held if n < self._handling]
+        self._swallowing = True  # the keys still queued at the App: until BurstEnd is back
+        self.app.post_message(BurstEnd())
 
     def _hold(self, number: int, event: RoutedEvent) -> None:
         bisect.insort(self._held, (number, event), key=lambda held: held[0])
@@ -166,7 +226,7 @@ class KeyRouter:
             return  # nothing has been handed out since the markers went
         self._lap_targets = list(self._sent_to.values())
         self._sent_to.clear()
-        self._untyped = False
+        self._untyped = self._untyped_in_box = False
         self._laps = laps
         self._send_lap()
 
@@ -221,6 +281,6 @@ class KeyRouter:
             self._give_up.stop()
             self._give_up = None
         self._last = self._target()
-        while self._held and not self._waiting:
+        while self._held and not self._waiting and not self._paused:
             number, event = self._held.pop(0)
             await self._dispatch(number, event, draining=True)
