@@ -308,12 +308,17 @@ def _app(config: Config, *, offline: bool, demo: bool) -> int:
     from newsreader.ui.gc_pacing import hold_until_first_paint
 
     hold_until_first_paint()  # the app's GcPacer takes collections over after its first frame
-    try:
-        # The app's loop only paints and answers keys; its refreshes run in a child process.
-        from newsreader.ui.terminal_probe import detect
+    # The app's loop only paints and answers keys; its refreshes run in a child process.
+    from newsreader.ui.terminal_probe import Graphics, detect, hold, release
 
+    # Keys typed from here until Textual's driver reads them are read as it reads them (an
+    # Enter typed in the cooked mode a shell leaves reached the app as ctrl+j).
+    held = hold()
+    try:
         # Asked before Textual reads the terminal (after that its replies would be keys).
-        graphics = detect(config.images) if config.images != "off" else None
+        graphics = detect(config.images) if config.images != "off" else Graphics()
+        if held is not None:
+            graphics = graphics._replace(typed=held.typed + graphics.typed)
         if graphics is not None and graphics.protocol == "kitty":
             # A kitty picture's id is its cells' 24-bit colour: Textual must not reduce it to
             # 256 colours, as it does when COLORTERM is unset (over ssh, kitty's is not sent).
@@ -322,7 +327,8 @@ def _app(config: Config, *, offline: bool, demo: bool) -> int:
         from newsreader.ui.app import run_app
 
         return run_app(reader, crash_log=default_paths(demo=demo).data_dir / "crash.log",
-                       graphics=graphics)
+                       graphics=graphics, tty_mode=held.mode if held else None)
     finally:
+        release(held.mode if held else None)  # whatever happened before the driver put it back
         gc.enable()  # whatever happened before the first frame
 

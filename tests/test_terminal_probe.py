@@ -161,3 +161,61 @@ def test_a_silent_terminal_is_marked_late(terminal: tuple[int, int]) -> None:
     _, slave = terminal
     assert detect("auto", slave, slave).late
     assert not detect("sixel", slave, slave).late
+
+
+def test_keys_typed_during_the_probe_are_the_keys_the_app_reads(
+        terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Enter stays "\r" (ICRNL made it the "\n" of ctrl+j) and Ctrl+C a key (ISIG would have
+    # thrown the queue away), as in Textual's own mode.
+    monkeypatch.delenv("TEXTUAL_ALLOW_SIGNALS", raising=False)
+    master, slave = terminal
+    answer(master, REPLIES["vt220"], before=b"S\r\x03\n")
+    assert ask(slave, slave) == ("halfblock", b"S\r\x03\n")
+
+
+def test_the_app_mode_is_textuals(terminal: tuple[int, int],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from newsreader.ui.terminal_probe import app_mode
+
+    monkeypatch.delenv("TEXTUAL_ALLOW_SIGNALS", raising=False)
+    _, slave = terminal
+    mode = termios.tcgetattr(slave)
+    changed = app_mode(mode)
+    assert changed[0] == LinuxDriver._patch_iflag(mode[0])
+    assert changed[3] == LinuxDriver._patch_lflag(mode[3])
+    assert changed[1:3] == mode[1:3] and changed[4:6] == mode[4:6]
+    assert changed[6][termios.VMIN] == 1
+
+
+def test_the_held_tty_reads_keys_as_the_app_does_and_is_put_back(
+        terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsreader.ui.terminal_probe import hold, release
+
+    monkeypatch.delenv("TEXTUAL_ALLOW_SIGNALS", raising=False)
+    master, slave = terminal
+    mode = termios.tcgetattr(slave)
+    os.write(master, b"Sgrain\rj")  # typed before: cooked, "Sgrain\nj" in the queue
+    time.sleep(0.05)  # the line discipline takes it in on its own work queue
+    held = hold(slave)
+    assert held is not None
+    assert held.typed == b"Sgrain\rj"
+    assert held.mode == mode
+    os.write(master, b"k\r\x03")  # typed while held: read later by the app, as typed
+    time.sleep(0.05)
+    assert os.read(slave, 1024) == b"k\r\x03"
+    assert os.read(master, 1024) == b"Sgrain\r\nj"  # the echo of the cooked keys only
+    release(held.mode, slave)
+    assert termios.tcgetattr(slave) == mode
+
+
+def test_no_tty_is_held() -> None:
+    from newsreader.ui.terminal_probe import hold
+
+    read_end, write_end = os.pipe()
+    try:
+        assert hold(read_end) is None
+    finally:
+        os.close(read_end)
+        os.close(write_end)

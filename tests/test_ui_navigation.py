@@ -347,13 +347,28 @@ def test_history_moves_in_one_change_are_persisted_once() -> None:
     assert saved[-1] == {
         "index": 1,
         "entries": [
-            {"url": "https://example.test/a", "scroll_y": 12.0, "list_index": 3, "list_id": None},
-            {"url": "https://example.test/b", "scroll_y": 0.0, "list_index": 4, "list_id": None},
+            {"url": "https://example.test/a", "scroll_y": 12.0, "picture_rows": 0,
+             "list_index": 3, "list_id": None},
+            {"url": "https://example.test/b", "scroll_y": 0.0, "picture_rows": 0,
+             "list_index": 4, "list_id": None},
         ],
     }
     with history.one_change():
         pass  # nothing moved: nothing written
     assert len(saved) == 2
+
+
+def test_the_rows_into_a_picture_are_kept_with_the_scroll() -> None:
+    from newsreader.services.history import History
+
+    history = History()
+    history.visit("https://example.test/a", 0)
+    history.remember(scroll_y=9.0, picture_rows=5)
+    again = History.from_dict(history.to_dict()).current
+    assert again is not None and (again.scroll_y, again.picture_rows) == (9.0, 5)
+    old = {"index": 0, "entries": [{"url": "https://example.test/a", "scroll_y": 3}]}
+    again = History.from_dict(old).current  # saved before picture_rows was
+    assert again is not None and (again.scroll_y, again.picture_rows) == (3.0, 0)
 
 
 async def test_a_cached_story_opened_while_a_slow_one_loads_is_not_replaced_by_it() -> None:

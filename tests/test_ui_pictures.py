@@ -330,3 +330,107 @@ async def test_a_bug_while_loading_a_picture_leaves_the_caption_and_the_app_runn
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running and "[image] Workers at the plant" in main(app).story_view.shown_text
+
+
+# -- where the reader was, in a story with a picture -------------------------------------------
+
+_PICTURE = png(400, 300)  # tall enough in cells of 10 x 20 pixels too
+
+
+def _pictured_reader(data: Any = None) -> FakeReader:
+    reader = FakeReader(data_dir=data)
+    for story in reader._cache.values():
+        reader.images.update((b.src, _PICTURE) for b in story.blocks if b.src)
+    return reader
+
+
+def _app(reader: FakeReader, protocol: str) -> NewsreaderApp:
+    from newsreader.ui.terminal_probe import Graphics
+
+    return make_app(reader, graphics=Graphics(protocol, 10, 20))
+
+
+def _pictured(view: Any) -> int:
+    """The lines the shown picture adds (0: none shown), however it is drawn."""
+    return sum(added for _, added in view.picture_spans(view.text_width))
+
+
+def _place(view: Any) -> tuple[float, list[str]]:
+    """The top line and the text of the lines shown from it."""
+    top = view.scroller.position
+    lines = view.text.lines(view.text_width)
+    return top, [line.plain for line in lines[int(top):int(top) + 12]]
+
+
+async def _read_past_the_picture(pilot: Any, app: NewsreaderApp, where: str) -> Any:
+    """Open story a with its picture; scroll so the top line is `where` of OFFSETS."""
+    view = await open_first(app, pilot)
+    (first, rows), = view.picture_spans(view.text_width)  # its caption is one line either way
+    assert first > 0 and rows > 3
+    offset = {"above": -1, "inside": 3, "caption": rows, "below": rows + 6}[where]
+    await pilot.press("tab", "j")
+    view.scroller.scroll_lines(first + offset - 1)  # as many j
+    await pilot.pause()
+    assert view.scroller.position == first + offset
+    return view
+
+
+# The top line: above the picture, on one of its rows, on its caption (just below it), past it.
+OFFSETS = ["above", "inside", "caption", "below"]
+PROTOCOLS = ["halfblock", "sixel", "kitty"]
+# Every place in half blocks; sixel and kitty (lines of their own kinds) where it was wrong.
+CASES = [(offset, "halfblock") for offset in OFFSETS] + [
+    (offset, protocol) for protocol in PROTOCOLS[1:] for offset in ("inside", "below")]
+
+
+@pytest.mark.parametrize(("offset", "protocol"), CASES)
+async def test_back_to_a_story_with_a_picture_shows_the_same_lines(offset: str,
+                                                                   protocol: str) -> None:
+    reader = _pictured_reader()
+    app = _app(reader, protocol)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _read_past_the_picture(pilot, app, offset)
+        before = _place(view)
+        await pilot.press("1")  # a Recall link: story c
+        await settle(pilot)
+        assert view.url is not None and view.url.endswith("/c")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert view.url is not None and view.url.endswith("/a") and _pictured(view) > 0
+        assert _place(view) == before
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("offset", ["below"])
+async def test_back_to_a_story_whose_picture_no_longer_loads(offset: str, protocol: str) -> None:
+    # Offline, broken, evicted: the story comes back without it, at the same line of text.
+    reader = _pictured_reader()
+    app = _app(reader, protocol)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _read_past_the_picture(pilot, app, offset)
+        top_line = _place(view)[1][0]
+        await pilot.press("1")
+        await settle(pilot)
+        reader.images.clear()
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert _pictured(view) == 0
+        assert _place(view)[1][0] == top_line
+
+
+@pytest.mark.parametrize(("offset", "protocol"), CASES)
+async def test_the_story_reopened_at_start_shows_the_same_lines(offset: str, protocol: str,
+                                                                tmp_path: Any) -> None:
+    app = _app(_pictured_reader(tmp_path), protocol)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _read_past_the_picture(pilot, app, offset)
+        before = _place(view)
+        await pilot.press("1", "backspace")  # leaving it records where the reader was
+        await settle(pilot)
+        await pilot.press("q")
+    app = _app(_pictured_reader(tmp_path), protocol)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = main(app).story_view
+        assert view.url is not None and view.url.endswith("/a") and _pictured(view) > 0
+        assert _place(view) == before

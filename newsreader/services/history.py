@@ -13,7 +13,10 @@ class HistoryEntry:
     """A visited story and where the reader was in it."""
 
     url: str
-    scroll_y: float = 0.0
+    scroll_y: float = 0.0  # the top line in the story as shown without its pictures
+    # ... and when that line is a picture's (they load again on return), how many of its rows
+    # were above the top.
+    picture_rows: int = 0
     list_index: int | None = None  # the headline list's highlighted row when it was open
     # ... and the id of the headline on that row: rows shift as new stories arrive above.
     list_id: str | None = None
@@ -66,7 +69,7 @@ class History:
             self._changed()
             return current
         del self._entries[self._index + 1 :]
-        entry = HistoryEntry(url, 0.0, list_index, list_id)
+        entry = HistoryEntry(url, list_index=list_index, list_id=list_id)
         self._entries.append(entry)
         overflow = len(self._entries) - self._max
         if overflow > 0:
@@ -79,6 +82,7 @@ class History:
         self,
         *,
         scroll_y: float | None = None,
+        picture_rows: int = 0,
         list_index: int | None = None,
         list_id: str | None = None,
     ) -> None:
@@ -87,7 +91,7 @@ class History:
         if current is None:
             return
         if scroll_y is not None:
-            current.scroll_y = scroll_y
+            current.scroll_y, current.picture_rows = scroll_y, picture_rows
         if list_index is not None:
             current.list_index, current.list_id = list_index, list_id
         self._changed()
@@ -121,7 +125,8 @@ class History:
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies recursively, ~3 ms for 200 entries per open.
         entries = [
-            {"url": e.url, "scroll_y": e.scroll_y, "list_index": e.list_index, "list_id": e.list_id}
+            {"url": e.url, "scroll_y": e.scroll_y, "picture_rows": e.picture_rows,
+             "list_index": e.list_index, "list_id": e.list_id}
             for e in self._entries
         ]
         return {"index": self._index, "entries": entries}
@@ -141,14 +146,16 @@ class History:
             for raw in data.get("entries") or []:
                 if isinstance(raw, dict) and isinstance(raw.get("url"), str):
                     scroll = raw.get("scroll_y")
+                    rows = raw.get("picture_rows")
                     row = raw.get("list_index")
                     row_id = raw.get("list_id")
                     entries.append(
                         HistoryEntry(
                             raw["url"],
                             float(scroll) if isinstance(scroll, int | float) else 0.0,
-                            row if isinstance(row, int) else None,
-                            row_id if isinstance(row_id, str) else None,
+                            picture_rows=rows if isinstance(rows, int) and rows > 0 else 0,
+                            list_index=row if isinstance(row, int) else None,
+                            list_id=row_id if isinstance(row_id, str) else None,
                         )
                     )
             raw_index = data.get("index")

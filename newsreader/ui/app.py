@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -31,7 +31,7 @@ from newsreader.ui.bindings import (
 from newsreader.ui.format import Clock, utc_now
 from newsreader.ui.gc_pacing import GcPacer
 from newsreader.ui.main_screen import MainScreen
-from newsreader.ui.terminal_probe import Graphics
+from newsreader.ui.terminal_probe import Graphics, release
 from newsreader.ui.textual_compat.app import CrashReportingApp, binding_table, replace_notices
 from newsreader.ui.textual_compat.app import keymap as keymap_in_force
 
@@ -73,6 +73,7 @@ class NewsreaderApp(CrashReportingApp):
         self.graphics = graphics or Graphics()
         self.typed_ahead = self.graphics.typed  # the driver feeds these keys first
         self.late_replies = self.graphics.late  # and drops the probe's answers if they come
+        self.tty_mode: list[Any] | None = None  # see run_app
         self._picture_terminal: PictureTerminal | None = None
         self.gc_pacer = GcPacer()
         # Unknown actions are among the config's warnings (reader.warnings, shown at start).
@@ -342,9 +343,13 @@ class NewsreaderApp(CrashReportingApp):
 
 
 def run_app(reader: ReaderPort, crash_log: Path | None = None,
-            graphics: Graphics | None = None) -> int:
-    """Run the TUI until the user quits; the exit code is 0 unless the app failed."""
+            graphics: Graphics | None = None, tty_mode: list[Any] | None = None) -> int:
+    """Run the TUI until the user quits; the exit code is 0 unless the app failed. `tty_mode`:
+    the mode the tty had before `terminal_probe.hold` took it, to put back at exit."""
     app = NewsreaderApp(reader, crash_log=crash_log, graphics=graphics)
+    if tty_mode is not None and not textual_compat.verified():
+        release(tty_mode)  # Textual's own driver would keep the held mode to put back at exit
+    app.tty_mode = tty_mode  # the mode to put back at exit: the driver found the tty held
     try:
         app.run()
     finally:

@@ -89,8 +89,10 @@ class StoryNavigator:
         view = self.story_view
         current = self.reader.history.current
         if view.url and current is not None and current.url == view.url:
+            scroll_y, picture_rows = view.reading_place()  # its pictures load again on return
             self.reader.history.remember(
-                scroll_y=float(view.scroller.position),
+                scroll_y=scroll_y,
+                picture_rows=picture_rows,
                 list_index=self.headlines.highlighted,
                 list_id=self._id_at(self.headlines.highlighted),
             )
@@ -98,7 +100,7 @@ class StoryNavigator:
             self._set_read(self._open_headline_id, True)
         self._open_headline_id = None
 
-    def _load(self, url: str, title: str | None, scroll_y: float) -> None:
+    def _load(self, url: str, title: str | None, scroll_y: float, picture_rows: int = 0) -> None:
         """Show `url`: at once when its parsed story is cached, else from a worker.
 
         A cached story is shown in this same handler, so the key's frame is the story's frame
@@ -106,19 +108,22 @@ class StoryNavigator:
         """
         story = self.reader.cached_story(url)
         if story is None:
-            self._fetch_and_show(url, title, scroll_y)
+            self._fetch_and_show(url, title, scroll_y, picture_rows)
             return
         # A slower open still running (fetching, parsing) must not land over this story.
         self.screen.workers.cancel_group(self.screen, "story")
-        self._show(url, story, scroll_y)
+        self._show(url, story, scroll_y, picture_rows)
 
-    def _fetch_and_show(self, url: str, title: str | None, scroll_y: float) -> None:
+    def _fetch_and_show(self, url: str, title: str | None, scroll_y: float,
+                        picture_rows: int) -> None:
         # Exclusive: opening another story cancels this one.
         self.screen.run_worker(
-            self._fetch_and_show_work(url, title, scroll_y), group="story", exclusive=True
+            self._fetch_and_show_work(url, title, scroll_y, picture_rows), group="story",
+            exclusive=True,
         )
 
-    async def _fetch_and_show_work(self, url: str, title: str | None, scroll_y: float) -> None:
+    async def _fetch_and_show_work(self, url: str, title: str | None, scroll_y: float,
+                                   picture_rows: int) -> None:
         """Parse the cached page or fetch it ("Loading…" after 80 ms), then show it.
 
         Exclusive: opening another story cancels this one, so fast n/n/n never shows a stale
@@ -144,7 +149,7 @@ class StoryNavigator:
             loading.stop()
         if get_current_worker().is_cancelled:
             return
-        self._show(url, story, scroll_y)
+        self._show(url, story, scroll_y, picture_rows)
         if not self.reader.offline:
             # Not cached before: what it recalls is likely not either. Fetched behind the story
             # (never a page twice), so its Recall links open offline too.
@@ -158,9 +163,9 @@ class StoryNavigator:
         if self.story_view.url == url:
             self.refresh_related_marks()
 
-    def _show(self, url: str, story: Story, scroll_y: float) -> None:
+    def _show(self, url: str, story: Story, scroll_y: float, picture_rows: int) -> None:
         cached = [self.reader.is_cached(link.url) for link in story.related]
-        self.story_view.show_story(story, cached, scroll_y)
+        self.story_view.show_story(story, cached, scroll_y, picture_rows)
         self._load_pictures(story)
         self._mark_opened(self.reader.headline_for_url(url) or self._headline_for_story(story))
 
@@ -215,7 +220,7 @@ class StoryNavigator:
 
         def show() -> None:
             if self.story_view.url is None and self.headlines.highlighted == row:
-                self._load(entry.url, None, entry.scroll_y)
+                self._load(entry.url, None, entry.scroll_y, entry.picture_rows)
 
         self.screen.call_after_refresh(show)
 
@@ -347,7 +352,7 @@ class StoryNavigator:
         if entry is None:
             return
         self._return_to_row(entry)
-        self._load(entry.url, None, entry.scroll_y)
+        self._load(entry.url, None, entry.scroll_y, entry.picture_rows)
 
     def back(self) -> None:
         self._go(forward=False)

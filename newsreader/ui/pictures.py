@@ -138,12 +138,21 @@ async def load_pictures(reader: ReaderPort, view: StoryView, story: Story, width
             show_picture(view, story, url, picture)
 
 
-def show_picture(view: StoryView, story: Story, url: str, picture: Picture) -> None:
+def show_picture(view: StoryView, story: Story, url: str, picture: Picture,
+                 waits: int = 3) -> None:
     """Add a loaded picture to `story` if it is still shown; if it lands above the top line,
-    the text scrolls down as much, so the line being read stays where it is."""
+    the text scrolls down by the lines it adds, so the line being read stays where it is; if
+    it lands on the top line of a story shown again, down by the rows of it that were above
+    the top when the story was left (`StoryView.reading_place`)."""
     if story is not view.story:
         picture.release()
         return  # another story is shown now
+    if view.scroller.awaiting_layout and waits:
+        # Just shown (a story opened again, a picture decoded already): the line the reader
+        # was on is known only at the width laid out, which a scrollbar may still narrow.
+        # (`waits` bounds it: content wider than the pane would be "awaiting" for ever.)
+        view.scroller.call_after_refresh(show_picture, view, story, url, picture, waits - 1)
+        return
     top = view.scroller.position
     view.pictures[url] = picture
     view.text.redraw()
@@ -152,6 +161,12 @@ def show_picture(view: StoryView, story: Story, url: str, picture: Picture) -> N
     if not drawn:
         return
     first = drawn[0]
-    index = next((i for i, line in enumerate(view.text.lines(width)) if line is first), None)
-    if index is not None and index < top:
-        view.scroller.call_after_refresh(view.scroller.scroll_lines, len(drawn))
+    for index, added in view.picture_spans(width):
+        if view.text.lines(width)[index] is first:
+            # On the top line: the reader was that far into it when the story was left.
+            rows = added if index < top else view.picture_rows if index == top else 0
+            if index <= top:
+                view.picture_rows = 0
+            if rows:
+                view.scroller.call_after_refresh(view.scroller.scroll_lines, rows)
+            return

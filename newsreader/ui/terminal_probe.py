@@ -12,16 +12,19 @@
 # tmux's own: it swallows the graphics query (no passthrough unless allow-passthrough is set,
 # and the placeholders would need it too) and answers DA1 itself, with a 4 only when it draws
 # sixel itself; so tmux gets sixel or, most often, half blocks.
+# The tty is held in Textual's own mode from before the probe until the app's driver takes it
+# (`hold`): in the cooked mode a shell leaves, an Enter typed meanwhile became ctrl+j (ICRNL).
 # Stdlib only: this runs on every start of the app.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
 import struct
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 KITTY_QUERY = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
 XTVERSION_QUERY = b"\x1b[>0q"  # the terminal's name and version (xterm, kitty, foot, tmux...)
@@ -66,21 +69,79 @@ def protocol_of(replies: bytes) -> str | None:
     return "sixel" if "4" in da1.group(1).decode().split(";") else "halfblock"
 
 
+def app_mode(mode: list[Any]) -> list[Any]:
+    """`mode` (termios.tcgetattr's list) as Textual's LinuxDriver sets it for the app (its
+    `_patch_lflag`, `_patch_iflag`, VMIN 1): raw enough that Enter is read as "\r", not as the
+    "\n" of ctrl+j (ICRNL), and Ctrl+C as a key, not a signal (ISIG, unless
+    TEXTUAL_ALLOW_SIGNALS is set, as there)."""
+    import termios
+
+    changed = list(mode)
+    signals = 0 if os.environ.get("TEXTUAL_ALLOW_SIGNALS") else termios.ISIG
+    changed[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | signals)  # lflag
+    changed[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR  # iflag
+                    | termios.IGNCR)
+    changed[6] = list(mode[6])
+    changed[6][termios.VMIN], changed[6][termios.VTIME] = 1, 0
+    return changed
+
+
+class Held(NamedTuple):
+    """The tty held in the app's mode (`hold`): the mode to put back at the end, and the keys
+    typed before it was taken."""
+
+    mode: list[Any]
+    typed: bytes
+
+
+def hold(fd: int = 0) -> Held | None:
+    """Put the tty on `fd` in the app's mode now, until the app's driver takes it over (None
+    when it is no tty or refuses): keys typed meanwhile wait in it as the app will read them.
+    Keys typed before were cooked by the line discipline, their Enter made a "\n": they are
+    read now and given back with it as the "\r" it was (a ctrl+j typed then is taken for an
+    Enter too)."""
+    if not os.isatty(fd):
+        return None
+    try:
+        import termios
+
+        saved = termios.tcgetattr(fd)
+        termios.tcsetattr(fd, termios.TCSANOW, app_mode(saved))
+    except (ImportError, OSError):  # no termios (Windows)
+        return None
+    except termios.error:  # a tty that refuses its modes
+        return None
+    typed = b""
+    while select.select([fd], [], [], 0)[0]:
+        chunk = os.read(fd, 1024)
+        if not chunk:
+            break
+        typed += chunk
+    return Held(saved, typed.replace(b"\n", b"\r"))
+
+
+def release(mode: list[Any] | None, fd: int = 0) -> None:
+    """Put back the `mode` `hold` found (again, if the app's driver already did)."""
+    if mode is None:
+        return
+    import termios
+
+    with contextlib.suppress(OSError, termios.error):  # the terminal has gone
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
+
+
 def ask(fd_in: int, fd_out: int, timeout: float = TIMEOUT) -> tuple[str | None, bytes]:
     """(The protocol the terminal on `fd_in`/`fd_out` answers for, None if it did not answer
-    within `timeout`; the bytes read that were no reply.) The tty's mode is put back whatever
-    happens, Ctrl+C included."""
+    within `timeout`; the bytes read that were no reply.) Asked in the app's mode (`app_mode`),
+    so keys typed meanwhile are read as the app reads them; the tty's mode is put back whatever
+    happens."""
     import termios
 
     saved = termios.tcgetattr(fd_in)
-    quiet = list(saved)
-    quiet[3] &= ~(termios.ICANON | termios.ECHO)  # lflag; ISIG stays: Ctrl+C still interrupts
-    quiet[6] = list(saved[6])
-    quiet[6][termios.VMIN], quiet[6][termios.VTIME] = 1, 0
     replies = b""
     found: str | None = None
     try:
-        termios.tcsetattr(fd_in, termios.TCSANOW, quiet)
+        termios.tcsetattr(fd_in, termios.TCSANOW, app_mode(saved))
         os.write(fd_out, KITTY_QUERY + XTVERSION_QUERY + DA1_QUERY)
         deadline = time.monotonic() + timeout
         while found is None:

@@ -10,7 +10,8 @@ as it is told to stop, and the empty last wait is gone (its parser tick is kept)
 feeds the app's `typed_ahead` bytes (keys read by the terminal probe) and, when the app's
 `late_replies` says the terminal did not answer the probe in time, drops its answer from what
 comes next; and its parser reads Esc followed at once by a plain key as both keys
-(escape_keys). Everything else is Textual's `run_input_thread`, line for line.
+(escape_keys). Everything else is Textual's `run_input_thread`, line for line. Its first start
+keeps, to put back at exit, the mode the tty had before the app held it (`terminal_probe.hold`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,16 @@ class QuickExitDriver(LinuxDriver):
         for fd in (self._wake_read, self._wake_write):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+    def start_application_mode(self) -> None:
+        """Textual's, except that the mode to put back at exit (and on suspend) is the one the
+        tty had before `terminal_probe.hold` put it in the app's mode (the app's `tty_mode`),
+        on the first start; Textual would keep the held mode it finds."""
+        super().start_application_mode()
+        held: list[Any] | None = getattr(self._app, "tty_mode", None)
+        if held is not None:
+            self.attrs_before = held
+            self._app.tty_mode = None  # type: ignore[attr-defined]  # once: a resume finds the shell's
 
     def _drain_wake(self) -> None:
         with contextlib.suppress(OSError):  # BlockingIOError: drained

@@ -134,11 +134,13 @@ class KeyRouter:
         self._paused = True
 
     def resume(self) -> None:
-        """Hand the keys held since pause() on, after the next frame: by then a prompt that
-        closed has given the focus back (its screen's resume is handled)."""
+        """Hand the keys held since pause() on, once the messages already queued are handled.
+        (Not after the next frame: a frame is drawn only when something changed, and the keys
+        would wait for one. A prompt that closed has already put its screen off the stack, so
+        they go to the focus of the screen under it.)"""
         if self._paused:
             self._paused = False
-            self.app.call_after_refresh(self._release)
+            self.app.call_later(self._release)
 
     def _target(self) -> MessagePump:
         """Where Textual hands a key read now."""

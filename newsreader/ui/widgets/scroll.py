@@ -50,6 +50,14 @@ class KeyScroll(VerticalScroll):
             self.scroll_to(y=y, animate=False, immediate=True)
 
     @property
+    def awaiting_layout(self) -> bool:
+        """New content is shown but not laid out yet, or laid out at a width that a scrollbar
+        shown since has narrowed (a first story after the start's placeholder): the width its
+        lines will have is not final."""
+        return (self._after_layout_y is not None
+                or self.virtual_size.width > self.scrollable_content_region.width)
+
+    @property
     def position(self) -> float:
         """The line at the top, or the one it is about to be (a new story not laid out yet)."""
         return self.scroll_y if self._after_layout_y is None else self._after_layout_y

@@ -387,6 +387,8 @@ class StoryView(Vertical):
         self.story: Story | None = None
         self.url: str | None = None
         self.pictures: dict[str, PictureLines] = {}  # the shown story's, by URL, as they load
+        # Rows of the picture that lands on the top line to scroll past (see reading_place).
+        self.picture_rows = 0
         # What scrolls (scroll_y, scroll_down, ...): the pane's text and links.
         self.scroller = StoryScroll(id="story-scroll")
         self.text = StoryText(id="story-text")
@@ -421,9 +423,12 @@ class StoryView(Vertical):
         if self.related.display != shown:
             self.related.display = shown
 
-    def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0) -> None:
-        """Render `story`; `cached[i]` tells whether related link i is in the cache."""
+    def show_story(self, story: Story, cached: Sequence[bool], scroll_y: float = 0.0,
+                   picture_rows: int = 0) -> None:
+        """Render `story`; `cached[i]` tells whether related link i is in the cache;
+        `scroll_y` and `picture_rows` say where, as `reading_place` gave them."""
         self.story, self.url = story, story.url
+        self.picture_rows = picture_rows
         self.release_pictures()
         self.text.set_document(partial(story_lines, story, pictures=self.pictures))
         self.set_related(story, cached)
@@ -456,6 +461,39 @@ class StoryView(Vertical):
         lines scrolled meanwhile (Enter j j j, typed at once) count from `scroll_y`."""
         self.scroller.scroll_after_layout(scroll_y)
 
+    def picture_spans(self, width: int) -> list[tuple[int, int]]:
+        """(Its first line, the lines it adds to the story) for each loaded picture in the
+        document `width` wide: the picture and its caption less the "[image] caption" lines
+        the story shows without it."""
+        if self.story is None or not self.pictures or width <= 0:
+            return []
+        from newsreader.ui.widgets.story_images import image_lines
+
+        added: dict[int, int] = {}  # by id() of a picture's first line (memoised per width)
+        for block in self.story.blocks:
+            picture = self.pictures.get(block.src) if block.type == "image" and block.src else None
+            drawn = picture.lines(width) if picture is not None else []
+            if drawn and id(drawn[0]) not in added:
+                added[id(drawn[0])] = (len(image_lines(block, width, self.pictures))
+                                       - len(image_lines(block, width, {})))
+        return [(index, added[id(line)]) for index, line in enumerate(self.text.lines(width))
+                if id(line) in added]
+
+    def reading_place(self) -> tuple[float, int]:
+        """Where the reader is, as the story is shown again: without its pictures, which then
+        appear as they load (`show_picture`), each scrolling the text down by the lines it
+        adds above the top line. (The top line in the story without pictures; when that line
+        is a picture's, how many of its rows were above the top.)"""
+        top = self.scroller.position
+        shift = 0
+        for first, added in self.picture_spans(self.text.content_size.width):
+            if first >= top:
+                break
+            if top - added <= first:  # the top is on the picture (or just below it)
+                return max(0.0, first - shift), int(top - first)
+            shift += added
+        return max(0.0, top - shift), 0
+
     def release_pictures(self) -> None:
         """Forget the shown story's pictures (the terminal frees what it holds of them)."""
         for picture in self.pictures.values():
@@ -464,6 +502,7 @@ class StoryView(Vertical):
 
     def _show_message(self, url: str | None, message: Content) -> None:
         self.story, self.url = None, url
+        self.picture_rows = 0
         self.release_pictures()
         self.text.set_document(partial(message_lines, message))
         self._show_related(False)
