@@ -170,37 +170,6 @@ async def test_sixel_draws_each_visible_row_from_its_own_band_and_never_under_a_
         assert sixels(view) == []
 
 
-async def test_no_sixel_over_a_toast_and_drawn_again_once_it_has_gone() -> None:
-    from newsreader.ui.widgets.story import TOAST_CHECK
-
-    app = make_app(picture_reader(400, 200), graphics=Graphics("sixel", *CELL))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        view = await open_first(app, pilot)
-        lines = view.text.lines(view.text_width)
-        rows = [i for i, line in enumerate(lines) if isinstance(line, PictureRow)]
-        # The picture at the pane's foot, where toasts are.
-        view.scroller.scroll_to(y=rows[-1] + 1 - visible_crop(view).height, animate=False)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.3)
-        assert len(sixels(view)) == 1
-        app.notify("\n".join(f"Line {n} of a long notice." for n in range(8)), timeout=30)
-        await pilot.pause(0.2)
-        toast = app.screen.query_one("Toast").region
-        region = view.text.content_region
-        crop = visible_crop(view)
-        shown = Region(region.x, region.y + rows[0] - crop.y, 40, len(rows))
-        assert toast.overlaps(shown)  # the test's premise
-        assert sixels(view) == []
-        repaints: list[object] = []
-        real_refresh = view.text.refresh
-        view.text.refresh = lambda *a, **k: repaints.append(a) or real_refresh(*a, **k)
-        app.clear_notifications()
-        await pilot.pause(2 * TOAST_CHECK)
-        assert not app.screen.query("Toast")
-        assert repaints  # looked at again, without a key or a scroll: repainted with its sixel
-        assert len(sixels(view)) == 1
-
-
 async def test_sixel_sends_nothing_through_the_driver(written: list[str]) -> None:
     app = make_app(picture_reader(), graphics=Graphics("sixel", *CELL))
     async with app.run_test(size=SIZE) as pilot:
